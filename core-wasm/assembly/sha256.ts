@@ -21,7 +21,6 @@ const K: usize = memory.data<u32>([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-const W: usize = memory.data(64 * 4); // message schedule
 const BLOCK: usize = memory.data(64); // partial block awaiting more input
 
 let h0: u32 = 0;
@@ -35,34 +34,81 @@ let h7: u32 = 0;
 let blockLen: usize = 0; // bytes held in BLOCK
 let totalLen: u64 = 0; // bytes hashed so far
 
+// FIPS 180-4 §4.1.2 functions. `choose` and `majority` use the usual equivalent forms with
+// one operation fewer.
+// @ts-ignore: decorator
+@inline function choose(e: u32, f: u32, g: u32): u32 { return g ^ (e & (f ^ g)); }
+// @ts-ignore: decorator
+@inline function majority(a: u32, b: u32, c: u32): u32 { return (a & b) | (c & (a | b)); }
+// @ts-ignore: decorator
+@inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
+// @ts-ignore: decorator
+@inline function bigSigma1(x: u32): u32 { return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25); }
+// @ts-ignore: decorator
+@inline function smallSigma0(x: u32): u32 { return rotr<u32>(x, 7) ^ rotr<u32>(x, 18) ^ (x >>> 3); }
+// @ts-ignore: decorator
+@inline function smallSigma1(x: u32): u32 { return rotr<u32>(x, 17) ^ rotr<u32>(x, 19) ^ (x >>> 10); }
+
 // Compresses one 64-byte block at `p` into the state (FIPS 180-4 §6.2.2).
+// For speed the 64 rounds run as 4 groups of 16 unrolled rounds: the message schedule is a
+// sliding window of 16 locals (w0..w15 hold W[t..t+15] of the current group, updated in place
+// before each later group), and instead of shifting a..h each round the roles of the eight
+// variables rotate through the 16 written-out rounds (8 rounds bring them back to their names).
 function compress(p: usize): void {
-  for (let t: usize = 0; t < 16; t++) {
-    store<u32>(W + (t << 2), bswap<u32>(load<u32>(p + (t << 2))));
-  }
-  for (let t: usize = 16; t < 64; t++) {
-    const w15 = load<u32>(W + ((t - 15) << 2));
-    const w2 = load<u32>(W + ((t - 2) << 2));
-    const s0 = rotr<u32>(w15, 7) ^ rotr<u32>(w15, 18) ^ (w15 >>> 3);
-    const s1 = rotr<u32>(w2, 17) ^ rotr<u32>(w2, 19) ^ (w2 >>> 10);
-    store<u32>(W + (t << 2), load<u32>(W + ((t - 16) << 2)) + s0 + load<u32>(W + ((t - 7) << 2)) + s1);
-  }
+  let w0 = bswap<u32>(load<u32>(p, 0));
+  let w1 = bswap<u32>(load<u32>(p, 4));
+  let w2 = bswap<u32>(load<u32>(p, 8));
+  let w3 = bswap<u32>(load<u32>(p, 12));
+  let w4 = bswap<u32>(load<u32>(p, 16));
+  let w5 = bswap<u32>(load<u32>(p, 20));
+  let w6 = bswap<u32>(load<u32>(p, 24));
+  let w7 = bswap<u32>(load<u32>(p, 28));
+  let w8 = bswap<u32>(load<u32>(p, 32));
+  let w9 = bswap<u32>(load<u32>(p, 36));
+  let w10 = bswap<u32>(load<u32>(p, 40));
+  let w11 = bswap<u32>(load<u32>(p, 44));
+  let w12 = bswap<u32>(load<u32>(p, 48));
+  let w13 = bswap<u32>(load<u32>(p, 52));
+  let w14 = bswap<u32>(load<u32>(p, 56));
+  let w15 = bswap<u32>(load<u32>(p, 60));
   let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
-  for (let t: usize = 0; t < 64; t++) {
-    const S1 = rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25);
-    const ch = (e & f) ^ (~e & g);
-    const t1 = h + S1 + ch + load<u32>(K + (t << 2)) + load<u32>(W + (t << 2));
-    const S0 = rotr<u32>(a, 2) ^ rotr<u32>(a, 13) ^ rotr<u32>(a, 22);
-    const maj = (a & b) ^ (a & c) ^ (b & c);
-    const t2 = S0 + maj;
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
+  let t: u32;
+  for (let group: usize = 0; group < 4; group++) {
+    if (group > 0) {
+      w0 += smallSigma0(w1) + w9 + smallSigma1(w14);
+      w1 += smallSigma0(w2) + w10 + smallSigma1(w15);
+      w2 += smallSigma0(w3) + w11 + smallSigma1(w0);
+      w3 += smallSigma0(w4) + w12 + smallSigma1(w1);
+      w4 += smallSigma0(w5) + w13 + smallSigma1(w2);
+      w5 += smallSigma0(w6) + w14 + smallSigma1(w3);
+      w6 += smallSigma0(w7) + w15 + smallSigma1(w4);
+      w7 += smallSigma0(w8) + w0 + smallSigma1(w5);
+      w8 += smallSigma0(w9) + w1 + smallSigma1(w6);
+      w9 += smallSigma0(w10) + w2 + smallSigma1(w7);
+      w10 += smallSigma0(w11) + w3 + smallSigma1(w8);
+      w11 += smallSigma0(w12) + w4 + smallSigma1(w9);
+      w12 += smallSigma0(w13) + w5 + smallSigma1(w10);
+      w13 += smallSigma0(w14) + w6 + smallSigma1(w11);
+      w14 += smallSigma0(w15) + w7 + smallSigma1(w12);
+      w15 += smallSigma0(w0) + w8 + smallSigma1(w13);
+    }
+    const k = K + (group << 6);
+    t = h + bigSigma1(e) + choose(e, f, g) + load<u32>(k, 0) + w0; d += t; h = t + bigSigma0(a) + majority(a, b, c);
+    t = g + bigSigma1(d) + choose(d, e, f) + load<u32>(k, 4) + w1; c += t; g = t + bigSigma0(h) + majority(h, a, b);
+    t = f + bigSigma1(c) + choose(c, d, e) + load<u32>(k, 8) + w2; b += t; f = t + bigSigma0(g) + majority(g, h, a);
+    t = e + bigSigma1(b) + choose(b, c, d) + load<u32>(k, 12) + w3; a += t; e = t + bigSigma0(f) + majority(f, g, h);
+    t = d + bigSigma1(a) + choose(a, b, c) + load<u32>(k, 16) + w4; h += t; d = t + bigSigma0(e) + majority(e, f, g);
+    t = c + bigSigma1(h) + choose(h, a, b) + load<u32>(k, 20) + w5; g += t; c = t + bigSigma0(d) + majority(d, e, f);
+    t = b + bigSigma1(g) + choose(g, h, a) + load<u32>(k, 24) + w6; f += t; b = t + bigSigma0(c) + majority(c, d, e);
+    t = a + bigSigma1(f) + choose(f, g, h) + load<u32>(k, 28) + w7; e += t; a = t + bigSigma0(b) + majority(b, c, d);
+    t = h + bigSigma1(e) + choose(e, f, g) + load<u32>(k, 32) + w8; d += t; h = t + bigSigma0(a) + majority(a, b, c);
+    t = g + bigSigma1(d) + choose(d, e, f) + load<u32>(k, 36) + w9; c += t; g = t + bigSigma0(h) + majority(h, a, b);
+    t = f + bigSigma1(c) + choose(c, d, e) + load<u32>(k, 40) + w10; b += t; f = t + bigSigma0(g) + majority(g, h, a);
+    t = e + bigSigma1(b) + choose(b, c, d) + load<u32>(k, 44) + w11; a += t; e = t + bigSigma0(f) + majority(f, g, h);
+    t = d + bigSigma1(a) + choose(a, b, c) + load<u32>(k, 48) + w12; h += t; d = t + bigSigma0(e) + majority(e, f, g);
+    t = c + bigSigma1(h) + choose(h, a, b) + load<u32>(k, 52) + w13; g += t; c = t + bigSigma0(d) + majority(d, e, f);
+    t = b + bigSigma1(g) + choose(g, h, a) + load<u32>(k, 56) + w14; f += t; b = t + bigSigma0(c) + majority(c, d, e);
+    t = a + bigSigma1(f) + choose(f, g, h) + load<u32>(k, 60) + w15; e += t; a = t + bigSigma0(b) + majority(b, c, d);
   }
   h0 += a; h1 += b; h2 += c; h3 += d; h4 += e; h5 += f; h6 += g; h7 += h;
 }
