@@ -1,0 +1,263 @@
+/**
+ * Builds the Express router of one API from its generated operation table: body parsers with size
+ * limits, authentication by the operation's security alternatives and scopes, request (and, when
+ * enabled, response) validation by express-openapi-validator, the handler, and errors in the API's
+ * own shape. Unknown paths and methods under the API's prefixes also answer in that shape.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { Logger } from 'pino';
+import type { OperationEntry } from '../../generated/handler-types.ts';
+import { GatewayError, forbidden, unauthorized } from './errors.ts';
+import type { ErrorFormatter } from './error-shapes.ts';
+import { hasScope, type Principal } from './principal.ts';
+import type { CookieOptions, RequestContext } from './context.ts';
+import { inMatchOrder, pathMatcher } from './route-order.ts';
+import { toGatewayError } from './to-gateway-error.ts';
+import { parseCookies } from './cookies.ts';
+
+/** Returns null when the scheme's credential is absent; throws GatewayError when it is present but bad. */
+export type SchemeAuthenticator<Services> = (req: Request, services: Services) => Promise<Principal | null>;
+
+// The generated Handlers types are exact; at the binding seam every handler is one shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyHandler = (req: any) => Promise<{ status: number; body?: unknown; headers?: Record<string, string>; contentType?: string }>;
+
+export interface ApiDefinition<Services> {
+  name: string;
+  spec: object;
+  serverUrl: string;
+  table: readonly OperationEntry[];
+  handlers: object;
+  security: Record<string, SchemeAuthenticator<Services>>;
+  /** operationId → scopes a principal must hold (all of them) */
+  requiredScopes?: Record<string, readonly string[]>;
+  /** the error shape for an operation (undefined: a path that matched none) */
+  errorFormatter: (op: OperationEntry | undefined) => ErrorFormatter;
+  /** path prefixes this router answers for; defaults to [serverUrl] */
+  prefixes?: readonly string[];
+}
+
+export interface MountOptions<Services> {
+  services: Services;
+  log: Logger;
+  validateResponses: boolean;
+  bodyLimitBytes: number;
+  binaryLimitBytes: number;
+  secureCookies: boolean;
+  /** aborted at shutdown, so long polls can end */
+  shutdownSignal: AbortSignal;
+  onRequestDone?: (api: string, operationId: string, status: number, seconds: number) => void;
+}
+
+interface Locals {
+  operation?: OperationEntry;
+  principal?: Principal | null;
+  requestId: string;
+  log: Logger;
+}
+
+function locals(res: Response): Locals {
+  return res.locals as Locals;
+}
+
+export function mountApi<Services>(def: ApiDefinition<Services>, options: MountOptions<Services>): Router {
+  const router = express.Router({ strict: false, caseSensitive: true });
+  const prefixes = def.prefixes ?? [def.serverUrl];
+  const handlers = def.handlers as Record<string, AnyHandler>;
+  const matchers = def.table.map((op) => ({ op, re: pathMatcher(op.path) }));
+
+  // A router mounted at '/' (token exchange) must leave other paths alone.
+  router.use((req, _res, next) => {
+    const full = req.baseUrl + req.path;
+    next(prefixes.some((p) => p === '/' || full === p || full.startsWith(p.endsWith('/') ? p : `${p}/`)) ? undefined : 'router');
+  });
+
+  router.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      options.onRequestDone?.(def.name, locals(res).operation?.operationId ?? 'unmatched', res.statusCode, seconds);
+    });
+    next();
+  });
+
+  router.use(express.json({ limit: options.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  router.use(express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: 200 }));
+  router.use(express.raw({ type: 'application/octet-stream', limit: options.binaryLimitBytes }));
+
+  const validator = OpenApiValidator.middleware({
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    apiSpec: def.spec as any,
+    validateRequests: { allowUnknownQueryParameters: true, coerceTypes: true, removeAdditional: false },
+    validateResponses: options.validateResponses ? { removeAdditional: false } : false,
+    validateSecurity: false,
+    validateApiSpec: false,
+    validateFormats: true,
+    ignoreUndocumented: true,
+    $refParser: { mode: 'dereference' },
+  });
+
+  for (const op of inMatchOrder(def.table)) {
+    const handler = handlers[op.operationId];
+    if (typeof handler !== 'function') throw new Error(`${def.name}: no handler for ${op.operationId}`);
+    const route = def.serverUrl === '/' ? op.expressPath : op.expressPath;
+    router[op.method](
+      route,
+      (req: Request, res: Response, next: NextFunction) => {
+        locals(res).operation = op;
+        authenticate(def, op, req, options.services).then((p) => {
+          locals(res).principal = p;
+          next();
+        }, next);
+      },
+      ...validator,
+      (req: Request, res: Response, next: NextFunction) => {
+        invoke(def, op, handler, req, res, options).catch(next);
+      },
+    );
+  }
+
+  // Under our prefixes, a path of the spec with another method is 405; anything else is 404.
+  router.use((req, res, next) => {
+    const rel = def.serverUrl === '/' ? req.baseUrl + req.path : req.path;
+    const allowed = matchers.filter((m) => m.re.test(rel)).map((m) => m.op.method.toUpperCase());
+    if (allowed.length) {
+      res.setHeader('Allow', [...new Set(allowed)].join(', '));
+      next(new GatewayError('method_not_allowed', `Method ${req.method} is not allowed here`));
+    } else {
+      next(new GatewayError('not_found', `No operation at ${req.method} ${req.baseUrl}${req.path}`));
+    }
+  });
+
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    sendError(def, err, req, res, next);
+  });
+  return router;
+}
+
+async function authenticate<S>(def: ApiDefinition<S>, op: OperationEntry, req: Request, services: S): Promise<Principal | null> {
+  if (op.security.length === 0) return null;
+  let firstRefusal: unknown;
+  let principal: Principal | null = null;
+  for (const alternative of op.security) {
+    if (alternative.length === 0) continue;
+    let satisfied: Principal | null = null;
+    for (const scheme of alternative) {
+      const authn = def.security[scheme];
+      if (!authn) throw new Error(`${def.name}: no authenticator for security scheme ${scheme}`);
+      let p: Principal | null = null;
+      try {
+        p = await authn(req, services);
+      } catch (e) {
+        if (!(e instanceof GatewayError)) throw e;
+        firstRefusal ??= e;
+      }
+      if (!p) {
+        satisfied = null;
+        break;
+      }
+      satisfied ??= p;
+    }
+    if (satisfied) {
+      principal = satisfied;
+      break;
+    }
+  }
+  // A credential that was presented and refused is never downgraded to anonymous access.
+  if (!principal && firstRefusal) throw firstRefusal;
+  if (!principal) {
+    if (op.security.some((alt) => alt.length === 0)) return null;
+    throw unauthorized();
+  }
+  const needed = def.requiredScopes?.[op.operationId] ?? [];
+  const missing = needed.filter((s) => !hasScope(principal as Principal, s));
+  if (missing.length) throw forbidden(`Missing scope: ${missing.join(' ')}`, { params: { missingScopes: missing.join(' ') } });
+  return principal;
+}
+
+async function invoke<S>(def: ApiDefinition<S>, op: OperationEntry, handler: AnyHandler, req: Request, res: Response, options: MountOptions<S>): Promise<void> {
+  const l = locals(res);
+  const abort = new AbortController();
+  const onShutdown = () => abort.abort(new Error('shutting down'));
+  options.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+  res.on('close', () => {
+    options.shutdownSignal.removeEventListener('abort', onShutdown);
+    if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
+  });
+  const context: RequestContext<S> = {
+    requestId: l.requestId,
+    operationId: op.operationId,
+    log: l.log.child({ api: def.name, operationId: op.operationId }),
+    ip: req.ip ?? req.socket.remoteAddress ?? '',
+    userAgent: req.get('user-agent') ?? '',
+    signal: abort.signal,
+    services: options.services,
+    setCookie(name: string, value: string, o: CookieOptions = {}) {
+      res.cookie(name, value, {
+        httpOnly: true,
+        secure: options.secureCookies,
+        sameSite: o.sameSite ?? 'lax',
+        path: o.path ?? '/',
+        ...(o.maxAgeSeconds !== undefined ? { maxAge: o.maxAgeSeconds * 1000 } : {}),
+      });
+    },
+    clearCookie(name: string, path = '/') {
+      res.clearCookie(name, { path, httpOnly: true, secure: options.secureCookies, sameSite: 'lax' });
+    },
+  };
+  const binary = op.requestContentTypes.includes('application/octet-stream') && Buffer.isBuffer(req.body);
+  const reply = await handler({
+    params: req.params,
+    query: req.query,
+    headers: req.headers,
+    cookies: parseCookies(req.headers.cookie),
+    body: binary ? new Uint8Array(req.body as Buffer) : req.body,
+    principal: l.principal ?? null,
+    context,
+  });
+  if (res.headersSent) return;
+  res.status(reply.status);
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  if (reply.body === undefined) {
+    res.end();
+  } else if (reply.contentType && !/json/.test(reply.contentType)) {
+    res.type(reply.contentType).send(reply.body as string | Buffer);
+  } else {
+    if (reply.contentType) res.type(reply.contentType);
+    res.json(reply.body);
+  }
+}
+
+function sendError<S>(def: ApiDefinition<S>, err: unknown, req: Request, res: Response, next: NextFunction): void {
+  const l = locals(res);
+  const gerr = toGatewayError(err);
+  const errorId = l.requestId;
+  const log = l.log ?? console;
+  if (gerr.status >= 500) {
+    log.error({ err: gerr.options.cause ?? gerr, errorId, api: def.name, operationId: l.operation?.operationId }, `${gerr.kind}: ${gerr.message}`);
+  } else {
+    log.info({ errorId, api: def.name, operationId: l.operation?.operationId, kind: gerr.kind, status: gerr.status }, gerr.message);
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const shaped = def.errorFormatter(l.operation)(gerr, errorId);
+  res.status(shaped.status);
+  res.setHeader('X-Error-Id', errorId);
+  for (const [k, v] of Object.entries(gerr.options.headers ?? {})) res.setHeader(k, v);
+  if (gerr.kind === 'unauthorized' && !res.getHeader('WWW-Authenticate')) res.setHeader('WWW-Authenticate', 'Bearer');
+  const payload = JSON.stringify(shaped.body);
+  res.type(shaped.contentType ?? 'application/json');
+  try {
+    // Through res.json so that response validation (tests) also checks error bodies.
+    res.json(shaped.body);
+  } catch (validationFailure) {
+    // The error body itself failed response validation: log it, and still answer the client.
+    log.error({ err: validationFailure, errorId }, 'error reply failed response validation');
+    if (!res.headersSent) res.end(payload);
+  }
+  void next;
+  void req;
+}

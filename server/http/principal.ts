@@ -1,0 +1,25 @@
+/**
+ * Who is calling: what every security scheme produces and every handler receives, typed into the
+ * generated Handlers through their Principal parameter.
+ */
+export type PrincipalKind = 'api_key' | 'access_token' | 'directory_session' | 'passkeys_session' | 'client';
+
+export interface Principal {
+  /** the security scheme (as named in the spec) that authenticated the request */
+  scheme: string;
+  kind: PrincipalKind;
+  tenantId: string;
+  /** the user acting, when the credential belongs to one */
+  userId?: string;
+  /** key id, user id or client id: who to name in the audit log */
+  subject: string;
+  /** `*` grants every scope */
+  scopes: readonly string[];
+  /** API key id or token jti, for revocation and audit */
+  credentialId: string;
+  claims?: Readonly<Record<string, unknown>>;
+}
+
+export function hasScope(p: Principal, scope: string): boolean {
+  return p.scopes.includes('*') || p.scopes.includes(scope);
+}

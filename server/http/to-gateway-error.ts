@@ -1,0 +1,79 @@
+/**
+ * Everything that can go wrong under a route becomes a GatewayError here: validator errors, body
+ * parser errors, database outages, and anything unexpected (which becomes an opaque 500; its
+ * message and stack go only to the log).
+ */
+import { GatewayError, type ValidationIssue } from './errors.ts';
+
+interface ValidatorItem {
+  path?: string;
+  message?: string;
+  errorCode?: string;
+}
+
+const DB_UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'PoolClearedError',
+  'PoolClearedOnNetworkError',
+  'PoolClosedError',
+  'MongoPoolClearedError',
+  'MongoWaitQueueTimeoutError',
+]);
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.name && DB_UNAVAILABLE.has(e.name)) return true;
+  }
+  return false;
+}
+
+/** '/body/user/name' or '.body.user.name' or '.query.limit' → location + path. */
+function issueFrom(item: ValidatorItem): ValidationIssue {
+  const raw = (item.path ?? '').replace(/^[./]/, '');
+  const parts = raw.split(/[./]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const head = parts.shift();
+  const location = (['body', 'query', 'path', 'headers', 'cookies', 'params'].includes(String(head)) ? String(head) : 'body')
+    .replace('headers', 'header')
+    .replace('cookies', 'cookie')
+    .replace('params', 'path') as ValidationIssue['location'];
+  if (head !== undefined && location === 'body' && head !== 'body') parts.unshift(head);
+  const code = item.errorCode ?? 'invalid';
+  return { location, path: parts, message: item.message ?? 'is invalid', type: code.replace(/\.openapi\.validation$/, '') };
+}
+
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const e = err as { status?: number; statusCode?: number; type?: string; errors?: ValidatorItem[]; name?: string; message?: string };
+  if (isDatabaseUnavailable(err)) return new GatewayError('unavailable', 'The database is unavailable; retry later', { cause: err, headers: { 'Retry-After': '2' } });
+  // body-parser (raw-body) errors carry a `type`
+  switch (e?.type) {
+    case 'entity.too.large':
+      return new GatewayError('payload_too_large', 'Request body is too large', { cause: err });
+    case 'entity.parse.failed':
+      return new GatewayError('validation', 'Malformed request body', {
+        cause: err,
+        issues: [{ location: 'body', path: [], message: 'Malformed JSON body', type: 'json_invalid' }],
+      });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new GatewayError('unsupported_media_type', 'Unsupported body encoding or charset', { cause: err });
+    case 'parameters.too.many':
+      return new GatewayError('payload_too_large', 'Too many form parameters', { cause: err });
+    case 'request.aborted':
+      return new GatewayError('bad_request', 'Request aborted', { cause: err });
+  }
+  if (Array.isArray(e?.errors) && typeof e.status === 'number') {
+    // express-openapi-validator
+    if (e.status === 400) return new GatewayError('validation', 'Request validation failed', { cause: err, issues: e.errors.map(issueFrom) });
+    if (e.status === 415) return new GatewayError('unsupported_media_type', 'Unsupported media type', { cause: err });
+    if (e.status === 405) return new GatewayError('method_not_allowed', 'Method not allowed', { cause: err });
+    if (e.status === 404) return new GatewayError('not_found', 'Not found', { cause: err });
+    if (e.status === 413) return new GatewayError('payload_too_large', 'Request body is too large', { cause: err });
+    if (e.status === 401 || e.status === 403) return new GatewayError(e.status === 401 ? 'unauthorized' : 'forbidden', 'Not authenticated', { cause: err });
+  }
+  return new GatewayError('internal', 'Internal error', { cause: err });
+}
