@@ -1,0 +1,192 @@
+/**
+ * API keys: tenant-bound, scoped, revocable bearer secrets (issue 3 item 3; X-API-Key in the Vault,
+ * Basic `<key>:` in Passkeys, the token-exchange API's keys).
+ *
+ * Key format (`generated` keys): `gk_<id>_<secret>`, where `id` is 24 hex digits (96 random bits,
+ * no `_`, so the value splits unambiguously) and `secret` is 32 random bytes in base64url. The id
+ * lets authentication find the record by primary key; the SHA-256 of the WHOLE value is stored and
+ * compared in constant time (secrets/hash.ts says why no slow KDF is needed). The value is returned
+ * once, at creation or regeneration, and never stored.
+ *
+ * Operator-chosen keys (`imported`, e.g. GATEWAY_BOOTSTRAP_KEY): any value of at least 24 characters
+ * that is not in the `gk_` form gets the id `imp_` + the first 24 hex digits of SHA-256("api-key-id:"
+ * + value), so it is found the same way, by an id derived from the presented value.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiKeyDoc, Store } from '../store/collections.ts';
+import type { Clock } from './clock.ts';
+import { IdentityError, isDuplicateKeyError } from './errors.ts';
+import { hashSecret, randomSecret, verifySecretHash } from './secrets/hash.ts';
+
+export const ALL_SCOPES = '*';
+export const IMPORTED_KEY_MIN_LENGTH = 24;
+/** Last use is written at most once per key per this interval, so busy keys do not cause a write per request. */
+export const LAST_USE_WRITE_INTERVAL_MS = 60_000;
+
+const GENERATED = /^gk_([0-9a-f]{24})_([A-Za-z0-9_-]{43})$/;
+
+/** The id under which a presented value is stored, or null when the value cannot be a key. */
+export function apiKeyIdOf(value: string): string | null {
+  const match = GENERATED.exec(value);
+  if (match) return match[1];
+  if (value.startsWith('gk_') || value.length < IMPORTED_KEY_MIN_LENGTH || value.length > 512) return null;
+  return 'imp_' + createHash('sha256').update('api-key-id:' + value, 'utf8').digest('hex').slice(0, 24);
+}
+
+/** What an authenticated API key may act as; handlers receive it as the principal. */
+export interface ApiKeyPrincipal {
+  keyId: string;
+  tenantId: string;
+  ownerId: string | null;
+  scopes: string[];
+  name: string;
+}
+
+/** Whether `granted` covers `needed`: exact match, or `*` for every scope. */
+export function hasScope(granted: readonly string[], needed: string): boolean {
+  return granted.includes(ALL_SCOPES) || granted.includes(needed);
+}
+
+/** Tenant binding and scope check in one place: the key acts only inside its tenant and its scopes. */
+export function keyAllows(principal: ApiKeyPrincipal, required: { tenantId?: string; scope?: string }): boolean {
+  if (required.tenantId !== undefined && required.tenantId !== principal.tenantId) return false;
+  if (required.scope !== undefined && !hasScope(principal.scopes, required.scope)) return false;
+  return true;
+}
+
+export interface CreateApiKeyInput {
+  tenantId: string;
+  ownerId?: string | null;
+  name?: string;
+  scopes: string[];
+  expiresAt?: Date | null;
+  /** An operator-chosen value (≥ 24 characters) instead of a generated one. */
+  value?: string;
+}
+
+export interface UseInfo {
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface ApiKeyService {
+  /** Returns the record and the key value, which is shown once and never stored. */
+  create(input: CreateApiKeyInput): Promise<{ key: ApiKeyDoc; value: string }>;
+  get(tenantId: string, keyId: string): Promise<ApiKeyDoc | null>;
+  list(tenantId: string, options?: { ownerId?: string | null; includeRevoked?: boolean }): Promise<ApiKeyDoc[]>;
+  revoke(tenantId: string, keyId: string): Promise<boolean>;
+  /** New secret, same id, scopes and owner; the old value stops working at once. */
+  regenerate(tenantId: string, keyId: string): Promise<{ key: ApiKeyDoc; value: string } | null>;
+  authenticate(value: string, use?: UseInfo): Promise<ApiKeyPrincipal | null>;
+}
+
+function newGeneratedValue(): { id: string; value: string } {
+  const id = randomBytes(12).toString('hex');
+  return { id, value: `gk_${id}_${randomSecret(32)}` };
+}
+
+export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
+  // Per-instance memory of the last write, so most requests skip even the guarded update below.
+  const lastUseWritten = new Map<string, number>();
+
+  const recordUse = async (key: ApiKeyDoc, use: UseInfo, now: Date) => {
+    const seen = lastUseWritten.get(key._id);
+    if (seen !== undefined && now.getTime() - seen < LAST_USE_WRITE_INTERVAL_MS) return;
+    if (lastUseWritten.size > 10_000) lastUseWritten.clear();
+    lastUseWritten.set(key._id, now.getTime());
+    const threshold = new Date(now.getTime() - LAST_USE_WRITE_INTERVAL_MS);
+    // The guard keeps the at-most-once-a-minute rule across every gateway instance.
+    // Best effort: a failed write must not fail an authenticated request; forget the memo so the
+    // next request tries again.
+    await store.apiKeys
+      .updateOne(
+        { _id: key._id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: threshold } }] },
+        { $set: { lastUsedAt: now, lastUsedIp: use.ip ?? null, lastUsedUserAgent: use.userAgent ?? null } },
+      )
+      .catch(() => lastUseWritten.delete(key._id));
+  };
+
+  const service: ApiKeyService = {
+    async create({ tenantId, ownerId = null, name = '', scopes, expiresAt = null, value: chosen }) {
+      let id: string;
+      let value: string;
+      if (chosen !== undefined) {
+        const derived = apiKeyIdOf(chosen);
+        if (derived === null) throw new IdentityError('invalid', `an operator-chosen API key must be ${IMPORTED_KEY_MIN_LENGTH} to 512 characters`);
+        id = derived;
+        value = chosen;
+      } else {
+        ({ id, value } = newGeneratedValue());
+      }
+      const key: ApiKeyDoc = {
+        _id: id,
+        tenantId,
+        ownerId,
+        name,
+        scopes: [...scopes],
+        secretHash: hashSecret(value),
+        source: chosen !== undefined && !GENERATED.test(chosen) ? 'imported' : 'generated',
+        createdAt: clock(),
+        expiresAt,
+        revokedAt: null,
+        lastUsedAt: null,
+        lastUsedIp: null,
+        lastUsedUserAgent: null,
+      };
+      try {
+        await store.apiKeys.insertOne(key);
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw new IdentityError('conflict', 'an API key with this value already exists');
+        throw error;
+      }
+      return { key, value };
+    },
+
+    get: (tenantId, keyId) => store.apiKeys.findOne({ _id: keyId, tenantId }),
+
+    list(tenantId, { ownerId, includeRevoked = false } = {}) {
+      const filter: Record<string, unknown> = { tenantId };
+      if (ownerId !== undefined) filter.ownerId = ownerId;
+      if (!includeRevoked) filter.revokedAt = null;
+      return store.apiKeys.find(filter).sort({ createdAt: 1, _id: 1 }).toArray();
+    },
+
+    async revoke(tenantId, keyId) {
+      const result = await store.apiKeys.updateOne({ _id: keyId, tenantId, revokedAt: null }, { $set: { revokedAt: clock() } });
+      return result.modifiedCount === 1;
+    },
+
+    async regenerate(tenantId, keyId) {
+      const secret = randomSecret(32);
+      const value = `gk_${keyId}_${secret}`;
+      // Imported ids (`imp_...`) cannot carry a generated value; a regenerated key gets a new id then.
+      if (!GENERATED.test(value)) {
+        const old = await store.apiKeys.findOne({ _id: keyId, tenantId, revokedAt: null });
+        if (old === null) return null;
+        const fresh = await service.create({ tenantId, ownerId: old.ownerId, name: old.name, scopes: old.scopes, expiresAt: old.expiresAt });
+        await service.revoke(tenantId, keyId);
+        return fresh;
+      }
+      const key = await store.apiKeys.findOneAndUpdate(
+        { _id: keyId, tenantId, revokedAt: null },
+        { $set: { secretHash: hashSecret(value), source: 'generated' } },
+        { returnDocument: 'after' },
+      );
+      return key === null ? null : { key, value };
+    },
+
+    async authenticate(value, use = {}) {
+      const id = apiKeyIdOf(value);
+      if (id === null) return null;
+      const now = clock();
+      const key = await store.apiKeys.findOne({ _id: id });
+      // Compare the hash even for revoked or expired keys, so timing does not tell them apart from live ones.
+      const matches = key !== null && verifySecretHash(value, key.secretHash);
+      if (!matches || key.revokedAt !== null) return null;
+      if (key.expiresAt !== null && key.expiresAt.getTime() <= now.getTime()) return null;
+      await recordUse(key, use, now);
+      return { keyId: key._id, tenantId: key.tenantId, ownerId: key.ownerId, scopes: key.scopes, name: key.name };
+    },
+  };
+  return service;
+}

@@ -1,0 +1,55 @@
+/**
+ * Tenants: the isolation unit of every API (a Vault tenant, a LoginID application, an org).
+ * Each API keeps its own configuration under `settings.<api>`, updated without touching the others'.
+ */
+import type { Store, TenantDoc } from '../store/collections.ts';
+import type { Clock } from './clock.ts';
+import { IdentityError, isDuplicateKeyError } from './errors.ts';
+
+/** Tenant ids appear in URLs and issuers (`/api/oidc/{tenant_id}`), so they are URL-safe slugs. */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export interface TenantService {
+  create(input: { id: string; name?: string; settings?: Record<string, unknown> }): Promise<TenantDoc>;
+  get(tenantId: string): Promise<TenantDoc | null>;
+  list(options?: { skip?: number; limit?: number }): Promise<{ items: TenantDoc[]; total: number }>;
+  /** Renames and/or replaces whole per-API settings sections (`{ vault: {...} }` replaces `settings.vault` only). */
+  update(tenantId: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<TenantDoc | null>;
+}
+
+export function createTenantService(store: Store, clock: Clock): TenantService {
+  return {
+    async create({ id, name, settings }) {
+      if (!TENANT_ID_PATTERN.test(id)) throw new IdentityError('invalid', 'tenant id must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
+      const now = clock();
+      const doc: TenantDoc = { _id: id, name: name ?? id, settings: settings ?? {}, createdAt: now, updatedAt: now };
+      try {
+        await store.tenants.insertOne(doc);
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw new IdentityError('conflict', `tenant ${id} already exists`);
+        throw error;
+      }
+      return doc;
+    },
+
+    get: (tenantId) => store.tenants.findOne({ _id: tenantId }),
+
+    async list({ skip = 0, limit = 100 } = {}) {
+      const [items, total] = await Promise.all([
+        store.tenants.find({}).sort({ _id: 1 }).skip(skip).limit(limit).toArray(),
+        store.tenants.countDocuments({}),
+      ]);
+      return { items, total };
+    },
+
+    async update(tenantId, { name, settings }) {
+      const set: Record<string, unknown> = { updatedAt: clock() };
+      if (name !== undefined) set.name = name;
+      for (const [section, value] of Object.entries(settings ?? {})) {
+        if (section.includes('.') || section.startsWith('$')) throw new IdentityError('invalid', 'settings section names cannot contain "." or start with "$"');
+        set[`settings.${section}`] = value;
+      }
+      return store.tenants.findOneAndUpdate({ _id: tenantId }, { $set: set }, { returnDocument: 'after' });
+    },
+  };
+}

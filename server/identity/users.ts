@@ -1,0 +1,163 @@
+/**
+ * Users of a tenant, shared by every API: a user enrolled through the Passkeys API is the same
+ * record the Vault's OpenID provider logs in.
+ *
+ * Username rules: 1 to 128 characters (the Vault's User schema), kept as given for display, and
+ * compared case-insensitively: uniqueness and lookups use `usernameKey` = NFC-normalised, lower-cased
+ * username, so "Alice" and "alice" cannot be two accounts of one tenant. E-mail addresses are looked
+ * up lower-cased and are not unique.
+ *
+ * Tenant isolation: every function takes the tenant id and every query filters on it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Filter, Sort } from 'mongodb';
+import type { Store, UserDoc } from '../store/collections.ts';
+import type { Clock } from './clock.ts';
+import { IdentityError, isDuplicateKeyError } from './errors.ts';
+
+export const USERNAME_MAX = 128;
+
+export function usernameKey(username: string): string {
+  return username.normalize('NFC').toLowerCase();
+}
+
+export function emailKey(email: string | null): string | null {
+  return email === null ? null : email.trim().toLowerCase();
+}
+
+export interface UserInput {
+  username: string;
+  email?: string | null;
+  emailVerified?: boolean;
+  phone?: string | null;
+  displayName?: string;
+  disabled?: boolean;
+  externalId?: string | null;
+  profile?: Record<string, unknown>;
+  /** Lets an API keep an id it was given (SCIM imports, the Vault's user_id); default a fresh uuid. */
+  id?: string;
+}
+
+export type UserPatch = Partial<Omit<UserInput, 'id' | 'profile'>> & {
+  /** Profile fields to set; a value of `undefined` removes the field. */
+  profile?: Record<string, unknown>;
+};
+
+export interface UserListOptions {
+  /** Extra conditions on user fields (the tenant filter is always added). */
+  filter?: Filter<UserDoc>;
+  sort?: Sort;
+  skip?: number;
+  limit?: number;
+}
+
+export interface UserService {
+  create(tenantId: string, input: UserInput): Promise<UserDoc>;
+  get(tenantId: string, userId: string): Promise<UserDoc | null>;
+  getByUsername(tenantId: string, username: string): Promise<UserDoc | null>;
+  findByEmail(tenantId: string, email: string): Promise<UserDoc[]>;
+  list(tenantId: string, options?: UserListOptions): Promise<{ items: UserDoc[]; total: number }>;
+  /** Applies `patch`; with `expectedVersion`, only if the record is still at that version (else null). */
+  update(tenantId: string, userId: string, patch: UserPatch, options?: { expectedVersion?: number }): Promise<UserDoc | null>;
+  setDisabled(tenantId: string, userId: string, disabled: boolean): Promise<UserDoc | null>;
+  delete(tenantId: string, userId: string): Promise<boolean>;
+}
+
+function checkUsername(username: string): void {
+  if (typeof username !== 'string' || username.length < 1 || username.length > USERNAME_MAX) {
+    throw new IdentityError('invalid', `username must be 1 to ${USERNAME_MAX} characters`);
+  }
+}
+
+function conflictOnDuplicate(error: unknown): never {
+  if (isDuplicateKeyError(error)) throw new IdentityError('conflict', 'username already exists in this tenant');
+  throw error;
+}
+
+export function createUserService(store: Store, clock: Clock): UserService {
+  const service: UserService = {
+    async create(tenantId, input) {
+      checkUsername(input.username);
+      const now = clock();
+      const email = input.email ?? null;
+      const doc: UserDoc = {
+        _id: input.id ?? randomUUID(),
+        tenantId,
+        username: input.username,
+        usernameKey: usernameKey(input.username),
+        email,
+        emailKey: emailKey(email),
+        emailVerified: input.emailVerified ?? false,
+        phone: input.phone ?? null,
+        displayName: input.displayName ?? input.username,
+        disabled: input.disabled ?? false,
+        externalId: input.externalId ?? null,
+        profile: input.profile ?? {},
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await store.users.insertOne(doc);
+      } catch (error) {
+        conflictOnDuplicate(error);
+      }
+      return doc;
+    },
+
+    get: (tenantId, userId) => store.users.findOne({ _id: userId, tenantId }),
+
+    getByUsername: (tenantId, username) => store.users.findOne({ tenantId, usernameKey: usernameKey(username) }),
+
+    findByEmail: (tenantId, email) => store.users.find({ tenantId, emailKey: emailKey(email) }).toArray(),
+
+    async list(tenantId, { filter = {}, sort = { createdAt: 1, _id: 1 } as Sort, skip = 0, limit = 100 } = {}) {
+      const query = { ...filter, tenantId } as Filter<UserDoc>;
+      const [items, total] = await Promise.all([
+        store.users.find(query).sort(sort).skip(skip).limit(limit).toArray(),
+        store.users.countDocuments(query),
+      ]);
+      return { items, total };
+    },
+
+    async update(tenantId, userId, patch, { expectedVersion } = {}) {
+      const set: Record<string, unknown> = { updatedAt: clock() };
+      const unset: Record<string, ''> = {};
+      if (patch.username !== undefined) {
+        checkUsername(patch.username);
+        set.username = patch.username;
+        set.usernameKey = usernameKey(patch.username);
+      }
+      if (patch.email !== undefined) {
+        set.email = patch.email;
+        set.emailKey = emailKey(patch.email);
+      }
+      for (const field of ['emailVerified', 'phone', 'displayName', 'disabled', 'externalId'] as const) {
+        if (patch[field] !== undefined) set[field] = patch[field];
+      }
+      for (const [field, value] of Object.entries(patch.profile ?? {})) {
+        if (field.includes('.') || field.startsWith('$')) throw new IdentityError('invalid', 'profile field names cannot contain "." or start with "$"');
+        if (value === undefined) unset[`profile.${field}`] = '';
+        else set[`profile.${field}`] = value;
+      }
+      const guard: Filter<UserDoc> = { _id: userId, tenantId };
+      if (expectedVersion !== undefined) guard.version = expectedVersion;
+      const update = { $set: set, $inc: { version: 1 }, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
+      try {
+        return await store.users.findOneAndUpdate(guard, update, { returnDocument: 'after' });
+      } catch (error) {
+        return conflictOnDuplicate(error);
+      }
+    },
+
+    setDisabled(tenantId, userId, disabled) {
+      return service.update(tenantId, userId, { disabled });
+    },
+
+    async delete(tenantId, userId) {
+      const result = await store.users.deleteOne({ _id: userId, tenantId });
+      return result.deletedCount === 1;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,267 @@
+/**
+ * The one place where the gateway's MongoDB collections, their document shapes and their indexes
+ * are declared (ARCHITECTURE.md, Storage). Every module reaches the database through the typed
+ * `Store` returned by `openStore(db)`, and `ensureIndexes(store)` creates every index at start-up.
+ *
+ * Conventions every collection follows:
+ * - `_id` is a string we choose (uuid, key id, thumbprint ...) unless the record has no natural id.
+ * - Field names are camelCase; each API maps them to its own wire names in its handlers.
+ * - Tenant-owned records carry `tenantId`, and every query on them filters on it.
+ * - Expiring records carry `expiresAt: Date` with a TTL index (`expireAfterSeconds: 0`). TTL deletion
+ *   runs late (every 60 s on MongoDB), so every read of such a record also filters on `expiresAt`.
+ * - No multi-document transactions: an atomic state change is one guarded single-document update.
+ *
+ * Adding a collection (sessions, auth requests, codes, refresh tokens, challenges, passkey
+ * credentials, SCIM groups ...): declare its `...Doc` interface below, add it to `Store` and to
+ * `openStore`, and add its indexes to `INDEXES`, all in this file, in the same pattern.
+ */
+import type { Collection, Db, IndexDescription } from 'mongodb';
+
+/** A tenant of the identity core (a Vault tenant, a LoginID application, an org ...). */
+export interface TenantDoc {
+  _id: string;
+  name: string;
+  /** Open per-API settings, e.g. `settings.vault` (block_config, login options), `settings.passkeys`. */
+  settings: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface UserDoc {
+  _id: string; // uuid
+  tenantId: string;
+  /** As given by the user; shown back unchanged. */
+  username: string;
+  /** Normalised for lookups and uniqueness: NFC, lower case (users.ts `usernameKey`). */
+  usernameKey: string;
+  email: string | null;
+  /** Lower-cased e-mail for lookups; not unique (several accounts may share one mailbox). */
+  emailKey: string | null;
+  emailVerified: boolean;
+  phone: string | null;
+  displayName: string;
+  disabled: boolean;
+  externalId: string | null;
+  /** Open area for API-specific fields (Vault roles and locale, SCIM name parts, passkeys consent ...). */
+  profile: Record<string, unknown>;
+  /** Incremented on every update: SCIM `meta.version` and optimistic concurrency. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ApiKeyDoc {
+  _id: string; // key id, also embedded in the key value (api-keys.ts)
+  tenantId: string;
+  /** The user the key belongs to (Vault "my keys"), or null for tenant-level keys. */
+  ownerId: string | null;
+  name: string;
+  /** Granted scopes; `*` grants every scope. */
+  scopes: string[];
+  /** SHA-256 (hex) of the whole key value; the value itself is never stored. */
+  secretHash: string;
+  /** `generated` keys have the `gk_<id>_<secret>` form; `imported` ones are operator-chosen values. */
+  source: 'generated' | 'imported';
+  createdAt: Date;
+  /** Optional expiry; the TTL index removes the record once past it. */
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+}
+
+export type SigningAlg = 'EdDSA' | 'ES256' | 'RS256';
+
+export interface SigningKeyDoc {
+  _id: string; // kid: RFC 7638 JWK thumbprint of the public key
+  issuer: string;
+  alg: SigningAlg;
+  /** `active` signs; `retired` is only published (for verification) until `expiresAt`. */
+  status: 'active' | 'retired';
+  publicJwk: Record<string, string>;
+  /** The private JWK, sealed under the master key (secrets/seal.ts, purpose `signing-key`). */
+  sealedPrivateJwk: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+  /** End of the publish window of a retired key; null while active. TTL-indexed. */
+  expiresAt: Date | null;
+}
+
+/** OAuth/OpenID client registrations, shaped after the Vault's Client schema. */
+export interface ClientDoc {
+  _id: string; // uuid
+  tenantId: string;
+  /** The OAuth `client_id`, unique within its tenant. */
+  clientId: string;
+  name: string;
+  type: 'public' | 'confidential';
+  /** SHA-256 (hex) of the client secret for confidential clients; null for public ones. */
+  secretHash: string | null;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  allowedScopes: string[];
+  grantTypes: string[];
+  /** ID-token signing algorithm (the Vault's `sing_alg`). */
+  signingAlg: 'EdDSA' | 'RS256';
+  tokenEndpointAuthMethod: string;
+  /** Open area for the Vault's display fields (logo_uri, op_tos_url, flow ...). */
+  extra: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AuditDoc {
+  _id: string; // uuid
+  at: Date;
+  tenantId: string | null;
+  /** Who acted: a user id, an API key id, a client id, or anonymous. */
+  actorType: 'user' | 'api_key' | 'client' | 'system' | 'anonymous';
+  actorId: string | null;
+  action: string;
+  outcome: 'success' | 'failure' | 'denied';
+  target: string | null;
+  ip: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  expiresAt: Date;
+}
+
+/** One fixed-window counter of the rate limiter (rate-limit.ts). */
+export interface RateLimitDoc {
+  _id: string; // `${key}|${windowStart}`
+  key: string;
+  windowStart: Date;
+  count: number;
+  expiresAt: Date;
+}
+
+export interface OutboxDoc {
+  _id: string; // uuid
+  tenantId: string | null;
+  channel: 'email' | 'sms';
+  to: string;
+  subject: string | null;
+  body: string;
+  purpose: string;
+  /** `stored` only (no transport), `sent` by SMTP, or `failed` with `error`. */
+  status: 'stored' | 'sent' | 'failed';
+  error: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+  expiresAt: Date;
+}
+
+/** Singletons of the deployment: the bootstrap record, the desired crypto core ... */
+export interface MetaDoc {
+  _id: string;
+  [field: string]: unknown;
+}
+
+/** Crypto core swaps, rollbacks and refusals, persisted for status and history. */
+export interface CoreEventDoc {
+  _id: string; // uuid
+  at: Date;
+  instanceId: string;
+  kind: string;
+  version: string | null;
+  ok: boolean;
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface Store {
+  db: Db;
+  tenants: Collection<TenantDoc>;
+  users: Collection<UserDoc>;
+  apiKeys: Collection<ApiKeyDoc>;
+  signingKeys: Collection<SigningKeyDoc>;
+  clients: Collection<ClientDoc>;
+  auditLog: Collection<AuditDoc>;
+  rateLimits: Collection<RateLimitDoc>;
+  outbox: Collection<OutboxDoc>;
+  meta: Collection<MetaDoc>;
+  coreEvents: Collection<CoreEventDoc>;
+}
+
+export function openStore(db: Db): Store {
+  return {
+    db,
+    tenants: db.collection<TenantDoc>('tenants'),
+    users: db.collection<UserDoc>('users'),
+    apiKeys: db.collection<ApiKeyDoc>('apiKeys'),
+    signingKeys: db.collection<SigningKeyDoc>('signingKeys'),
+    clients: db.collection<ClientDoc>('clients'),
+    auditLog: db.collection<AuditDoc>('auditLog'),
+    rateLimits: db.collection<RateLimitDoc>('rateLimits'),
+    outbox: db.collection<OutboxDoc>('outbox'),
+    meta: db.collection<MetaDoc>('meta'),
+    coreEvents: db.collection<CoreEventDoc>('coreEvents'),
+  };
+}
+
+/** TTL index on `expiresAt`: MongoDB removes a record once its `expiresAt` has passed. */
+const TTL: IndexDescription = { key: { expiresAt: 1 }, name: 'ttl_expiresAt', expireAfterSeconds: 0 };
+
+type CollectionName = Exclude<keyof Store, 'db'>;
+
+/** Every index of every collection. Names are explicit so that a changed definition is visible. */
+export const INDEXES: Record<CollectionName, IndexDescription[]> = {
+  tenants: [],
+  users: [
+    // Usernames are unique per tenant, compared case-insensitively through `usernameKey`.
+    { key: { tenantId: 1, usernameKey: 1 }, name: 'tenant_username', unique: true },
+    { key: { tenantId: 1, emailKey: 1 }, name: 'tenant_email' },
+    { key: { tenantId: 1, createdAt: 1 }, name: 'tenant_created' },
+    // SCIM externalId lookups; partial so users without one are not indexed.
+    {
+      key: { tenantId: 1, externalId: 1 },
+      name: 'tenant_externalId',
+      partialFilterExpression: { externalId: { $type: 'string' } },
+    },
+  ],
+  apiKeys: [
+    { key: { tenantId: 1, ownerId: 1 }, name: 'tenant_owner' },
+    TTL,
+  ],
+  signingKeys: [
+    // At most one active key per issuer and algorithm, across every gateway instance: the loser of
+    // a concurrent first-use creation gets error 11000 and adopts the winner's key.
+    {
+      key: { issuer: 1, alg: 1 },
+      name: 'one_active_per_issuer_alg',
+      unique: true,
+      partialFilterExpression: { status: 'active' },
+    },
+    { key: { issuer: 1 }, name: 'issuer' },
+    TTL,
+  ],
+  clients: [
+    { key: { tenantId: 1, clientId: 1 }, name: 'tenant_clientId', unique: true },
+  ],
+  auditLog: [
+    { key: { tenantId: 1, at: -1 }, name: 'tenant_at' },
+    TTL,
+  ],
+  rateLimits: [
+    { key: { key: 1 }, name: 'key' },
+    TTL,
+  ],
+  outbox: [
+    { key: { createdAt: -1 }, name: 'created' },
+    { key: { to: 1, createdAt: -1 }, name: 'to_created' },
+    TTL,
+  ],
+  meta: [],
+  coreEvents: [
+    { key: { at: -1 }, name: 'at' },
+  ],
+};
+
+/** Creates every declared index; idempotent, so each instance runs it at start-up. */
+export async function ensureIndexes(store: Store): Promise<void> {
+  for (const [name, indexes] of Object.entries(INDEXES) as [CollectionName, IndexDescription[]][]) {
+    if (indexes.length === 0) continue;
+    await store[name].createIndexes(indexes);
+  }
+}
