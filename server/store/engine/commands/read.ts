@@ -1,0 +1,150 @@
+/**
+ * Read commands: find, getMore, killCursors, count, distinct and aggregate (a small pipeline
+ * subset), with MongoDB's cursor replies (`{cursor: {id, ns, firstBatch}}`).
+ */
+import { find as mingoFind, aggregate as mingoAggregate, Query } from 'mingo';
+import { MongoCommandError, notImplemented } from '../errors.ts';
+import { QUERY_OPTIONS } from '../mingoOptions.ts';
+import { runMingo } from '../update.ts';
+import { MISSING, canonicalKey, deepClone, isPlainObject, pathValues, type Doc } from '../values.ts';
+import type { CommandHandler, EngineContext } from '../context.ts';
+import { collectionName, optionalDoc, optionalNumber, refuseOptions } from './common.ts';
+
+/** Pipeline stages the engine evaluates (through mingo); any other stage is NotImplemented. */
+const AGGREGATE_STAGES = new Set([
+  '$match', '$group', '$count', '$sort', '$skip', '$limit', '$project', '$unset',
+  '$addFields', '$set', '$unwind', '$replaceRoot', '$replaceWith', '$sortByCount',
+]);
+
+/** Sorts with MongoDB's comparison order (mingo's), `$natural` meaning storage order. */
+export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
+  if (!sort || Object.keys(sort).length === 0) return docs;
+  const spec: Record<string, 1 | -1> = {};
+  for (const [field, dir] of Object.entries(sort)) {
+    const n = typeof dir === 'number' ? dir : Number((dir as { valueOf(): unknown })?.valueOf?.());
+    if (n !== 1 && n !== -1) {
+      if (isPlainObject(dir)) throw notImplemented(`sort by ${JSON.stringify(dir)}`);
+      throw new MongoCommandError('BadValue', `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
+    }
+    if (field === '$natural') {
+      if (Object.keys(sort).length !== 1) throw notImplemented('$natural combined with other sort keys');
+      return n === 1 ? docs : [...docs].reverse();
+    }
+    spec[field] = n;
+  }
+  return runMingo(() => mingoFind(docs, {}, undefined, QUERY_OPTIONS).sort(spec).all() as Doc[]);
+}
+
+/**
+ * Applies a projection to documents already selected. The filter is passed for the positional
+ * `field.$` projection only; `{}` for documents that no longer match (findAndModify's new doc).
+ */
+export function projectDocs(docs: Doc[], filter: Doc, projection: Doc | undefined): Doc[] {
+  if (!projection || Object.keys(projection).length === 0 || docs.length === 0) return docs;
+  const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
+  if (positional && Object.keys(filter).length === 0) throw notImplemented('positional projection without a query');
+  return runMingo(() => new Query(positional ? filter : {}, QUERY_OPTIONS).find(docs, projection).all() as Doc[]);
+}
+
+/** Matching documents of a collection (none when it does not exist), filter errors mapped. */
+export function matching(ctx: EngineContext, db: string, name: string, filter: Doc): Doc[] {
+  const coll = ctx.collection(db, name);
+  if (!coll) {
+    runMingo(() => new Query(filter, QUERY_OPTIONS)); // still reject an unsupported filter
+    return [];
+  }
+  return runMingo(() => coll.find(filter));
+}
+
+function cursorReply(ns: string, id: unknown, batch: Doc[], first: boolean): Doc {
+  return { cursor: first ? { firstBatch: batch, id, ns } : { nextBatch: batch, id, ns }, ok: 1 };
+}
+
+export const find: CommandHandler = (ctx, { db, body }) => {
+  const name = collectionName(body, 'find');
+  refuseOptions(body, ['collation', 'min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData', 'let', 'oplogReplay'], 'find');
+  const filter = optionalDoc(body, 'filter') ?? {};
+  const skip = optionalNumber(body, 'skip') ?? 0;
+  const rawLimit = optionalNumber(body, 'limit') ?? 0;
+  if (skip < 0) throw new MongoCommandError('BadValue', 'skip value must be non-negative');
+  let docs = sortDocs(matching(ctx, db, name, filter), optionalDoc(body, 'sort'));
+  if (skip > 0) docs = docs.slice(skip);
+  const limit = Math.abs(rawLimit);
+  if (limit > 0) docs = docs.slice(0, limit);
+  docs = projectDocs(docs, filter, optionalDoc(body, 'projection'));
+  const ns = `${db}.${name}`;
+  const { id, batch } = ctx.cursors.first(ns, docs, optionalNumber(body, 'batchSize'), body.singleBatch === true || rawLimit < 0);
+  return cursorReply(ns, id, batch, true);
+};
+
+export const getMore: CommandHandler = (ctx, { db, body }) => {
+  const name = body.collection;
+  if (typeof name !== 'string') throw new MongoCommandError('TypeMismatch', "BSON field 'getMore.collection' is missing or not a string");
+  const ns = `${db}.${name}`;
+  const { id, batch } = ctx.cursors.next(body.getMore, ns, optionalNumber(body, 'batchSize'));
+  return cursorReply(ns, id, batch, false);
+};
+
+export const killCursors: CommandHandler = (ctx, { body }) => {
+  const ids = Array.isArray(body.cursors) ? body.cursors : [];
+  const { killed, notFound } = ctx.cursors.kill(ids);
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+};
+
+export const count: CommandHandler = (ctx, { db, body }) => {
+  const name = collectionName(body, 'count');
+  refuseOptions(body, ['collation'], 'count');
+  let n = matching(ctx, db, name, optionalDoc(body, 'query') ?? {}).length;
+  const skip = optionalNumber(body, 'skip') ?? 0;
+  const limit = Math.abs(optionalNumber(body, 'limit') ?? 0);
+  n = Math.max(0, n - skip);
+  if (limit > 0) n = Math.min(n, limit);
+  return { n, ok: 1 };
+};
+
+export const distinct: CommandHandler = (ctx, { db, body }) => {
+  const name = collectionName(body, 'distinct');
+  refuseOptions(body, ['collation'], 'distinct');
+  const key = body.key;
+  if (typeof key !== 'string' || key === '') throw new MongoCommandError('TypeMismatch', "BSON field 'distinct.key' is missing or not a string");
+  const seen = new Set<string>();
+  const values: unknown[] = [];
+  for (const doc of matching(ctx, db, name, optionalDoc(body, 'query') ?? {})) {
+    for (const v of pathValues(doc, key)) {
+      if (v === MISSING || v === undefined) continue;
+      const k = canonicalKey(v);
+      if (!seen.has(k)) {
+        seen.add(k);
+        values.push(v);
+      }
+    }
+  }
+  return { values, ok: 1 };
+};
+
+export const aggregate: CommandHandler = (ctx, { db, body }) => {
+  if (typeof body.aggregate !== 'string') throw notImplemented('database-level aggregate');
+  const name = body.aggregate;
+  refuseOptions(body, ['collation', 'let', 'explain'], 'aggregate');
+  if (!Array.isArray(body.pipeline)) throw new MongoCommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+  if (!isPlainObject(body.cursor)) throw new MongoCommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+  const pipeline = body.pipeline as Doc[];
+  for (const stage of pipeline) {
+    const keys = isPlainObject(stage) ? Object.keys(stage) : [];
+    if (keys.length !== 1) throw new MongoCommandError('FailedToParse', 'A pipeline stage specification object must contain exactly one field.');
+    if (!AGGREGATE_STAGES.has(keys[0])) throw notImplemented(`aggregation stage ${keys[0]}`);
+  }
+  // A leading $match goes through the collection's indexes; the rest runs in mingo on copies.
+  let rest = pipeline;
+  let input: Doc[];
+  if (pipeline.length > 0 && isPlainObject(pipeline[0].$match)) {
+    input = matching(ctx, db, name, pipeline[0].$match as Doc);
+    rest = pipeline.slice(1);
+  } else {
+    input = matching(ctx, db, name, {});
+  }
+  const out = rest.length === 0 ? input : runMingo(() => mingoAggregate(input.map(deepClone), rest, QUERY_OPTIONS) as Doc[]);
+  const ns = `${db}.${name}`;
+  const { id, batch } = ctx.cursors.first(ns, out, optionalNumber(body.cursor as Doc, 'batchSize'), false);
+  return cursorReply(ns, id, batch, true);
+};

@@ -1,0 +1,188 @@
+/**
+ * Write commands: insert, update, delete and findAndModify, with MongoDB's reply shapes
+ * (`n`, `nModified`, `upserted`, `writeErrors` per statement; `lastErrorObject` and `value`).
+ * Each statement is applied to one document at a time; an error in an ordered batch stops it,
+ * an unordered batch goes on, as MongoDB does.
+ */
+import { serialize } from 'bson';
+import { MongoCommandError } from '../errors.ts';
+import { validateId, type Collection } from '../collection.ts';
+import { applyUpdate, classifyUpdate, upsertSeed, withId } from '../update.ts';
+import { isPlainObject, type Doc } from '../values.ts';
+import type { CommandHandler, EngineContext } from '../context.ts';
+import { collectionName, optionalDoc, refuseOptions } from './common.ts';
+import { matching, projectDocs, sortDocs } from './read.ts';
+
+function statements(body: Doc, field: string): Doc[] {
+  const list = body[field];
+  if (!Array.isArray(list)) throw new MongoCommandError('FailedToParse', `BSON field '${field}' is missing but a required field`);
+  return list as Doc[];
+}
+
+/** Runs each statement, collecting MongoDB-style writeErrors. */
+function eachStatement(list: Doc[], ordered: boolean, run: (stmt: Doc, index: number) => void): Doc[] {
+  const writeErrors: Doc[] = [];
+  for (let i = 0; i < list.length; i++) {
+    try {
+      run(list[i], i);
+    } catch (err) {
+      if (!(err instanceof MongoCommandError)) throw err;
+      writeErrors.push(err.toWriteError(i));
+      if (ordered) break;
+    }
+  }
+  return writeErrors;
+}
+
+function withWriteErrors(reply: Doc, writeErrors: Doc[]): Doc {
+  if (writeErrors.length > 0) reply.writeErrors = writeErrors;
+  reply.ok = 1;
+  return reply;
+}
+
+function unchanged(a: Doc, b: Doc): boolean {
+  return Buffer.compare(serialize(a), serialize(b)) === 0;
+}
+
+export const insert: CommandHandler = (ctx, { db, body }) => {
+  const name = collectionName(body, 'insert');
+  const docs = statements(body, 'documents');
+  const ordered = body.ordered !== false;
+  let n = 0;
+  let coll: Collection | undefined;
+  const writeErrors = eachStatement(docs, ordered, (doc) => {
+    if (!isPlainObject(doc)) throw new MongoCommandError('TypeMismatch', 'documents to insert must be objects');
+    validateId(doc);
+    coll ??= ctx.ensureCollection(db, name).coll;
+    coll.insert(doc);
+    n++;
+  });
+  return withWriteErrors({ n }, writeErrors);
+};
+
+interface UpdateOutcome {
+  matched: number;
+  modified: number;
+  upsertedId?: unknown;
+  /** the document before and after, for findAndModify */
+  before?: Doc;
+  after?: Doc;
+}
+
+/**
+ * One update statement: the first (or every, with `multi`) matching document, in `sort` order
+ * when given, or an upsert when nothing matches.
+ */
+function updateStatement(ctx: EngineContext, db: string, name: string, stmt: {
+  q: Doc; u: unknown; multi: boolean; upsert: boolean; arrayFilters?: Doc[]; sort?: Doc;
+}): UpdateOutcome {
+  const kind = classifyUpdate(stmt.u);
+  if (kind === 'replacement' && stmt.multi) throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
+  let targets = matching(ctx, db, name, stmt.q);
+  if (stmt.sort) targets = sortDocs(targets, stmt.sort);
+  if (!stmt.multi) targets = targets.slice(0, 1);
+  if (targets.length > 0) {
+    const coll = ctx.collection(db, name)!;
+    const outcome: UpdateOutcome = { matched: 0, modified: 0 };
+    for (const doc of targets) {
+      const next = applyUpdate(doc, stmt.u, { arrayFilters: stmt.arrayFilters, query: stmt.q, inserting: false });
+      outcome.matched++;
+      outcome.before = doc;
+      outcome.after = doc;
+      if (!unchanged(doc, next)) {
+        coll.replace(doc, next);
+        outcome.modified++;
+        outcome.after = next;
+      }
+    }
+    return outcome;
+  }
+  if (!stmt.upsert) return { matched: 0, modified: 0 };
+  const seed = upsertSeed(stmt.q);
+  const base = kind === 'replacement' ? (seed._id === undefined ? {} : { _id: seed._id }) : seed;
+  const created = withId(applyUpdate(base, stmt.u, { arrayFilters: stmt.arrayFilters, query: stmt.q, inserting: true }));
+  validateId(created);
+  const { coll } = ctx.ensureCollection(db, name);
+  coll.insert(created);
+  return { matched: 0, modified: 0, upsertedId: created._id, after: created };
+}
+
+export const update: CommandHandler = (ctx, { db, body }) => {
+  const name = collectionName(body, 'update');
+  const list = statements(body, 'updates');
+  let n = 0;
+  let nModified = 0;
+  const upserted: Doc[] = [];
+  const writeErrors = eachStatement(list, body.ordered !== false, (stmt, index) => {
+    refuseOptions(stmt, ['collation', 'c'], 'update');
+    const q = isPlainObject(stmt.q) ? stmt.q : {};
+    const out = updateStatement(ctx, db, name, {
+      q,
+      u: stmt.u,
+      multi: stmt.multi === true,
+      upsert: stmt.upsert === true,
+      arrayFilters: Array.isArray(stmt.arrayFilters) ? (stmt.arrayFilters as Doc[]) : undefined,
+    });
+    n += out.matched;
+    nModified += out.modified;
+    if (out.upsertedId !== undefined) {
+      n++;
+      upserted.push({ index, _id: out.upsertedId });
+    }
+  });
+  const reply: Doc = { n, nModified };
+  if (upserted.length > 0) reply.upserted = upserted;
+  return withWriteErrors(reply, writeErrors);
+};
+
+export const del: CommandHandler = (ctx, { db, body }) => {
+  const name = collectionName(body, 'delete');
+  const list = statements(body, 'deletes');
+  let n = 0;
+  const writeErrors = eachStatement(list, body.ordered !== false, (stmt) => {
+    refuseOptions(stmt, ['collation'], 'delete');
+    const limit = Number(stmt.limit ?? 0);
+    if (limit !== 0 && limit !== 1) throw new MongoCommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
+    let targets = matching(ctx, db, name, isPlainObject(stmt.q) ? stmt.q : {});
+    if (limit === 1) targets = targets.slice(0, 1);
+    const coll = ctx.collection(db, name);
+    for (const doc of targets) coll!.remove(doc);
+    n += targets.length;
+  });
+  return withWriteErrors({ n }, writeErrors);
+};
+
+export const findAndModify: CommandHandler = (ctx, { db, body }) => {
+  const name = collectionName(body, Object.keys(body)[0]);
+  refuseOptions(body, ['collation', 'let'], 'findAndModify');
+  const query = optionalDoc(body, 'query') ?? {};
+  const sort = optionalDoc(body, 'sort');
+  const fields = optionalDoc(body, 'fields');
+  const remove = body.remove === true;
+  const upsert = body.upsert === true;
+  const returnNew = body.new === true;
+  if (remove && body.update !== undefined) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
+  if (!remove && body.update === undefined) throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
+  if (remove && upsert) throw new MongoCommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
+  if (remove && returnNew) throw new MongoCommandError('FailedToParse', 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+
+  const project = (doc: Doc | undefined): Doc | null => (doc ? projectDocs([doc], {}, fields)[0] ?? null : null);
+
+  if (remove) {
+    const [target] = sortDocs(matching(ctx, db, name, query), sort);
+    if (target) ctx.collection(db, name)!.remove(target);
+    return { lastErrorObject: { n: target ? 1 : 0 }, value: project(target), ok: 1 };
+  }
+  const out = updateStatement(ctx, db, name, {
+    q: query,
+    u: body.update,
+    multi: false,
+    upsert,
+    arrayFilters: Array.isArray(body.arrayFilters) ? (body.arrayFilters as Doc[]) : undefined,
+    sort,
+  });
+  const lastErrorObject: Doc = { n: out.matched + (out.upsertedId !== undefined ? 1 : 0), updatedExisting: out.matched > 0 };
+  if (out.upsertedId !== undefined) lastErrorObject.upserted = out.upsertedId;
+  const value = returnNew ? out.after : out.upsertedId !== undefined ? undefined : out.before;
+  return { lastErrorObject, value: project(value), ok: 1 };
+};
