@@ -1,4 +1,3 @@
-// ECDSA P-256 verification (owned by the p256 engineer).
-// This file is the entry of the p256 part of the crypto core: re-export here `p256Verify`
-// (p256/verify.ts). Until it lands it exports nothing; core-wasm/assembly/index.ts re-exports it.
-export {};
+// ECDSA P-256 verification: the entry of the p256 part of the crypto core (CRYPTO-ABI.md),
+// re-exported by core-wasm/assembly/index.ts.
+export { p256Verify } from './verify';
