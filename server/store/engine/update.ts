@@ -94,10 +94,31 @@ function applyOperators(prev: Doc, u: Doc, options: ApplyOptions): Doc {
     }
     modifier[op] = op === '$set' && modifier.$set ? { ...(modifier.$set as Doc), ...fields } : fields;
   }
+  guardId(prev, modifier);
   const next = deepClone(prev);
   for (const [op, fields] of Object.entries(modifier)) checkTargets(next, op, fields as Doc);
   runMingo(() => mingoUpdate(next, modifier, options.arrayFilters, options.query, { queryOptions: QUERY_OPTIONS }));
   return next;
+}
+
+/**
+ * `_id` may only be "set" to the value it already has (mingo itself refuses any `_id` path);
+ * such a no-op is dropped, anything else is MongoDB's ImmutableField error.
+ */
+function guardId(prev: Doc, modifier: Doc): void {
+  for (const [op, fields] of Object.entries(modifier)) {
+    const f = fields as Doc;
+    for (const path of Object.keys(f)) {
+      if (path !== '_id' && !path.startsWith('_id.')) continue;
+      if (prev._id !== undefined && op === '$set' && path === '_id' && canonicalKey(f[path]) === canonicalKey(prev._id)) {
+        const { _id, ...rest } = f;
+        modifier[op] = rest;
+        continue;
+      }
+      if (prev._id === undefined && op === '$set') continue;
+      throw new MongoCommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+    }
+  }
 }
 
 /**
