@@ -1,0 +1,100 @@
+/**
+ * OAuth/OpenID client registrations (the Vault's Client schema), shared by the Vault's provider,
+ * the Directory API (its upstream client) and bootstrap. A client belongs to one tenant; its
+ * `client_id` is unique within the tenant. Confidential clients' secrets are random, shown once,
+ * and stored as SHA-256 hashes (secrets/hash.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ClientDoc, Store } from '../store/collections.ts';
+import type { Clock } from './clock.ts';
+import { IdentityError, isDuplicateKeyError } from './errors.ts';
+import { hashSecret, randomSecret, verifySecretHash } from './secrets/hash.ts';
+
+export interface ClientInput {
+  clientId?: string;
+  name: string;
+  type: ClientDoc['type'];
+  /** For confidential clients: a chosen secret; default a random one. */
+  secret?: string;
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  allowedScopes?: string[];
+  grantTypes?: string[];
+  signingAlg?: ClientDoc['signingAlg'];
+  tokenEndpointAuthMethod?: string;
+  extra?: Record<string, unknown>;
+}
+
+export type ClientPatch = Partial<Omit<ClientInput, 'clientId' | 'secret' | 'type'>>;
+
+export interface ClientService {
+  /** Returns the record and, for confidential clients, the secret (shown once). */
+  create(tenantId: string, input: ClientInput): Promise<{ client: ClientDoc; secret: string | null }>;
+  get(tenantId: string, clientId: string): Promise<ClientDoc | null>;
+  list(tenantId: string): Promise<ClientDoc[]>;
+  update(tenantId: string, clientId: string, patch: ClientPatch): Promise<ClientDoc | null>;
+  /** New random secret for a confidential client; the old one stops working at once. */
+  resetSecret(tenantId: string, clientId: string): Promise<string | null>;
+  /** The confidential client if `secret` is its secret (constant-time), else null. */
+  authenticate(tenantId: string, clientId: string, secret: string): Promise<ClientDoc | null>;
+}
+
+export const DEFAULT_CLIENT_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+
+export function createClientService(store: Store, clock: Clock): ClientService {
+  return {
+    async create(tenantId, input) {
+      const secret = input.type === 'confidential' ? (input.secret ?? randomSecret(32)) : null;
+      const now = clock();
+      const client: ClientDoc = {
+        _id: randomUUID(),
+        tenantId,
+        clientId: input.clientId ?? randomUUID(),
+        name: input.name,
+        type: input.type,
+        secretHash: secret === null ? null : hashSecret(secret),
+        redirectUris: input.redirectUris ?? [],
+        postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
+        allowedScopes: input.allowedScopes ?? DEFAULT_CLIENT_SCOPES,
+        grantTypes: input.grantTypes ?? ['authorization_code', 'refresh_token'],
+        signingAlg: input.signingAlg ?? 'EdDSA',
+        tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? (input.type === 'public' ? 'none' : 'client_secret_post'),
+        extra: input.extra ?? {},
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await store.clients.insertOne(client);
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw new IdentityError('conflict', `client ${client.clientId} already exists in this tenant`);
+        throw error;
+      }
+      return { client, secret };
+    },
+
+    get: (tenantId, clientId) => store.clients.findOne({ tenantId, clientId }),
+
+    list: (tenantId) => store.clients.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).toArray(),
+
+    update(tenantId, clientId, patch) {
+      const set: Record<string, unknown> = { updatedAt: clock() };
+      for (const [field, value] of Object.entries(patch)) if (value !== undefined) set[field] = value;
+      return store.clients.findOneAndUpdate({ tenantId, clientId }, { $set: set }, { returnDocument: 'after' });
+    },
+
+    async resetSecret(tenantId, clientId) {
+      const secret = randomSecret(32);
+      const result = await store.clients.updateOne(
+        { tenantId, clientId, type: 'confidential' },
+        { $set: { secretHash: hashSecret(secret), updatedAt: clock() } },
+      );
+      return result.matchedCount === 1 ? secret : null;
+    },
+
+    async authenticate(tenantId, clientId, secret) {
+      const client = await store.clients.findOne({ tenantId, clientId });
+      if (client === null || client.secretHash === null) return null;
+      return verifySecretHash(secret, client.secretHash) ? client : null;
+    },
+  };
+}
