@@ -38,7 +38,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   const log = options.log ?? createLogger(config.logLevel);
   const shutdown = new AbortController();
   const metrics = createMetrics();
-  const storeConn = await connectStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, logger: log });
+  const storeConn = await connectStore({ mongodbUri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, logger: log });
   const store = openStore(storeConn.db);
   await ensureIndexes(store);
   metrics.setDatabaseUp(true);

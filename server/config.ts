@@ -7,6 +7,8 @@ export interface GatewayConfig {
   host: string;
   publicUrl: string;
   mongodbUri?: string;
+  /** database name on MONGODB_URI (default: the URI's, else `gateway`) */
+  mongodbDb?: string;
   dataDir?: string;
   masterKey?: string;
   bootstrapKey?: string;
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     host,
     publicUrl: url('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`),
     mongodbUri: env.MONGODB_URI || undefined,
+    mongodbDb: env.MONGODB_DB || undefined,
     dataDir: env.DATA_DIR || undefined,
     masterKey: env.GATEWAY_MASTER_KEY || undefined,
     bootstrapKey: env.GATEWAY_BOOTSTRAP_KEY || undefined,

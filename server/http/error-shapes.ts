@@ -108,14 +108,16 @@ const CONJURE: Record<string, [string, string, number]> = {
   unauthorized: ['UNAUTHORIZED', 'Default:Unauthorized', 401],
   forbidden: ['PERMISSION_DENIED', 'Default:PermissionDenied', 403],
   not_found: ['NOT_FOUND', 'Default:NotFound', 404],
-  method_not_allowed: ['INVALID_ARGUMENT', 'Default:MethodNotAllowed', 405],
+  method_not_allowed: ['CUSTOM_CLIENT', 'Default:MethodNotAllowed', 405],
   conflict: ['CONFLICT', 'Default:Conflict', 409],
   payload_too_large: ['REQUEST_ENTITY_TOO_LARGE', 'Default:RequestEntityTooLarge', 413],
-  unsupported_media_type: ['INVALID_ARGUMENT', 'Default:UnsupportedMediaType', 415],
-  rate_limited: ['FAILED_PRECONDITION', 'Default:TooManyRequests', 429],
+  unsupported_media_type: ['CUSTOM_CLIENT', 'Default:UnsupportedMediaType', 415],
+  rate_limited: ['CUSTOM_CLIENT', 'Default:TooManyRequests', 429],
   timeout: ['TIMEOUT', 'Default:Timeout', 500],
-  not_implemented: ['FAILED_PRECONDITION', 'Default:NotImplemented', 501],
-  unavailable: ['INTERNAL', 'Default:ServiceUnavailable', 503],
+  gone: ['NOT_FOUND', 'Default:NotFound', 410],
+  locked: ['FAILED_PRECONDITION', 'Default:FailedPrecondition', 423],
+  not_implemented: ['CUSTOM_SERVER', 'Default:NotImplemented', 501],
+  unavailable: ['CUSTOM_SERVER', 'Default:ServiceUnavailable', 503],
   internal: ['INTERNAL', 'Default:Internal', 500],
 };
 
@@ -135,7 +137,7 @@ export const conjureError: ErrorFormatter = (err, errorId) => {
 export const problemError: ErrorFormatter = (err, errorId) => ({
   status: err.status,
   body: {
-    type: `urn:gateway:error:${err.kind}`,
+    type: `urn:gateway:problem:${err.kind.replace(/_/g, '-')}`,
     title: err.kind.replace(/_/g, ' '),
     status: err.status,
     detail:

@@ -4,6 +4,7 @@
  * enabled, response) validation by express-openapi-validator, the handler, and errors in the API's
  * own shape. Unknown paths and methods under the API's prefixes also answer in that shape.
  */
+import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from 'pino';
@@ -232,12 +233,12 @@ async function invoke<S>(def: ApiDefinition<S>, op: OperationEntry, handler: Any
 function sendError<S>(def: ApiDefinition<S>, err: unknown, req: Request, res: Response, next: NextFunction): void {
   const l = locals(res);
   const gerr = toGatewayError(err);
-  const errorId = l.requestId;
+  const errorId = randomUUID();
   const log = l.log ?? console;
   if (gerr.status >= 500) {
-    log.error({ err: gerr.options.cause ?? gerr, errorId, api: def.name, operationId: l.operation?.operationId }, `${gerr.kind}: ${gerr.message}`);
+    log.error({ err: gerr.options.cause ?? gerr, errorId, requestId: l.requestId, api: def.name, operationId: l.operation?.operationId }, `${gerr.kind}: ${gerr.message}`);
   } else {
-    log.info({ errorId, api: def.name, operationId: l.operation?.operationId, kind: gerr.kind, status: gerr.status }, gerr.message);
+    log.info({ errorId, requestId: l.requestId, api: def.name, operationId: l.operation?.operationId, kind: gerr.kind, status: gerr.status }, gerr.message);
   }
   if (res.headersSent) {
     res.destroy();

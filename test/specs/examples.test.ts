@@ -9,7 +9,7 @@ import addFormatsModule from 'ajv-formats';
 import { loadSpecs } from '../helpers/specs.ts';
 
 // ajv-formats is CommonJS with a default export
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
 interface Site {
   pointer: string;

@@ -1,0 +1,74 @@
+/**
+ * Our operator API (specs/gateway.yaml): the crypto core (status, swap, rollback, history), the
+ * bootstrap record, and the development outbox. Every operation needs an admin key with the
+ * `gateway:admin` scope (see index.ts).
+ */
+import type { Handlers } from '../../../generated/gateway/operations.ts';
+import type { OutboxDoc } from '../../store/collections.ts';
+import { GatewayError } from '../../http/errors.ts';
+import type { ApiContext, ApiPrincipal } from '../types.ts';
+
+const actorOf = (p: ApiPrincipal) => `key:${p.credentialId}`;
+
+const DELIVERY: Record<OutboxDoc['status'], 'outbox' | 'smtp' | 'failed'> = { stored: 'outbox', sent: 'smtp', failed: 'failed' };
+
+export const handlers: Handlers<ApiPrincipal, ApiContext> = {
+  async getCoreStatus({ context }) {
+    return { status: 200, body: context.services.crypto.status() };
+  },
+
+  async swapCore({ body, principal, context }) {
+    if (body.byteLength === 0) throw new GatewayError('bad_request', 'The request body must be the .wasm module');
+    const result = await context.services.crypto.swap(body, actorOf(principal));
+    if (result.ok) return { status: 200, body: result.status };
+    return {
+      status: 422,
+      body: { type: 'urn:gateway:problem:core-refused', title: 'Crypto core candidate refused', status: 422, detail: result.reason },
+    };
+  },
+
+  async rollbackCore({ principal, context }) {
+    const result = await context.services.crypto.rollback(actorOf(principal));
+    if (result.ok) return { status: 200, body: result.status };
+    return {
+      status: 409,
+      body: { type: 'urn:gateway:problem:nothing-to-roll-back', title: 'Nothing to roll back to', status: 409, detail: result.reason },
+    };
+  },
+
+  async listCoreEvents({ query, context }) {
+    const before = query.before ? new Date(query.before) : undefined;
+    const events = await context.services.crypto.history({ limit: query.limit ?? 50, ...(before ? { before } : {}) });
+    return { status: 200, body: { events } };
+  },
+
+  async getBootstrapStatus({ context }) {
+    return { status: 200, body: await context.services.identity.bootstrapStatus() };
+  },
+
+  async listOutbox({ query, context }) {
+    if (!context.services.config.outboxApi) throw new GatewayError('not_found', 'The development outbox is disabled (GATEWAY_OUTBOX)');
+    const docs = await context.services.identity.outbox.list({
+      ...(query.channel ? { channel: query.channel } : {}),
+      ...(query.to ? { to: query.to } : {}),
+      limit: query.limit ?? 50,
+    });
+    return {
+      status: 200,
+      body: {
+        messages: docs.map((d) => ({
+          id: d._id,
+          channel: d.channel,
+          to: d.to,
+          subject: d.subject,
+          body: d.body,
+          purpose: d.purpose,
+          tenantId: d.tenantId,
+          createdAt: d.createdAt.toISOString(),
+          delivery: DELIVERY[d.status],
+          error: d.error,
+        })),
+      },
+    };
+  },
+};

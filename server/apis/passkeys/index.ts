@@ -1,0 +1,42 @@
+/** The Passkeys (LoginID FIDO2 v2) API (seed 003) at /fido2/v2. */
+import { operationTable, serverUrl } from '../../../generated/passkeys/operations.ts';
+import type { ApiDefinition } from '../../http/mount-api.ts';
+import { passkeysError, scimError } from '../../http/error-shapes.ts';
+import type { GatewayServices } from '../../services.ts';
+import { basicApiKey } from '../../security/api-key.ts';
+import { bearerJwt } from '../../security/bearer-jwt.ts';
+import { audiences, issuers } from '../../issuers.ts';
+import { handlers } from './handlers.ts';
+
+export function passkeysApi(spec: object): ApiDefinition<GatewayServices> {
+  const session = bearerJwt({
+    scheme: 'sessionAuth_header_Authorization',
+    kind: 'passkeys_session',
+    header: 'authorization',
+    issuer: (s) => issuers.passkeys(s.config.publicUrl),
+    audience: (s) => audiences.passkeysSession(s.config.publicUrl),
+  });
+  return {
+    name: 'passkeys',
+    spec,
+    serverUrl,
+    table: operationTable,
+    handlers,
+    security: {
+      apiKey_header_Authorization: basicApiKey('apiKey_header_Authorization'),
+      jwt_header_Authorization: bearerJwt({
+        scheme: 'jwt_header_Authorization',
+        kind: 'access_token',
+        issuer: (s) => issuers.passkeys(s.config.publicUrl),
+        audience: (s) => audiences.passkeysApi(s.config.publicUrl),
+      }),
+      // The MFA session travels raw in Authorization; a value with an auth scheme is not one.
+      sessionAuth_header_Authorization: async (req, services) => {
+        const value = req.get('authorization');
+        if (!value || /^(Bearer|Basic)\s/i.test(value)) return null;
+        return session(req, services);
+      },
+    },
+    errorFormatter: (op) => (op?.path.startsWith('/scim/') ? scimError : passkeysError),
+  };
+}
