@@ -35,8 +35,8 @@ test.after.always(async () => {
 });
 
 /** A fresh collection per test, so the tests of this file can run concurrently. */
-function fresh(target: Target): Collection<Document> {
-  return target.db!.collection(`c_${randomUUID().replaceAll('-', '')}`);
+function fresh<T extends Document = Document>(target: Target): Collection<T> {
+  return target.db!.collection<T>(`c_${randomUUID().replaceAll('-', '')}`);
 }
 
 async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
@@ -208,7 +208,7 @@ for (const target of targets) {
   });
 
   test(t$('update operators: $inc, $push, $pull, $addToSet, arrayFilters, $unset'), async (t) => {
-    const c = fresh(target);
+    const c = fresh<{ n: number; tags: string[]; items: Array<{ k: string; q: number }>; gone?: boolean }>(target);
     const { insertedId: id } = await c.insertOne({ n: 1, tags: ['a'], items: [{ k: 'x', q: 1 }, { k: 'y', q: 1 }], gone: true });
     await c.updateOne({ _id: id }, { $inc: { n: 4 }, $push: { tags: 'b' }, $unset: { gone: '' } });
     await c.updateOne({ _id: id }, { $addToSet: { tags: { $each: ['a', 'c'] } } });
