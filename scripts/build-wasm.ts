@@ -15,10 +15,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const WASM_FLAGS = ['--enable', 'simd', '-O3', '--runtime', 'stub'] as const;
 
-/** Compiles one AssemblyScript entry file to `outFile` (and `textFile` when given). Throws with asc's diagnostics on failure. */
-export async function compileAssemblyScript(entry: string, outFile: string, textFile?: string): Promise<void> {
+/**
+ * Compiles one AssemblyScript entry file to `outFile` (and `textFile` when given). Throws with
+ * asc's diagnostics on failure. `flags` defaults to the production flags; tests build variants
+ * with `-O0` to save time.
+ */
+export async function compileAssemblyScript(entry: string, outFile: string, textFile?: string, flags: readonly string[] = WASM_FLAGS): Promise<void> {
   mkdirSync(dirname(outFile), { recursive: true });
-  const args = [entry, ...WASM_FLAGS, '--outFile', outFile];
+  const args = [entry, ...flags, '--outFile', outFile];
   if (textFile) args.push('--textFile', textFile);
   let diagnostics = '';
   const { error } = await asc.main(args, {
