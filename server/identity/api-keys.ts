@@ -86,24 +86,15 @@ function newGeneratedValue(): { id: string; value: string } {
 }
 
 export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
-  // Per-instance memory of the last write, so most requests skip even the guarded update below.
-  const lastUseWritten = new Map<string, number>();
-
   const recordUse = async (key: ApiKeyDoc, use: UseInfo, now: Date) => {
-    const seen = lastUseWritten.get(key._id);
-    if (seen !== undefined && now.getTime() - seen < LAST_USE_WRITE_INTERVAL_MS) return;
-    if (lastUseWritten.size > 10_000) lastUseWritten.clear();
-    lastUseWritten.set(key._id, now.getTime());
+    // The record was just read, so most requests of a busy key skip the write on its own lastUsedAt;
+    // the guard in the update keeps the at-most-once-a-minute rule when instances race.
     const threshold = new Date(now.getTime() - LAST_USE_WRITE_INTERVAL_MS);
-    // The guard keeps the at-most-once-a-minute rule across every gateway instance.
-    // Best effort: a failed write must not fail an authenticated request; forget the memo so the
-    // next request tries again.
-    await store.apiKeys
-      .updateOne(
-        { _id: key._id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: threshold } }] },
-        { $set: { lastUsedAt: now, lastUsedIp: use.ip ?? null, lastUsedUserAgent: use.userAgent ?? null } },
-      )
-      .catch(() => lastUseWritten.delete(key._id));
+    if (key.lastUsedAt !== null && key.lastUsedAt.getTime() > threshold.getTime()) return;
+    await store.apiKeys.updateOne(
+      { _id: key._id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: threshold } }] },
+      { $set: { lastUsedAt: now, lastUsedIp: use.ip ?? null, lastUsedUserAgent: use.userAgent ?? null } },
+    );
   };
 
   const service: ApiKeyService = {
