@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { connectStore } from './store/connect.ts';
+import { connectStore, type StoreConnection } from './store/connect.ts';
 import { openStore, ensureIndexes } from './store/collections.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { docsRouter } from './ops/docs.ts';
@@ -18,8 +18,7 @@ import { healthRouter } from './ops/health.ts';
 import { requestIdMiddleware } from './http/request-id.ts';
 import { mountApi } from './http/mount-api.ts';
 import { startCrypto } from './crypto.ts';
-import { createIdentityCore } from './identity/index.ts';
-import { runBootstrap } from './identity/bootstrap.ts';
+import { createIdentityCore, loadMasterKey } from './identity/index.ts';
 import { loadApiDocs, apiDefinitions } from './apis/index.ts';
 import type { GatewayServices } from './services.ts';
 import { staticPagesRouter } from './ops/static-pages.ts';
@@ -29,6 +28,8 @@ export interface RunningGateway {
   port: number;
   services: GatewayServices;
   server: Server;
+  /** the database connection (and the embedded engine's controls, when embedded) */
+  storeConnection: StoreConnection;
   /** the bootstrap admin key, when this start generated it (printed once) */
   generatedAdminKey?: string;
   stop(): Promise<void>;
@@ -44,16 +45,16 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   metrics.setDatabaseUp(true);
 
   const crypto = await startCrypto({ config, store, log, metrics });
-  const identity = await createIdentityCore({
+  const masterKey = await loadMasterKey({ value: config.masterKey, dataDir: config.dataDir, logger: log });
+  const identity = createIdentityCore({
     store,
     core: () => crypto.current(),
-    masterKey: config.masterKey,
-    dataDir: config.dataDir,
+    masterKey: masterKey.key,
     publicUrl: config.publicUrl,
     logger: log,
     smtpUrl: config.smtpUrl,
   });
-  const boot = await runBootstrap(identity, { publicUrl: config.publicUrl, bootstrapKey: config.bootstrapKey });
+  const boot = await identity.bootstrap.run({ bootstrapKey: config.bootstrapKey });
   const services: GatewayServices = { config, log, store, identity, crypto, metrics, shutdownSignal: shutdown.signal, db: storeConn.db };
 
   const app = express();
@@ -124,7 +125,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
       log.info('stopped');
     })());
 
-  return { url, port, services, server, generatedAdminKey: boot.generatedAdminKey, stop };
+  return { url, port, services, server, storeConnection: storeConn, generatedAdminKey: boot.adminKey, stop };
 }
 
 function connectionCount(server: Server): Promise<number> {

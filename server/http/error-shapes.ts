@@ -97,7 +97,7 @@ export const passkeysError: ErrorFormatter = (err, errorId) => ({
     msg: publicMessage(err, errorId),
     msgCode: err.options.code ?? PASSKEYS_CODES[err.kind] ?? 'internal_error',
     ...(err.kind === 'validation' && err.options.issues?.length
-      ? { errs: err.options.issues.map((i) => ({ field: [i.location, ...i.path].join('.'), msg: i.message })) }
+      ? { errs: err.options.issues.map((i) => ({ path: `/${[i.location, ...i.path].join('/')}`, msg: i.message })) }
       : {}),
   },
 });

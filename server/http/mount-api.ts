@@ -24,6 +24,10 @@ export type SchemeAuthenticator<Services> = (req: Request, services: Services) =
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = (req: any) => Promise<{ status: number; body?: unknown; headers?: Record<string, string>; contentType?: string }>;
 
+/** The path parameter that names a tenant in every API that has one (the Vault's routes). */
+export const TENANT_PATH_PARAM = 'tenant_id';
+export const PLATFORM_ADMIN_SCOPE = 'tenants:admin';
+
 export interface ApiDefinition<Services> {
   name: string;
   spec: object;
@@ -96,7 +100,7 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
     validateApiSpec: false,
     validateFormats: true,
     ignoreUndocumented: true,
-    $refParser: { mode: 'dereference' },
+    $refParser: { mode: 'bundle' },
   });
 
   for (const op of inMatchOrder(def.table)) {
@@ -174,6 +178,12 @@ async function authenticate<S>(def: ApiDefinition<S>, op: OperationEntry, req: R
   const needed = def.requiredScopes?.[op.operationId] ?? [];
   const missing = needed.filter((s) => !hasScope(principal as Principal, s));
   if (missing.length) throw forbidden(`Missing scope: ${missing.join(' ')}`, { params: { missingScopes: missing.join(' ') } });
+  // Tenant isolation: a tenant named in the path must be the principal's own, unless the
+  // principal administers the platform (the bootstrap admin key, or `tenants:admin`).
+  const pathTenant = req.params[TENANT_PATH_PARAM];
+  if (typeof pathTenant === 'string' && pathTenant !== principal.tenantId && !hasScope(principal, PLATFORM_ADMIN_SCOPE)) {
+    throw forbidden('This credential belongs to another tenant');
+  }
   return principal;
 }
 
@@ -222,6 +232,9 @@ async function invoke<S>(def: ApiDefinition<S>, op: OperationEntry, handler: Any
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   if (reply.body === undefined) {
     res.end();
+  } else if (reply.body === null) {
+    // FastAPI's literal `null` bodies; express-openapi-validator would take null for "no body".
+    res.type(reply.contentType ?? 'application/json').send('null');
   } else if (reply.contentType && !/json/.test(reply.contentType)) {
     res.type(reply.contentType).send(reply.body as string | Buffer);
   } else {

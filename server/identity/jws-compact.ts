@@ -7,7 +7,7 @@ import { TokenError } from './token-error.ts';
 
 /** Longer tokens are refused unparsed; our own tokens are well under 4 KiB. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 export interface ParsedJws {
   header: Record<string, unknown>;
@@ -31,7 +31,11 @@ function decodeJsonObject(part: string, what: string): Record<string, unknown> {
 export function parseCompactJws(token: unknown): ParsedJws {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new TokenError('malformed', 'not a compact JWS');
   const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new TokenError('malformed', 'not a compact JWS');
+  // The signature part may be empty (an `alg: none` token), so that the algorithm check, not the
+  // parser, is what refuses such tokens; header and payload never are.
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part)) || parts[0] === '' || parts[1] === '') {
+    throw new TokenError('malformed', 'not a compact JWS');
+  }
   const [headerPart, payloadPart, signaturePart] = parts;
   const header = decodeJsonObject(headerPart, 'header');
   // RFC 7515 §4.1.11: a recipient must reject a JWS whose `crit` lists extensions it does not

@@ -26,8 +26,6 @@ export const SEAL_PURPOSE = 'signing-key';
 export const DEFAULT_CACHE_TTL_MS = 30_000;
 /** Publish window given to an active key whose private half can no longer be opened (master key changed). */
 const UNREADABLE_KEY_OVERLAP_S = 3600;
-/** A kid missing from the cached set triggers at most one reload per this interval (bogus kids are cheap). */
-const MISS_RELOAD_INTERVAL_MS = 1_000;
 
 export interface ActiveSigningKey {
   kid: string;
@@ -146,15 +144,24 @@ export function createSigningKeyService(options: {
     for (const cacheKey of activeCache.keys()) if (cacheKey.startsWith(`${issuer}\u0000`)) activeCache.delete(cacheKey);
   };
 
-  const loadSet = async (issuer: string): Promise<Map<string, PublishedKey>> => {
-    const now = clock();
-    const docs = await store.signingKeys
-      .find({ issuer, $or: [{ status: 'active' }, { expiresAt: { $gt: now } }] })
-      .sort({ createdAt: -1 })
-      .toArray();
-    const keys = new Map(docs.map((doc) => [doc._id, published(doc)]));
-    setCache.set(issuer, { keys, loadedAt: Date.now() });
-    return keys;
+  // One query in flight per issuer: concurrent cache misses share it.
+  const loading = new Map<string, Promise<Map<string, PublishedKey>>>();
+  const loadSet = (issuer: string): Promise<Map<string, PublishedKey>> => {
+    let pending = loading.get(issuer);
+    if (pending === undefined) {
+      pending = (async () => {
+        const now = clock();
+        const docs = await store.signingKeys
+          .find({ issuer, $or: [{ status: 'active' }, { expiresAt: { $gt: now } }] })
+          .sort({ createdAt: -1 })
+          .toArray();
+        const keys = new Map(docs.map((doc) => [doc._id, published(doc)]));
+        setCache.set(issuer, { keys, loadedAt: Date.now() });
+        return keys;
+      })().finally(() => loading.delete(issuer));
+      loading.set(issuer, pending);
+    }
+    return pending;
   };
 
   const currentSet = async (issuer: string): Promise<Map<string, PublishedKey>> => {
@@ -207,13 +214,10 @@ export function createSigningKeyService(options: {
       let keys = await currentSet(issuer);
       let key = keys.get(kid);
       if (key === undefined) {
-        // A key created by another instance since our last load: reload, but not more than once a
-        // second, so requests with made-up kids cannot turn into a database query each.
-        const loadedAt = setCache.get(issuer)?.loadedAt ?? 0;
-        if (Date.now() - loadedAt >= MISS_RELOAD_INTERVAL_MS) {
-          keys = await loadSet(issuer);
-          key = keys.get(kid);
-        }
+        // Possibly a key another instance created since our last load: reload. A made-up kid thus
+        // costs one indexed query, like a made-up API key; concurrent misses share one query.
+        keys = await loadSet(issuer);
+        key = keys.get(kid);
       }
       return key !== undefined && isPublished(key) ? key : null;
     },

@@ -6,6 +6,7 @@
 import type { Handlers } from '../../../generated/gateway/operations.ts';
 import type { OutboxDoc } from '../../store/collections.ts';
 import { GatewayError } from '../../http/errors.ts';
+import { DIRECTORY_CLIENT_ID } from '../../identity/index.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
 
 const actorOf = (p: ApiPrincipal) => `key:${p.credentialId}`;
@@ -43,7 +44,15 @@ export const handlers: Handlers<ApiPrincipal, ApiContext> = {
   },
 
   async getBootstrapStatus({ context }) {
-    return { status: 200, body: await context.services.identity.bootstrapStatus() };
+    const s = await context.services.identity.bootstrap.status();
+    return {
+      status: 200,
+      body: {
+        ...s,
+        at: s.at ? s.at.toISOString() : null,
+        clients: s.clients.map((c) => ({ client_id: c.clientId, name: c.name, kind: c.clientId === DIRECTORY_CLIENT_ID ? ('directory' as const) : ('demo' as const) })),
+      },
+    };
   },
 
   async listOutbox({ query, context }) {
