@@ -1,0 +1,198 @@
+// `npm run bench:crypto`: one table from one run, operations per second of the WASM core, the
+// @noble reference core and node:crypto side by side, and the targets of issue 4.
+//
+// Each cell is the median of 3 timed runs of about 0.6 s after a warm-up, in this one process.
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createReferenceCore, DEFAULT_WASM_URL, loadWasmCore, type CryptoCore, type WasmCryptoCore, type ZkimgInput } from '../../core-wasm/js/index.ts';
+import { buildZkimgProof } from '../../core-wasm/js/known-answers.ts';
+
+const RUN_MS = Number(process.env.BENCH_RUN_MS ?? 600);
+
+/** Operations per second: median of 3 runs, each calling `fn` in batches until RUN_MS passed. */
+function measure(fn: () => unknown): number {
+  for (let i = 0; i < 3; i++) fn(); // warm-up (and JIT tier-up of the WASM functions)
+  const rates: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    let ops = 0;
+    let batch = 1;
+    const start = performance.now();
+    let elapsed = 0;
+    while (elapsed < RUN_MS) {
+      for (let i = 0; i < batch; i++) fn();
+      ops += batch;
+      elapsed = performance.now() - start;
+      if (elapsed < RUN_MS / 20) batch *= 2;
+    }
+    rates.push((ops * 1000) / elapsed);
+  }
+  return rates.sort((a, b) => a - b)[1]!;
+}
+
+// The best plain-JS Hamming distance we know: 32-bit words and a SWAR popcount.
+function hammingJs32(a: Uint8Array, b: Uint8Array): number {
+  const wa = new Uint32Array(a.buffer, a.byteOffset, a.length >>> 2);
+  const wb = new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
+  let count = 0;
+  for (let i = 0; i < wa.length; i++) {
+    let x = wa[i]! ^ wb[i]!;
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    count += (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+  }
+  return count;
+}
+
+async function zkimgCase(): Promise<ZkimgInput> {
+  // The ed25519 engineer's reference client, when it is in the tree; else the self-test prover.
+  const helper = fileURLToPath(new URL('../../test/helpers/zkimg-client.ts', import.meta.url));
+  if (existsSync(helper)) {
+    const c = (await import(helper)) as typeof import('../../test/helpers/zkimg-client.ts');
+    const template = c.templateFromSeed([64, 64], 'bench');
+    const enrolment = c.enrol({ template, dim: [64, 64], cipherKey: 'bench-cipher-key', tenantId: 'default', username: 'bench' });
+    const challenge = c.makeChallenge(enrolment.commitment);
+    const fresh = c.flip(template, c.flipsForPercent(4096, 5), 'bench-noise');
+    const proof = c.prove({ challenge, template: fresh, Y: enrolment.Y, username: 'bench' });
+    return { Y: enrolment.Y, R: proof.R, s: proof.s, nonce: challenge.nonce, challengeId: challenge.id, username: 'bench', errors: proof.errors, n: 4096, r: challenge.r };
+  }
+  return buildZkimgProof(1, 4096, 200);
+}
+
+interface Row {
+  name: string;
+  wasm: number | null;
+  reference: number | null;
+  node: number | null;
+  /** Bytes processed per operation, for a GB/s column. */
+  bytes?: number;
+}
+
+async function main(): Promise<void> {
+  const wasmPath = fileURLToPath(DEFAULT_WASM_URL);
+  if (!existsSync(wasmPath)) throw new Error(`${wasmPath} is missing: run make wasm`);
+  const wasm: WasmCryptoCore = await loadWasmCore(wasmPath, { partial: true });
+  const ref: CryptoCore = createReferenceCore();
+  const has = (name: string) => wasm.exports.includes(name);
+  const rows: Row[] = [];
+
+  // Ed25519, 64-byte message.
+  {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const msg = randomBytes(64);
+    const sig = new Uint8Array(sign(null, msg, privateKey));
+    const pk = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(12));
+    if (!ref.ed25519Verify(pk, msg, sig)) throw new Error('Ed25519 bench signature does not verify');
+    if (has('ed25519Verify') && !wasm.ed25519Verify(pk, msg, sig)) throw new Error('WASM refuses the Ed25519 bench signature');
+    rows.push({
+      name: 'Ed25519 verify (64 B msg)',
+      wasm: has('ed25519Verify') ? measure(() => wasm.ed25519Verify(pk, msg, sig)) : null,
+      reference: measure(() => ref.ed25519Verify(pk, msg, sig)),
+      node: measure(() => nodeVerify(null, msg, publicKey, sig)),
+    });
+  }
+
+  // P-256 / SHA-256, DER signature (WebAuthn), uncompressed key.
+  {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const msg = randomBytes(64);
+    const der = new Uint8Array(sign('sha256', msg, { key: privateKey, dsaEncoding: 'der' }));
+    const pk = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(26));
+    const key: KeyObject = createPublicKey(publicKey.export({ format: 'pem', type: 'spki' }));
+    if (!ref.p256Verify(pk, msg, der, 'der')) throw new Error('P-256 bench signature does not verify');
+    if (has('p256Verify') && !wasm.p256Verify(pk, msg, der, 'der')) throw new Error('WASM refuses the P-256 bench signature');
+    rows.push({
+      name: 'P-256 verify (DER)',
+      wasm: has('p256Verify') ? measure(() => wasm.p256Verify(pk, msg, der, 'der')) : null,
+      reference: measure(() => ref.p256Verify(pk, msg, der, 'der')),
+      node: measure(() => nodeVerify('sha256', msg, { key, dsaEncoding: 'der' }, der)),
+    });
+  }
+
+  for (const [name, size, algo] of [
+    ['SHA-256 1 KiB', 1024, 'sha256'],
+    ['SHA-256 1 MiB', 1 << 20, 'sha256'],
+    ['SHA-512 1 KiB', 1024, 'sha512'],
+  ] as const) {
+    const data = randomBytes(size);
+    rows.push({
+      name,
+      wasm: measure(() => wasm[algo](data)),
+      reference: measure(() => ref[algo](data)),
+      node: measure(() => createHash(algo).update(data).digest()),
+      bytes: size,
+    });
+  }
+
+  {
+    const a = randomBytes(32768);
+    const b = randomBytes(32768);
+    if (wasm.hammingDistance(a, b, 262144) !== hammingJs32(a, b)) throw new Error('Hamming disagreement');
+    rows.push({
+      name: 'Hamming 32 KiB',
+      wasm: measure(() => wasm.hammingDistance(a, b, 262144)),
+      reference: measure(() => ref.hammingDistance(a, b, 262144)),
+      node: null,
+      bytes: 32768,
+    });
+    rows.push({ name: 'Hamming 32 KiB, best plain JS (Uint32 SWAR)', wasm: null, reference: measure(() => hammingJs32(a, b)), node: null, bytes: 32768 });
+  }
+
+  {
+    const input = await zkimgCase();
+    if (!ref.zkimgVerify(input).ok) throw new Error('zkimg bench proof does not verify on the reference');
+    if (has('zkimgVerify') && !wasm.zkimgVerify(input).ok) throw new Error('WASM refuses the zkimg bench proof');
+    rows.push({
+      name: 'zkimg-1 verify, 4,096-bit template',
+      wasm: has('zkimgVerify') ? measure(() => wasm.zkimgVerify(input)) : null,
+      reference: measure(() => ref.zkimgVerify(input)),
+      node: null,
+    });
+  }
+
+  printTable(rows);
+  printTargets(rows);
+}
+
+const fmt = (x: number | null): string => (x === null ? 'n/a' : x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1));
+const gbps = (ops: number | null, bytes?: number): string => (ops === null || !bytes ? '' : ` (${((ops * bytes) / 1e9).toFixed(2)} GB/s)`);
+
+function printTable(rows: Row[]): void {
+  const header = ['primitive', 'WASM ops/s', 'reference ops/s', 'node:crypto ops/s', 'WASM/ref', 'WASM/node'];
+  const body = rows.map((r) => [
+    r.name,
+    fmt(r.wasm) + gbps(r.wasm, r.bytes),
+    fmt(r.reference) + gbps(r.reference, r.bytes),
+    fmt(r.node) + gbps(r.node, r.bytes),
+    r.wasm !== null && r.reference ? `${(r.wasm / r.reference).toFixed(1)}x` : '',
+    r.wasm !== null && r.node ? `${(r.wasm / r.node).toFixed(2)}x` : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`);
+  for (const row of body) console.log(line(row));
+}
+
+function printTargets(rows: Row[]): void {
+  const row = (name: string) => rows.find((r) => r.name.startsWith(name))!;
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null ? null : a / b);
+  const targets: Array<[string, number | null, number, string]> = [
+    ['Ed25519 WASM >= 10x reference', ratio(row('Ed25519').wasm, row('Ed25519').reference), 10, 'x'],
+    ['Ed25519 WASM >= 0.7x node:crypto', ratio(row('Ed25519').wasm, row('Ed25519').node), 0.7, 'x'],
+    ['P-256 WASM >= 10x reference', ratio(row('P-256').wasm, row('P-256').reference), 10, 'x'],
+    ['P-256 WASM >= 0.3x node:crypto', ratio(row('P-256').wasm, row('P-256').node), 0.3, 'x'],
+    ['SHA-256 1 MiB WASM >= 3x reference', ratio(row('SHA-256 1 MiB').wasm, row('SHA-256 1 MiB').reference), 3, 'x'],
+    ['Hamming 32 KiB WASM >= 5 GB/s', row('Hamming 32 KiB').wasm === null ? null : (row('Hamming 32 KiB').wasm! * 32768) / 1e9, 5, ' GB/s'],
+  ];
+  console.log('\nTargets (issue 4):');
+  for (const [what, got, want, unit] of targets) {
+    const verdict = got === null ? 'not measured (primitive missing from core.wasm)' : got >= want ? 'MET' : `MISSED by ${(((want - got) / want) * 100).toFixed(0)} %`;
+    console.log(`  ${what}: ${got === null ? 'n/a' : got.toFixed(2) + unit} -> ${verdict}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
