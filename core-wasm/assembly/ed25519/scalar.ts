@@ -8,7 +8,7 @@ const L_WORDS: usize = memory.data<u32>([
 ]);
 
 // Barrett constant mu = floor(2^512 / L) (260 bits, nine words), for HAC Algorithm 14.42 with
-// base b = 2^32 and k = 8 words. test/crypto/ed25519-scalar.test.ts re-derives it with BigInt.
+// base b = 2^32 and k = 8 words. test/crypto/ed25519-internals.test.ts re-derives it with BigInt.
 const MU_WORDS: usize = memory.data<u32>([
   0x0a2c131b, 0xed9ce5a3, 0x086329a7, 0x2106215d, 0xffffffeb, 0xffffffff, 0xffffffff, 0xffffffff,
   0x0000000f,
