@@ -1,69 +1,19 @@
 /**
- * Secrets Vault: one handler per operation of specs/secrets-vault.yaml. Operations no issue has implemented
- * yet are bound to `notImplemented` (501 in this API's error shape; `npm run coverage:ops` counts them).
+ * Secrets Vault: one handler per operation of specs/secrets-vault.yaml, assembled from the
+ * groups below. The Handlers type makes a missing or mistyped handler a compile error.
  */
 import type { Handlers } from '../../../generated/secrets-vault/operations.ts';
-import { notImplemented } from '../../http/not-implemented.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
+import { authHandlers } from './auth/handlers.ts';
+import { oidcHandlers } from './oidc/handlers.ts';
+import { adminHandlers } from './admin/handlers.ts';
+import { scimHandlers } from './scim/handlers.ts';
+import { passkeyHandlers } from './passkeys/handlers.ts';
 
 export const handlers: Handlers<ApiPrincipal, ApiContext> = {
-  authenticate: notImplemented,
-  authOptions: notImplemented,
-  authorize: notImplemented,
-  authorizeComplete: notImplemented,
-  batchCreateUser: notImplemented,
-  batchDeleteUser: notImplemented,
-  blockedIps: notImplemented,
-  blockUsers: notImplemented,
-  changePassword: notImplemented,
-  createClient: notImplemented,
-  createScimGroup: notImplemented,
-  createScimUser: notImplemented,
-  createTenant: notImplemented,
-  createUser: notImplemented,
-  createUserKey: notImplemented,
-  deleteScimGroup: notImplemented,
-  deleteScimUser: notImplemented,
-  getChallenge: notImplemented,
-  getClient: notImplemented,
-  getClientTenant: notImplemented,
-  getJwks: notImplemented,
-  getOpenIdConfiguration: notImplemented,
-  getScimGroup: notImplemented,
-  getScimUser: notImplemented,
-  getUser: notImplemented,
-  getUserByName: notImplemented,
-  getUserinfo: notImplemented,
-  listMyKeys: notImplemented,
-  listMySessions: notImplemented,
-  listPasskeys: notImplemented,
-  listScimGroup: notImplemented,
-  listScimUsers: notImplemented,
-  listUserKeys: notImplemented,
-  listUsers: notImplemented,
-  oidcLogout: notImplemented,
-  oidcLogoutRedirect: notImplemented,
-  patchScimGroup: notImplemented,
-  patchScimUser: notImplemented,
-  readClients: notImplemented,
-  readCurrentUser: notImplemented,
-  readTenant: notImplemented,
-  readTenants: notImplemented,
-  regenerateApiKey: notImplemented,
-  register: notImplemented,
-  registerOptions: notImplemented,
-  replaceScimGroup: notImplemented,
-  replaceScimUser: notImplemented,
-  requestResetPassword: notImplemented,
-  resetPasswordCode: notImplemented,
-  tokenExchange: notImplemented,
-  tokenExchangeStandard: notImplemented,
-  tokenExchangeTenant: notImplemented,
-  updateClient: notImplemented,
-  updateEmail: notImplemented,
-  updatePasskey: notImplemented,
-  updateTenant: notImplemented,
-  updateUser: notImplemented,
-  verifyAuth: notImplemented,
-  verifyRegistration: notImplemented,
+  ...authHandlers,
+  ...oidcHandlers,
+  ...adminHandlers,
+  ...scimHandlers,
+  ...passkeyHandlers,
 };
