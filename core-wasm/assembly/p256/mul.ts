@@ -133,11 +133,23 @@ export function doubleScalarMul(r: usize, u1: usize, u2: usize, q: usize): void 
 const P_MINUS_2: usize = memory.data(32);
 const INIT_ACC: usize = memory.data(216, 8);
 const INIT_2G: usize = memory.data(216, 8);
+const INIT_Z: usize = memory.data(64 * 72, 8); // Z of each table entry while it is Jacobian
+const INIT_PREFIX: usize = memory.data(64 * 72, 8); // Z_0·Z_1·...·Z_i
+const INIT_INV: usize = memory.data(72, 8);
 const INIT_ZI: usize = memory.data(72, 8);
 const INIT_ZI2: usize = memory.data(72, 8);
 
-/** The affine generator in Montgomery form (used by tests of the curve code through verify). */
+/** The affine generator in Montgomery form. */
 export const G_AFFINE: usize = memory.data(144, 8);
+
+// Makes table entry i affine given zi = 1/Z_i: x = X·zi^2, y = Y·zi^3.
+function toAffineEntry(i: i32, zi: usize): void {
+  const e = G_TABLE + <usize>i * AFF;
+  fsqr(INIT_ZI2, zi);
+  fmul(e, e, INIT_ZI2);
+  fmul(INIT_ZI2, INIT_ZI2, zi);
+  fmul(e + FE, e + FE, INIT_ZI2);
+}
 
 function initTable(): void {
   memory.copy(P_MINUS_2, P_BYTES, 32);
@@ -150,16 +162,26 @@ function initTable(): void {
   fcopy(INIT_ACC + FE, G_AFFINE + FE);
   fcopy(INIT_ACC + 2 * FE, ONE);
   pointDouble(INIT_2G, INIT_ACC);
+  // Jacobian (2i+1)G: X, Y into the table slot, Z aside, with running products of the Z.
   for (let i: i32 = 0; i < G_COUNT; i++) {
     if (i > 0) pointAdd(INIT_ACC, INIT_ACC, INIT_2G);
-    // affine: x = X/Z^2, y = Y/Z^3 with 1/Z = Z^(p-2) (Fermat); once per entry at start-up.
-    fpow(INIT_ZI, INIT_ACC + 2 * FE, P_MINUS_2);
-    fsqr(INIT_ZI2, INIT_ZI);
     const e = G_TABLE + <usize>i * AFF;
-    fmul(e, INIT_ACC, INIT_ZI2);
-    fmul(INIT_ZI2, INIT_ZI2, INIT_ZI);
-    fmul(e + FE, INIT_ACC + FE, INIT_ZI2);
+    const z = INIT_Z + <usize>i * FE;
+    fcopy(e, INIT_ACC);
+    fcopy(e + FE, INIT_ACC + FE);
+    fcopy(z, INIT_ACC + 2 * FE);
+    if (i == 0) fcopy(INIT_PREFIX, z);
+    else fmul(INIT_PREFIX + <usize>i * FE, INIT_PREFIX + <usize>(i - 1) * FE, z);
   }
+  // One inversion for all entries (Montgomery's trick): inv = 1/(Z_0···Z_i), walking down,
+  // 1/Z_i = inv·(Z_0···Z_{i-1}) and then inv·Z_i = 1/(Z_0···Z_{i-1}). Fermat: 1/x = x^(p-2).
+  fpow(INIT_INV, INIT_PREFIX + <usize>(G_COUNT - 1) * FE, P_MINUS_2);
+  for (let i: i32 = G_COUNT - 1; i > 0; i--) {
+    fmul(INIT_ZI, INIT_INV, INIT_PREFIX + <usize>(i - 1) * FE);
+    fmul(INIT_INV, INIT_INV, INIT_Z + <usize>i * FE);
+    toAffineEntry(i, INIT_ZI);
+  }
+  toAffineEntry(0, INIT_INV);
 }
 
 initTable();
