@@ -94,7 +94,8 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
   const validator = OpenApiValidator.middleware({
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     apiSpec: def.spec as any,
-    validateRequests: { allowUnknownQueryParameters: true, coerceTypes: true, removeAdditional: false },
+    // Parameters are always coerced from strings by the validator; JSON bodies keep their types.
+    validateRequests: { allowUnknownQueryParameters: true, coerceTypes: false, removeAdditional: false },
     validateResponses: options.validateResponses ? { removeAdditional: false } : false,
     validateSecurity: false,
     validateApiSpec: false,
