@@ -170,6 +170,162 @@ export interface CoreEventDoc {
   details: Record<string, unknown>;
 }
 
+/** A user's login session at a Vault tenant (identity/vault/login-continuation.ts); `_id` is the `sid` claim. */
+export interface SessionDoc {
+  _id: string; // uuid
+  tenantId: string;
+  userId: string;
+  method: 'zkimg' | 'passkey';
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  /** Last (re-)authentication: the ID token's `auth_time`. */
+  authTime: Date;
+  lastSeenAt: Date;
+  lastSeenIp: string | null;
+  lastSeenUserAgent: string | null;
+  /** Last token issue (code exchange or refresh) in this session, for SessionInfo.token_issue. */
+  tokenIssuedAt: Date | null;
+  tokenIssueIp: string | null;
+  tokenIssueUserAgent: string | null;
+  expiresAt: Date;
+  /** Set by logout or refresh-token reuse; an ended session issues no more tokens. */
+  endedAt: Date | null;
+}
+
+/** A pending OpenID authorization request (`auth_req_id`), between authorize and authorize/complete. */
+export interface AuthRequestDoc {
+  _id: string; // auth_req_id
+  tenantId: string;
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  state: string | null;
+  nonce: string | null;
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set once, by the completion that issued a code: an auth request yields at most one code. */
+  completedAt: Date | null;
+}
+
+/** The single-use proof of a successful login that authorize/complete redeems; `_id` is its SHA-256. */
+export interface LoginNonceDoc {
+  _id: string; // hex SHA-256 of the nonce
+  tenantId: string;
+  userId: string;
+  sessionId: string;
+  authReqId: string | null;
+  method: 'zkimg' | 'passkey';
+  /** The login needs a second step (unverified user or 2FA tenant) before a code may be issued. */
+  needVerify: boolean;
+  steppedUpAt: Date | null;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** An OAuth authorization code (RFC 6749 §4.1.2); `_id` is the SHA-256 of the code. */
+export interface AuthorizationCodeDoc {
+  _id: string; // hex SHA-256 of the code
+  tenantId: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  nonce: string | null;
+  scope: string[];
+  userId: string;
+  sessionId: string;
+  authTime: Date;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** An opaque refresh token (rotated on every use); `_id` is its SHA-256. */
+export interface RefreshTokenDoc {
+  _id: string; // hex SHA-256 of the token
+  tenantId: string;
+  clientId: string;
+  userId: string;
+  sessionId: string;
+  /** Every token rotated from one code exchange shares the family id (the code's hash). */
+  familyId: string;
+  scope: string[];
+  authTime: Date;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set when the token was exchanged for its successor; a second use is reuse. */
+  rotatedAt: Date | null;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+}
+
+/** A user's zkimg-1 enrolment (identity/vault/commitments.ts); `_id` is the user id. */
+export interface ZkimgCommitmentDoc {
+  _id: string; // user id
+  tenantId: string;
+  protoVersion: 'zkimg-1';
+  /**
+   * The client's `encrypted_commitment` (which only `cipherKey` opens), sealed once more under the
+   * master key (sealer purpose `zkimg-commitment`), so a copy of the database alone opens nothing.
+   */
+  sealed: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A zkimg-1 login challenge (identity/vault/challenges.ts): answers once, right or wrong. */
+export interface ZkimgChallengeDoc {
+  _id: string; // uuid v4: the challenge id
+  tenantId: string;
+  userId: string;
+  /** 32 random bytes, base64url. */
+  nonce: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set by the one authenticate that consumed it. */
+  usedAt: Date | null;
+}
+
+/** Failed-login counter and block of one IP or one username in a tenant (identity/vault/lockout.ts). */
+export interface LoginLockoutDoc {
+  _id: string; // `${tenantId}|ip|${ip}` or `${tenantId}|user|${usernameKey}`
+  tenantId: string;
+  kind: 'ip' | 'user';
+  /** The IP address, or the username key (unknown usernames are counted too, so blocks reveal nothing). */
+  subject: string;
+  /** The user, when the username belongs to one (blocked-users lists only those). */
+  userId: string | null;
+  /** Failed attempts since `windowStart`. */
+  failures: number;
+  windowStart: Date;
+  /** Blocks imposed so far; each one doubles the next (block_config). */
+  level: number;
+  blockedAt: Date | null;
+  blockedUntil: Date | null;
+  blockSeconds: number;
+  updatedAt: Date;
+  expiresAt: Date;
+}
+
+/** A one-time password-reset code (identity/vault/reset-codes.ts); only its salted hash is kept. */
+export interface ResetCodeDoc {
+  _id: string; // uuid, also the hash salt
+  tenantId: string;
+  userId: string;
+  /** Reset Password Code names no tenant: the code is found by username key, then by hash. */
+  usernameKey: string;
+  codeHash: string;
+  /** Wrong codes tried against this record; it dies at the limit. */
+  attempts: number;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
 export interface Store {
   db: Db;
   tenants: Collection<TenantDoc>;
@@ -182,6 +338,15 @@ export interface Store {
   outbox: Collection<OutboxDoc>;
   meta: Collection<MetaDoc>;
   coreEvents: Collection<CoreEventDoc>;
+  zkimgCommitments: Collection<ZkimgCommitmentDoc>;
+  zkimgChallenges: Collection<ZkimgChallengeDoc>;
+  loginLockouts: Collection<LoginLockoutDoc>;
+  resetCodes: Collection<ResetCodeDoc>;
+  sessions: Collection<SessionDoc>;
+  authRequests: Collection<AuthRequestDoc>;
+  loginNonces: Collection<LoginNonceDoc>;
+  authorizationCodes: Collection<AuthorizationCodeDoc>;
+  refreshTokens: Collection<RefreshTokenDoc>;
 }
 
 export function openStore(db: Db): Store {
@@ -197,6 +362,15 @@ export function openStore(db: Db): Store {
     outbox: db.collection<OutboxDoc>('outbox'),
     meta: db.collection<MetaDoc>('meta'),
     coreEvents: db.collection<CoreEventDoc>('coreEvents'),
+    zkimgCommitments: db.collection<ZkimgCommitmentDoc>('zkimgCommitments'),
+    zkimgChallenges: db.collection<ZkimgChallengeDoc>('zkimgChallenges'),
+    loginLockouts: db.collection<LoginLockoutDoc>('loginLockouts'),
+    resetCodes: db.collection<ResetCodeDoc>('resetCodes'),
+    sessions: db.collection<SessionDoc>('sessions'),
+    authRequests: db.collection<AuthRequestDoc>('authRequests'),
+    loginNonces: db.collection<LoginNonceDoc>('loginNonces'),
+    authorizationCodes: db.collection<AuthorizationCodeDoc>('authorizationCodes'),
+    refreshTokens: db.collection<RefreshTokenDoc>('refreshTokens'),
   };
 }
 
@@ -255,6 +429,33 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   meta: [],
   coreEvents: [
     { key: { at: -1 }, name: 'at' },
+  ],
+  zkimgCommitments: [],
+  zkimgChallenges: [TTL],
+  loginLockouts: [
+    // blocked-ips / blocked-users: a tenant's current blocks of one kind, by time.
+    { key: { tenantId: 1, kind: 1, blockedUntil: 1 }, name: 'tenant_kind_blockedUntil' },
+    TTL,
+  ],
+  resetCodes: [
+    { key: { usernameKey: 1, expiresAt: 1 }, name: 'usernameKey_expires' },
+    TTL,
+  ],
+  sessions: [
+    { key: { tenantId: 1, userId: 1, createdAt: -1 }, name: 'tenant_user_created' },
+    TTL,
+  ],
+  authRequests: [TTL],
+  loginNonces: [
+    { key: { tenantId: 1, authReqId: 1, userId: 1 }, name: 'tenant_authreq_user' },
+    TTL,
+  ],
+  authorizationCodes: [TTL],
+  refreshTokens: [
+    // Reuse revokes a family and a session's tokens with one updateMany each.
+    { key: { familyId: 1 }, name: 'family' },
+    { key: { sessionId: 1 }, name: 'session' },
+    TTL,
   ],
 };
 

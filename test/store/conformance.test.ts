@@ -140,6 +140,10 @@ for (const target of targets) {
     t.is(replaced.upsertedId as unknown, 'fixed');
     t.deepEqual(await c.findOne({ _id: 'fixed' as never }), { _id: 'fixed', v: 1 });
 
+    // A range condition contributes nothing to the new document; the update still applies.
+    const ranged = await c.updateOne({ user: 'cy', age: { $gt: 5 } }, { $set: { ok: true } }, { upsert: true });
+    t.deepEqual(await c.findOne({ _id: ranged.upsertedId! }, { projection: { _id: 0 } }), { user: 'cy', ok: true });
+
     const fam = await c.findOneAndUpdate({ user: 'bob' }, { $setOnInsert: { n: 0 }, $inc: { hits: 1 } }, { upsert: true, returnDocument: 'after', projection: { _id: 0 } });
     t.deepEqual(fam, { user: 'bob', n: 0, hits: 1 });
   });
@@ -171,6 +175,10 @@ for (const target of targets) {
     t.deepEqual(await c.findOne({}, { projection: { secret: 0, c: 0 } }), { _id: 1, a: 1, b: { x: 1, y: 2 } });
     t.deepEqual(await c.findOne({}, { projection: { 'b.y': 1, _id: 0 } }), { b: { y: 2 } });
     t.deepEqual(await c.findOne({}, { projection: { 'b.x': 0, secret: 0, c: 0 } }), { _id: 1, a: 1, b: { y: 2 } });
+    // Fields come back in stored order, `_id` first, whatever the projection's order.
+    t.deepEqual(Object.keys((await c.findOne({}, { projection: { c: 1, a: 1 } }))!), ['_id', 'a', 'c']);
+    const mixed = await serverError(c.findOne({}, { projection: { a: 1, secret: 0 } }));
+    t.is(mixed.code, 31254);
   });
 
   test(t$('sort, skip, limit: compound sort with ties and cursors across getMore batches'), async (t) => {
@@ -264,6 +272,8 @@ for (const target of targets) {
     t.deepEqual((await c.find({ tenant: 'a' }).toArray()).map((d) => d.n), [1, 3]);
     t.deepEqual((await c.find({ tenant: { $in: ['b', 'c'] } }).toArray()).map((d) => d.n), [2, 3]);
     t.deepEqual((await c.find({ tenant: 1.0 }).toArray()).map((d) => d.n), [4]);
+    t.deepEqual((await c.find({ tenant: 'a', n: { $gt: 1 } }).toArray()).map((d) => d.n), [3]);
+    t.deepEqual((await c.find({ tenant: { $in: [] } }).toArray()).map((d) => d.n), []);
   });
 
   if (target.embedded) {

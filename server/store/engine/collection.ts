@@ -116,18 +116,27 @@ export class Collection {
 
   /** Documents matching `filter`, in natural order. */
   find(filter: Doc): Doc[] {
+    const { docs, exact } = this.lookup(filter);
+    if (exact) return docs;
     const query = new Query(filter, QUERY_OPTIONS);
-    return this.candidates(filter).filter((d) => query.test(d));
+    return docs.filter((d) => query.test(d));
   }
 
   /**
    * A superset of the documents matching `filter`, from the smallest index lookup that its
-   * top-level equality conditions allow (or every document when none applies).
+   * top-level equality conditions allow (or every document when none applies). `exact` when
+   * the lookup answers the filter by itself: every condition is a scalar equality on a plain
+   * field of the index used, where hash-key equality is MongoDB's equality (an array field
+   * matches through its elements, which the index holds one by one).
    */
-  candidates(filter: Doc): Doc[] {
+  lookup(filter: Doc): { docs: Doc[]; exact: boolean } {
+    const keys = Object.keys(filter);
     const idValues = equalityValues(filter, '_id');
-    if (idValues) return this.inNaturalOrder(new Set(idValues.map(canonicalKey)));
+    if (idValues) {
+      return { docs: this.inNaturalOrder(new Set(idValues.map(canonicalKey))), exact: keys.length === 1 && idValues.every(isScalar) };
+    }
     let best: Set<string> | undefined;
+    let bestIndex: Index | undefined;
     for (const index of this.indexes.values()) {
       if (!index.complete) continue;
       const perField = index.fields.map((f) => equalityValues(filter, f));
@@ -140,19 +149,26 @@ export class Collection {
       if (combos.length > MAX_LOOKUP_COMBOS) continue;
       const ids = new Set<string>();
       for (const combo of combos) for (const id of index.lookup(combo) ?? []) ids.add(id);
-      if (!best || ids.size < best.size) best = ids;
+      if (!best || ids.size < best.size) {
+        best = ids;
+        bestIndex = index;
+      }
     }
-    return best ? this.inNaturalOrder(best) : this.all();
+    if (!best || !bestIndex) return { docs: this.all(), exact: keys.length === 0 };
+    const exact =
+      keys.length === bestIndex.fields.length &&
+      bestIndex.fields.every((f) => !f.includes('.') && (equalityValues(filter, f) ?? []).every(isScalar));
+    return { docs: this.inNaturalOrder(best), exact };
   }
 
   private inNaturalOrder(ids: Set<string>): Doc[] {
-    const found: Doc[] = [];
+    const found: Array<[number, Doc]> = [];
     for (const id of ids) {
       const doc = this.docs.get(id);
-      if (doc) found.push(doc);
+      if (doc) found.push([this.seq.get(id)!, doc]);
     }
-    if (found.length > 1) found.sort((a, b) => this.seq.get(idKeyOf(a))! - this.seq.get(idKeyOf(b))!);
-    return found;
+    if (found.length > 1) found.sort((a, b) => a[0] - b[0]);
+    return found.map((f) => f[1]);
   }
 
   /** Creates an index; false when an identical one exists. Refuses conflicting redefinitions. */
@@ -225,6 +241,11 @@ function equalityValues(filter: Doc, field: string): unknown[] | undefined {
     return undefined;
   }
   return indexable(cond) ? [cond] : undefined;
+}
+
+/** A value whose MongoDB equality is exactly hash-key equality (no embedded document). */
+function isScalar(value: unknown): boolean {
+  return indexable(value) && !isPlainObject(value);
 }
 
 function indexable(value: unknown): boolean {

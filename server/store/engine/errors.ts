@@ -22,6 +22,8 @@ export const ErrorCodes = {
   IndexKeySpecsConflict: 86,
   NotImplemented: 238,
   DuplicateKey: 11000,
+  /** MongoDB's code for a projection mixing inclusion and exclusion. */
+  Location31254: 31254,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

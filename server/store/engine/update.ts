@@ -97,7 +97,10 @@ function applyOperators(prev: Doc, u: Doc, options: ApplyOptions): Doc {
   guardId(prev, modifier);
   const next = deepClone(prev);
   for (const [op, fields] of Object.entries(modifier)) checkTargets(next, op, fields as Doc);
-  runMingo(() => mingoUpdate(next, modifier, options.arrayFilters, options.query, { queryOptions: QUERY_OPTIONS }));
+  // mingo applies the modifier only to a document matching the condition it is given, so the
+  // query goes in only where the positional `$` needs it (never for an upsert's new document).
+  const positional = !options.inserting && Object.values(modifier).some((fields) => Object.keys(fields as Doc).some((p) => /(^|\.)\$(\.|$)/.test(p)));
+  runMingo(() => mingoUpdate(next, modifier, options.arrayFilters, positional ? options.query : undefined, { queryOptions: QUERY_OPTIONS }));
   return next;
 }
 

@@ -43,7 +43,24 @@ export function projectDocs(docs: Doc[], filter: Doc, projection: Doc | undefine
   if (!projection || Object.keys(projection).length === 0 || docs.length === 0) return docs;
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   if (positional && Object.keys(filter).length === 0) throw notImplemented('positional projection without a query');
-  return runMingo(() => new Query(positional ? filter : {}, QUERY_OPTIONS).find(docs, projection).all() as Doc[]);
+  checkProjection(projection);
+  const projected = runMingo(() => new Query(positional ? filter : {}, QUERY_OPTIONS).find(docs, projection).all() as Doc[]);
+  // MongoDB keeps `_id` first, as stored; mingo appends it after the included fields.
+  return projected.map((d) => (d._id === undefined || Object.keys(d)[0] === '_id' ? d : { _id: d._id, ...d }));
+}
+
+/** MongoDB refuses a projection mixing inclusion and exclusion (other than of `_id`). */
+function checkProjection(projection: Doc): void {
+  let inclusion: string | undefined;
+  let exclusion: string | undefined;
+  for (const [field, value] of Object.entries(projection)) {
+    if (field === '_id') continue;
+    if (value === 0 || value === false) exclusion ??= field;
+    else if (value === 1 || value === true) inclusion ??= field;
+  }
+  if (inclusion !== undefined && exclusion !== undefined) {
+    throw new MongoCommandError('Location31254', `Cannot do exclusion on field ${exclusion} in inclusion projection`);
+  }
 }
 
 /** Matching documents of a collection (none when it does not exist), filter errors mapped. */
