@@ -1,0 +1,145 @@
+/**
+ * What happens after a user has proven who they are (zkimg-1 or passkey) at a Vault tenant
+ * (VAULT.md, seed-inventory §5 item 3):
+ * - `completeLogin` opens a session and hands out a login nonce: random, single use, 5 minutes,
+ *   stored only as its SHA-256, bound to the tenant, the user, the session and (when given) the
+ *   pending auth request. The login operations return it as `AuthResult.nonce`.
+ * - A login with `needVerify` (unverified user, or a 2FA tenant) must be stepped up first:
+ *   `stepUpLogin`, after a passkey assertion by the same user, marks the pending nonces of that
+ *   auth request as stepped up and returns a fresh nonce that is ready to redeem.
+ * - `redeemLoginNonce` (authorize/complete) spends a nonce: one guarded update, so a nonce is
+ *   redeemed at most once even when two completions race.
+ * Without an auth request the nonce is only a proof of login: nothing redeems it.
+ */
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '../../http/errors.ts';
+import type { GatewayServices } from '../../services.ts';
+import type { LoginNonceDoc, SessionDoc } from '../../store/collections.ts';
+import { hashSecret, randomSecret } from '../secrets/hash.ts';
+import { findPendingAuthRequest } from './auth-requests.ts';
+
+export const LOGIN_NONCE_TTL_SECONDS = 300;
+/** Absolute session lifetime: refresh tokens never outlive their session. */
+export const SESSION_TTL_SECONDS = 30 * 86_400;
+
+export type LoginMethod = SessionDoc['method'];
+
+export interface CompleteLoginInput {
+  tenantId: string;
+  userId: string;
+  method: LoginMethod;
+  /** true when the user is unverified or the tenant requires 2FA: a step-up must follow. */
+  needVerify: boolean;
+  authReqId?: string | null;
+  ip: string;
+  userAgent: string;
+}
+
+export interface LoginResult {
+  nonce: string;
+  sessionId: string;
+}
+
+type Services = Pick<GatewayServices, 'store'>;
+
+async function issueNonce(services: Services, fields: Omit<LoginNonceDoc, '_id' | 'createdAt' | 'expiresAt' | 'usedAt'>, now: Date): Promise<string> {
+  const nonce = randomSecret(32);
+  await services.store.loginNonces.insertOne({
+    _id: hashSecret(nonce),
+    ...fields,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + LOGIN_NONCE_TTL_SECONDS * 1000),
+    usedAt: null,
+  });
+  return nonce;
+}
+
+export async function completeLogin(services: Services, input: CompleteLoginInput): Promise<LoginResult> {
+  const now = new Date();
+  const authReqId = input.authReqId ?? null;
+  if (authReqId !== null) {
+    // The auth request must be this tenant's and still pending: a login for tenant A cannot
+    // complete tenant B's authorization.
+    const request = await findPendingAuthRequest(services.store, input.tenantId, authReqId, now);
+    if (request === null) throw new GatewayError('bad_request', 'Unknown or expired auth_req_id');
+  }
+  const session: SessionDoc = {
+    _id: randomUUID(),
+    tenantId: input.tenantId,
+    userId: input.userId,
+    method: input.method,
+    ip: input.ip || null,
+    userAgent: input.userAgent || null,
+    createdAt: now,
+    authTime: now,
+    lastSeenAt: now,
+    lastSeenIp: input.ip || null,
+    lastSeenUserAgent: input.userAgent || null,
+    tokenIssuedAt: null,
+    tokenIssueIp: null,
+    tokenIssueUserAgent: null,
+    expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000),
+    endedAt: null,
+  };
+  await services.store.sessions.insertOne(session);
+  const nonce = await issueNonce(
+    services,
+    { tenantId: input.tenantId, userId: input.userId, sessionId: session._id, authReqId, method: input.method, needVerify: input.needVerify, steppedUpAt: null },
+    now,
+  );
+  return { nonce, sessionId: session._id };
+}
+
+export interface StepUpInput {
+  tenantId: string;
+  userId: string;
+  authReqId?: string | null;
+}
+
+/**
+ * Records the second step for the user's pending logins of this auth request. Returns a fresh,
+ * already stepped-up nonce for the most recent such login, or null when no login of this user
+ * awaits a step-up (the caller then treats the passkey assertion as a login of its own).
+ */
+export async function stepUpLogin(services: Services, input: StepUpInput): Promise<LoginResult | null> {
+  const now = new Date();
+  const authReqId = input.authReqId ?? null;
+  const pending = { tenantId: input.tenantId, userId: input.userId, authReqId, usedAt: null, expiresAt: { $gt: now } };
+  const latest = await services.store.loginNonces.find(pending).sort({ createdAt: -1 }).limit(1).next();
+  if (latest === null) return null;
+  const session = await services.store.sessions.findOneAndUpdate(
+    { _id: latest.sessionId, tenantId: input.tenantId, endedAt: null, expiresAt: { $gt: now } },
+    { $set: { authTime: now, lastSeenAt: now } },
+    { returnDocument: 'after' },
+  );
+  if (session === null) return null;
+  await services.store.loginNonces.updateMany(pending, { $set: { steppedUpAt: now } });
+  const nonce = await issueNonce(
+    services,
+    { tenantId: input.tenantId, userId: input.userId, sessionId: session._id, authReqId, method: latest.method, needVerify: latest.needVerify, steppedUpAt: now },
+    now,
+  );
+  return { nonce, sessionId: session._id };
+}
+
+export type RedeemFailure = 'invalid' | 'step_up_required';
+
+/**
+ * Spends the nonce for `authReqId`: it must be unused, unexpired, of this tenant and auth request,
+ * and stepped up when the login needed it. Returns the spent record or the reason for refusal.
+ */
+export async function redeemLoginNonce(
+  services: Services,
+  input: { tenantId: string; authReqId: string; nonce: string },
+): Promise<{ ok: true; login: LoginNonceDoc } | { ok: false; reason: RedeemFailure }> {
+  const now = new Date();
+  const base = { _id: hashSecret(input.nonce), tenantId: input.tenantId, authReqId: input.authReqId, usedAt: null, expiresAt: { $gt: now } };
+  const login = await services.store.loginNonces.findOneAndUpdate(
+    { ...base, $or: [{ needVerify: false }, { steppedUpAt: { $ne: null } }] },
+    { $set: { usedAt: now } },
+    { returnDocument: 'after' },
+  );
+  if (login !== null) return { ok: true, login };
+  const awaiting = await services.store.loginNonces.findOne(base);
+  return { ok: false, reason: awaiting !== null ? 'step_up_required' : 'invalid' };
+}
