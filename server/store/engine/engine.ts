@@ -9,7 +9,7 @@ import { MongoCommandError, notImplemented } from './errors.ts';
 import { Journal, type JournalLogger } from './journal.ts';
 import type { CommandHandler, CommandRequest, EngineContext } from './context.ts';
 import type { IndexSpec } from './indexes.ts';
-import { pathValues, type Doc } from './values.ts';
+import { deepClone, pathValues, type Doc } from './values.ts';
 import * as admin from './commands/admin.ts';
 import * as read from './commands/read.ts';
 import * as write from './commands/write.ts';
@@ -89,8 +89,20 @@ export class Engine implements EngineContext {
     return engine;
   }
 
-  /** Runs one command; the reply is an `{ok: 1, ...}` or `{ok: 0, code, errmsg}` document. */
+  /**
+   * Runs one command for an in-process caller; the reply (`{ok: 1, ...}` or
+   * `{ok: 0, code, errmsg}`) is a deep copy the caller may keep and change.
+   */
   async execute(req: CommandRequest): Promise<Doc> {
+    return deepClone(await this.run({ ...req, body: deepClone(req.body) }));
+  }
+
+  /**
+   * Runs one command. The reply may share (never-mutated) stored documents: the wire server
+   * serializes it at once, which is the copy. Resolves after the command's journal records
+   * are on disk.
+   */
+  async run(req: CommandRequest): Promise<Doc> {
     let reply: Doc;
     try {
       reply = this.dispatch(req);

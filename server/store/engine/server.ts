@@ -115,7 +115,7 @@ function serveConnection(engine: Engine, socket: net.Socket, connectionId: numbe
       socket.destroy();
       return;
     }
-    const reply = await engine.execute({ db: cmd.db, body: cmd.body, connectionId });
+    const reply = await engine.run({ db: cmd.db, body: cmd.body, connectionId });
     if (!cmd.moreToCome && !socket.destroyed) socket.write(encodeReply(cmd, reply));
   }
 }
