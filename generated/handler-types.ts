@@ -16,6 +16,8 @@ export interface OperationEntry {
   expressPath: string;
   /** alternatives (OR) of scheme lists (AND); an empty list means the operation is public */
   security: readonly (readonly string[])[];
+  /** per security alternative, the scopes the spec requires of it */
+  securityScopes?: readonly (readonly string[])[];
   requestContentTypes: readonly string[];
   aliasOf?: string;
 }

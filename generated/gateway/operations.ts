@@ -11,12 +11,12 @@ export const securitySchemes = {
 } as const satisfies Record<string, SchemeEntry>;
 
 export const operationTable = [
-  {"operationId":"getBootstrapStatus","method":"get","path":"/bootstrap","expressPath":"/bootstrap","security":[["AdminApiKey"]],"requestContentTypes":[]},
-  {"operationId":"getCoreStatus","method":"get","path":"/core","expressPath":"/core","security":[["AdminApiKey"]],"requestContentTypes":[]},
-  {"operationId":"listCoreEvents","method":"get","path":"/core/history","expressPath":"/core/history","security":[["AdminApiKey"]],"requestContentTypes":[]},
-  {"operationId":"listOutbox","method":"get","path":"/outbox","expressPath":"/outbox","security":[["AdminApiKey"]],"requestContentTypes":[]},
-  {"operationId":"rollbackCore","method":"post","path":"/core/rollback","expressPath":"/core/rollback","security":[["AdminApiKey"]],"requestContentTypes":[]},
-  {"operationId":"swapCore","method":"post","path":"/core/swap","expressPath":"/core/swap","security":[["AdminApiKey"]],"requestContentTypes":["application/octet-stream"]},
+  {"operationId":"getBootstrapStatus","method":"get","path":"/bootstrap","expressPath":"/bootstrap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"getCoreStatus","method":"get","path":"/core","expressPath":"/core","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"listCoreEvents","method":"get","path":"/core/history","expressPath":"/core/history","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"listOutbox","method":"get","path":"/outbox","expressPath":"/outbox","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"rollbackCore","method":"post","path":"/core/rollback","expressPath":"/core/rollback","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"swapCore","method":"post","path":"/core/swap","expressPath":"/core/swap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/octet-stream"]},
 ] as const satisfies readonly OperationEntry[];
 
 export type OperationId = (typeof operationTable)[number]['operationId'];

@@ -70,6 +70,7 @@ export function emitOperations(apiName: string, specFile: string, model: SpecMod
       path: op.path,
       expressPath: toExpressPath(op.path),
       security: op.security,
+      ...(op.securityScopes.some((x) => x.length) ? { securityScopes: op.securityScopes } : {}),
       requestContentTypes: op.requestContentTypes,
       ...(op.aliasOf ? { aliasOf: op.aliasOf } : {}),
     };
@@ -125,6 +126,8 @@ export interface OperationEntry {
   expressPath: string;
   /** alternatives (OR) of scheme lists (AND); an empty list means the operation is public */
   security: readonly (readonly string[])[];
+  /** per security alternative, the scopes the spec requires of it */
+  securityScopes?: readonly (readonly string[])[];
   requestContentTypes: readonly string[];
   aliasOf?: string;
 }

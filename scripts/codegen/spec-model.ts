@@ -24,6 +24,8 @@ export interface OperationModel {
   path: string;
   /** alternatives (OR) of scheme lists (AND); an empty inner list means "no authentication" */
   security: string[][];
+  /** per alternative, the scopes its requirements list (OpenAPI 3.1 allows them for every scheme type) */
+  securityScopes: string[][];
   parameterNames: Record<'path' | 'query' | 'header' | 'cookie', string[]>;
   requestContentTypes: string[];
   requestBodyRequired: boolean;
@@ -80,7 +82,9 @@ export function readSpecModel(doc: Doc): SpecModel {
         if (list && !list.includes(p.name)) list.push(p.name);
       }
       const body = op.requestBody ? deref(doc, op.requestBody) : undefined;
-      const security: string[][] = (op.security ?? doc.security ?? []).map((req: Record<string, string[]>) => Object.keys(req));
+      const requirements: Record<string, string[]>[] = op.security ?? doc.security ?? [];
+      const security = requirements.map((req) => Object.keys(req));
+      const securityScopes = requirements.map((req) => [...new Set(Object.values(req).flat())]);
       const responses = Object.entries<Doc>(op.responses ?? {})
         .map(([status, raw]) => ({ status, contentTypes: Object.keys(deref(doc, raw).content ?? {}) }))
         .sort((a, b) => (a.status === 'default' ? 1 : 0) - (b.status === 'default' ? 1 : 0));
@@ -89,6 +93,7 @@ export function readSpecModel(doc: Doc): SpecModel {
         method,
         path,
         security,
+        securityScopes,
         parameterNames,
         requestContentTypes: Object.keys(body?.content ?? {}),
         requestBodyRequired: Boolean(body?.required),

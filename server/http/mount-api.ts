@@ -146,7 +146,8 @@ async function authenticate<S>(def: ApiDefinition<S>, op: OperationEntry, req: R
   if (op.security.length === 0) return null;
   let firstRefusal: unknown;
   let principal: Principal | null = null;
-  for (const alternative of op.security) {
+  let specScopes: readonly string[] = [];
+  for (const [index, alternative] of op.security.entries()) {
     if (alternative.length === 0) continue;
     let satisfied: Principal | null = null;
     for (const scheme of alternative) {
@@ -167,6 +168,7 @@ async function authenticate<S>(def: ApiDefinition<S>, op: OperationEntry, req: R
     }
     if (satisfied) {
       principal = satisfied;
+      specScopes = op.securityScopes?.[index] ?? [];
       break;
     }
   }
@@ -176,7 +178,7 @@ async function authenticate<S>(def: ApiDefinition<S>, op: OperationEntry, req: R
     if (op.security.some((alt) => alt.length === 0)) return null;
     throw unauthorized();
   }
-  const needed = def.requiredScopes?.[op.operationId] ?? [];
+  const needed = [...specScopes, ...(def.requiredScopes?.[op.operationId] ?? [])];
   const missing = needed.filter((s) => !hasScope(principal as Principal, s));
   if (missing.length) throw forbidden(`Missing scope: ${missing.join(' ')}`, { params: { missingScopes: missing.join(' ') } });
   // Tenant isolation: a tenant named in the path must be the principal's own, unless the

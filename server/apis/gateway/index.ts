@@ -6,8 +6,6 @@ import type { GatewayServices } from '../../services.ts';
 import { headerApiKey } from '../../security/api-key.ts';
 import { handlers } from './handlers.ts';
 
-export const GATEWAY_ADMIN_SCOPE = 'gateway:admin';
-
 export function gatewayApi(spec: object): ApiDefinition<GatewayServices> {
   return {
     name: 'gateway',
@@ -15,7 +13,6 @@ export function gatewayApi(spec: object): ApiDefinition<GatewayServices> {
     serverUrl,
     table: operationTable,
     handlers,
-    requiredScopes: Object.fromEntries(operationTable.map((op) => [op.operationId, [GATEWAY_ADMIN_SCOPE]])),
     security: { AdminApiKey: headerApiKey('AdminApiKey', 'X-API-Key') },
     errorFormatter: () => problemError,
   };
