@@ -303,6 +303,33 @@ test('mixed-order A (aB + T): accepted exactly when [k]T = 0, as the cofactorles
   t.true(accepted > 0 && rejected > 0, `both outcomes seen (${accepted} / ${rejected})`);
 });
 
+test('the decoded-key cache: more keys than slots, keys sharing a slot, small-order keys seen twice', (t) => {
+  // The module keeps recently decoded public keys (core-wasm/assembly/ed25519/pointcache.ts);
+  // a hit must answer exactly as decoding again would.
+  const keys = Array.from({ length: 20 }, () => keyFromSeed(randomBytes(32)));
+  const msg = randomBytes(32);
+  const sigs = keys.map((k) => ed25519.sign(msg, k.sk));
+  for (let round = 0; round < 3; round++) {
+    keys.forEach((k, i) => {
+      t.true(wasmVerify(k.pk, msg, sigs[i]!));
+      t.false(wasmVerify(k.pk, msg, sigs[(i + 1) % keys.length]!));
+    });
+  }
+  // -A has the same first bytes as A (only the sign bit differs), so it lands in the same slot.
+  const { pk } = keys[0]!;
+  const negated = pk.slice();
+  negated[31]! ^= 0x80;
+  for (let i = 0; i < 3; i++) {
+    t.true(wasmVerify(pk, msg, sigs[0]!));
+    t.false(wasmVerify(negated, msg, sigs[0]!));
+  }
+  // Small-order keys stay rejected on a cache hit.
+  for (let i = 0; i < 2; i++) {
+    for (const T of torsion) t.false(wasmVerify(T.toBytes(), msg, sigs[0]!));
+  }
+  t.true(wasmVerify(pk, msg, sigs[0]!));
+});
+
 test('a message may lie anywhere in the input buffer and have any length; memory stays flat', (t) => {
   const { sk, pk } = keyFromSeed(randomBytes(32));
   const before = raw.memory.buffer.byteLength;

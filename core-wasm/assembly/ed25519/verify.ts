@@ -12,11 +12,11 @@
 // Everything here is public data, so the code is variable-time.
 
 import { sha512Final, sha512Reset, sha512Update } from '../sha512';
-import { geDecode, geEqual, geInit, geIsSmallOrder, geNeg } from './group';
+import { geDecode, geEqual, geInit } from './group';
+import { lastPointSmallOrder, negatedPointTable } from './pointcache';
 import { doubleScalarMulBase } from './scalarmult';
 import { scIsCanonical, scReduce512 } from './scalar';
 
-const A: usize = memory.data(160, 8);
 const R: usize = memory.data(160, 8);
 const Q: usize = memory.data(160, 8);
 const DIGEST: usize = memory.data(64, 8);
@@ -34,9 +34,10 @@ export function ed25519Verify(pk: usize, msg: usize, msgLen: usize, sig: usize):
   if (!inMemory(pk, 32) || !inMemory(sig, 64) || !inMemory(msg, msgLen)) return 0;
   geInit();
   if (!scIsCanonical(sig + 32)) return 0;
-  if (!geDecode(A, pk)) return 0;
+  const negA = negatedPointTable(pk); // -A, ready for [S]B + [k](-A)
+  if (negA == 0) return 0;
+  if (lastPointSmallOrder()) return 0;
   if (!geDecode(R, sig)) return 0;
-  if (geIsSmallOrder(A)) return 0;
   // k = SHA-512(R || A || M) mod L, over the bytes as received (they are canonical by now).
   sha512Reset();
   sha512Update(sig, 32);
@@ -45,7 +46,6 @@ export function ed25519Verify(pk: usize, msg: usize, msgLen: usize, sig: usize):
   sha512Final(DIGEST);
   scReduce512(K, DIGEST);
   // [S]B - [k]A must be R itself (projective comparison, no inversion).
-  geNeg(A);
-  doubleScalarMulBase(Q, sig + 32, K, A);
+  doubleScalarMulBase(Q, sig + 32, K, negA);
   return geEqual(Q, R) ? 1 : 0;
 }

@@ -6,7 +6,8 @@
 
 import { sha256Final, sha256Reset, sha256Update } from '../sha256';
 import { sha512Final, sha512Reset, sha512Update } from '../sha512';
-import { geDecode, geEqual, geInit, geNeg } from './group';
+import { geDecode, geEqual, geInit } from './group';
+import { negatedPointTable } from './pointcache';
 import { doubleScalarMulBase } from './scalarmult';
 import { scIsCanonical, scReduce512 } from './scalar';
 import { inMemory } from './verify';
@@ -23,7 +24,6 @@ const EQUATION_FAILS: i32 = 5;
 const TAG: usize = memory.data<u8>([0x7a, 0x6b, 0x69, 0x6d, 0x67, 0x2d, 0x31, 0x3a, 0x63]);
 const TAG_LEN: usize = 9;
 
-const PY: usize = memory.data(160, 8);
 const PR: usize = memory.data(160, 8);
 const Q: usize = memory.data(160, 8);
 const ERRORS_HASH: usize = memory.data(32, 8);
@@ -72,7 +72,9 @@ export function zkimgVerify(
   // Step 5.
   if (!scIsCanonical(s)) return S_NOT_REDUCED;
   geInit();
-  if (!geDecode(PR, R) || !geDecode(PY, Y)) return BAD_POINT;
+  if (!geDecode(PR, R)) return BAD_POINT;
+  const negY = negatedPointTable(Y); // -Y, ready for [s]B + [h](-Y)
+  if (negY == 0) return BAD_POINT;
   // h = SHA-512("zkimg-1:c" || R || Y || nonce || id || username || SHA-256(errors)) mod L.
   sha256Reset();
   sha256Update(errors, nBytes);
@@ -88,7 +90,6 @@ export function zkimgVerify(
   sha512Final(DIGEST);
   scReduce512(H, DIGEST);
   // Cofactorless, as zkimg-1.md step 5 says: [s]B - [h]Y must be R itself.
-  geNeg(PY);
-  doubleScalarMulBase(Q, s, H, PY);
+  doubleScalarMulBase(Q, s, H, negY);
   return geEqual(Q, PR) ? OK : EQUATION_FAILS;
 }
