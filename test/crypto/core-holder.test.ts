@@ -7,9 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { createCoreHolder, REQUIRED_EXPORTS, type CoreEvent } from '../../core-wasm/js/index.ts';
+import { createCoreHolder, type CoreEvent } from '../../core-wasm/js/index.ts';
 import { compileAssemblyScript } from '../../scripts/build-wasm.ts';
-import { WASM_PATH, wasmCore } from './_cores.ts';
+import { WASM_PATH } from './_cores.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const variantsDir = join(root, '.tmp', `core-variants-${process.pid}`);
@@ -71,18 +71,7 @@ function variant(name: keyof typeof VARIANTS): Promise<Uint8Array> {
 
 const quiet = { log: () => {} };
 
-// The swap tests need the full ABI in the built module (the ed25519 and p256 parts land separately).
-async function fullAbi(t: import('ava').ExecutionContext): Promise<boolean> {
-  const w = await wasmCore();
-  const missing = REQUIRED_EXPORTS.filter((n) => !w.exports.includes(n));
-  if (missing.length === 0) return true;
-  t.log(`core.wasm lacks ${missing.join(', ')}: a full-ABI swap cannot be tested yet, SKIPPED`);
-  t.pass();
-  return false;
-}
-
 test.serial('a valid module is taken, then another valid one, and rollback returns to the first', async (t) => {
-  if (!(await fullAbi(t))) return;
   const holder = createCoreHolder(quiet);
   t.is(holder.current().name, 'reference');
   const first = await holder.swap(new Uint8Array(readFileSync(WASM_PATH)), 'test');
@@ -107,8 +96,7 @@ for (const [name, pattern] of [
   ['missingP256', /missing exports: p256Verify/],
 ] as const) {
   test.serial(`${name} is refused with a reason and the current core keeps serving`, async (t) => {
-    if (!(await fullAbi(t))) return;
-    const events: CoreEvent[] = [];
+      const events: CoreEvent[] = [];
     const holder = createCoreHolder(quiet);
     holder.onEvent((e) => events.push(e));
     t.true((await holder.swap(new Uint8Array(readFileSync(WASM_PATH)), 'test')).ok);
@@ -174,7 +162,6 @@ test('start-up with a broken module falls back to the reference core', async (t)
 });
 
 test.serial('start-up and SIGHUP-style reload take the built module', async (t) => {
-  if (!(await fullAbi(t))) return;
   const holder = createCoreHolder(quiet);
   const status = await holder.init();
   t.is(status.name, 'wasm');

@@ -2,12 +2,11 @@
 // 1,000,000 verifications must leave the module's memory exactly as large as after the first.
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
-import { loadWasmCore } from '../../core-wasm/js/index.ts';
 import { buildZkimgProof, RFC8032_CASES } from '../../core-wasm/js/known-answers.ts';
-import { WASM_PATH } from './_cores.ts';
+import { wasmCore } from './_cores.ts';
 
 test('1,000,000 SHA-256 and Hamming calls leave memory.buffer.byteLength flat', async (t) => {
-  const core = await loadWasmCore(WASM_PATH, { partial: true });
+  const core = await wasmCore();
   const block = randomBytes(64);
   const a = randomBytes(512);
   const b = randomBytes(512);
@@ -22,13 +21,8 @@ test('1,000,000 SHA-256 and Hamming calls leave memory.buffer.byteLength flat', 
   t.is(total, 500_000 * core.hammingDistance(a, b, 4096));
 });
 
-test('12,000 Ed25519 and zkimg-1 verifications leave memory flat (when the module has them)', async (t) => {
-  const core = await loadWasmCore(WASM_PATH, { partial: true });
-  if (!core.exports.includes('ed25519Verify') || !core.exports.includes('zkimgVerify')) {
-    t.log('core.wasm does not export ed25519Verify/zkimgVerify yet: SKIPPED');
-    t.pass();
-    return;
-  }
+test('12,000 Ed25519 and zkimg-1 verifications leave memory flat', async (t) => {
+  const core = await wasmCore();
   const c = RFC8032_CASES[2]!;
   const pk = Buffer.from(c.pk, 'hex');
   const msg = Buffer.from(c.msg, 'hex');
@@ -45,7 +39,7 @@ test('12,000 Ed25519 and zkimg-1 verifications leave memory flat (when the modul
 });
 
 test('a large input grows the scratch region once; later calls of any smaller size reuse it', async (t) => {
-  const core = await loadWasmCore(WASM_PATH, { partial: true });
+  const core = await wasmCore();
   core.sha512(new Uint8Array(3 << 20));
   const grown = core.memoryBytes();
   for (let len = 0; len < 3 << 20; len += 65_537) core.sha512(new Uint8Array(len));
