@@ -25,13 +25,16 @@ export interface ClientInput {
   extra?: Record<string, unknown>;
 }
 
-export type ClientPatch = Partial<Omit<ClientInput, 'clientId' | 'secret' | 'type'>>;
+export type ClientPatch = Partial<Omit<ClientInput, 'clientId' | 'secret'>> & {
+  /** A new secret (stored hashed; the old one stops working at once), or null to remove it (public clients). */
+  secret?: string | null;
+};
 
 export interface ClientService {
   /** Returns the record and, for confidential clients, the secret (shown once). */
   create(tenantId: string, input: ClientInput): Promise<{ client: ClientDoc; secret: string | null }>;
   get(tenantId: string, clientId: string): Promise<ClientDoc | null>;
-  list(tenantId: string): Promise<ClientDoc[]>;
+  list(tenantId: string, options?: { skip?: number; limit?: number }): Promise<ClientDoc[]>;
   update(tenantId: string, clientId: string, patch: ClientPatch): Promise<ClientDoc | null>;
   /** New random secret for a confidential client; the old one stops working at once. */
   resetSecret(tenantId: string, clientId: string): Promise<string | null>;
@@ -74,11 +77,18 @@ export function createClientService(store: Store, clock: Clock): ClientService {
 
     get: (tenantId, clientId) => store.clients.findOne({ tenantId, clientId }),
 
-    list: (tenantId) => store.clients.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).toArray(),
+    list(tenantId, { skip = 0, limit = 0 } = {}) {
+      // limit 0 means no limit (MongoDB's convention).
+      return store.clients.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).skip(skip).limit(limit).toArray();
+    },
 
     update(tenantId, clientId, patch) {
       const set: Record<string, unknown> = { updatedAt: clock() };
-      for (const [field, value] of Object.entries(patch)) if (value !== undefined) set[field] = value;
+      for (const [field, value] of Object.entries(patch)) {
+        if (value === undefined) continue;
+        if (field === 'secret') set.secretHash = value === null ? null : hashSecret(value as string);
+        else set[field] = value;
+      }
       return store.clients.findOneAndUpdate({ tenantId, clientId }, { $set: set }, { returnDocument: 'after' });
     },
 

@@ -1,27 +1,47 @@
 /** Vault handlers: tenants, clients, users, API keys, the current user and its sessions. */
 import { notImplemented } from '../../../http/not-implemented.ts';
 import type { VaultHandlers } from '../handler-types.ts';
+import { createTenant } from './createTenant.ts';
+import { readTenants } from './readTenants.ts';
+import { readTenant } from './readTenant.ts';
+import { updateTenant } from './updateTenant.ts';
+import { createClient } from './createClient.ts';
+import { readClients } from './readClients.ts';
+import { updateClient } from './updateClient.ts';
+import { createUser } from './createUser.ts';
+import { batchCreateUser } from './batchCreateUser.ts';
+import { getUser } from './getUser.ts';
+import { getUserByName } from './getUserByName.ts';
+import { listUsers } from './listUsers.ts';
+import { updateUser } from './updateUser.ts';
+import { batchDeleteUser } from './batchDeleteUser.ts';
+import { createUserKey } from './createUserKey.ts';
+import { listMyKeys } from './listMyKeys.ts';
+import { listUserKeys } from './listUserKeys.ts';
+import { regenerateApiKey } from './regenerateApiKey.ts';
+import { readCurrentUser } from './readCurrentUser.ts';
+import { listMySessions } from './listMySessions.ts';
 
 export const adminHandlers: VaultHandlers<'createTenant' | 'readTenants' | 'readTenant' | 'updateTenant' | 'createClient' | 'readClients' | 'updateClient' | 'createUser' | 'batchCreateUser' | 'getUser' | 'getUserByName' | 'listUsers' | 'updateUser' | 'batchDeleteUser' | 'updateEmail' | 'createUserKey' | 'listMyKeys' | 'listUserKeys' | 'regenerateApiKey' | 'readCurrentUser' | 'listMySessions'> = {
-  createTenant: notImplemented,
-  readTenants: notImplemented,
-  readTenant: notImplemented,
-  updateTenant: notImplemented,
-  createClient: notImplemented,
-  readClients: notImplemented,
-  updateClient: notImplemented,
-  createUser: notImplemented,
-  batchCreateUser: notImplemented,
-  getUser: notImplemented,
-  getUserByName: notImplemented,
-  listUsers: notImplemented,
-  updateUser: notImplemented,
-  batchDeleteUser: notImplemented,
+  createTenant,
+  readTenants,
+  readTenant,
+  updateTenant,
+  createClient,
+  readClients,
+  updateClient,
+  createUser,
+  batchCreateUser,
+  getUser,
+  getUserByName,
+  listUsers,
+  updateUser,
+  batchDeleteUser,
   updateEmail: notImplemented,
-  createUserKey: notImplemented,
-  listMyKeys: notImplemented,
-  listUserKeys: notImplemented,
-  regenerateApiKey: notImplemented,
-  readCurrentUser: notImplemented,
-  listMySessions: notImplemented,
+  createUserKey,
+  listMyKeys,
+  listUserKeys,
+  regenerateApiKey,
+  readCurrentUser,
+  listMySessions,
 };

@@ -1,0 +1,18 @@
+/**
+ * POST /api/clients: registers a client in the body's `tenant_id` (the caller's own tenant, or any
+ * with `tenants:admin`). A confidential client's secret is in this answer only; the record keeps
+ * its hash (client-registry.ts has the rules).
+ */
+import { tenantToAdminister } from '../../../identity/vault/admin-access.ts';
+import { checkClientBody, clientInputFromVault, toVaultClient } from '../../../identity/vault/client-registry.ts';
+import { identityCall } from '../../../identity/vault/identity-errors.ts';
+import type { VaultHandlers } from '../handler-types.ts';
+import { auditAdmin } from './audit.ts';
+
+export const createClient: VaultHandlers<'createClient'>['createClient'] = async ({ body, principal, context }) => {
+  const tenant = await tenantToAdminister(context.services, principal, body.tenant_id);
+  checkClientBody(body, { checkClientId: true });
+  const { client, secret } = await identityCall(() => context.services.identity.clients.create(tenant._id, clientInputFromVault(body)), ['client_id']);
+  await auditAdmin(context, principal, { tenantId: tenant._id, action: 'client.create', target: client.clientId, details: { type: client.type } });
+  return { status: 200, body: toVaultClient(client, secret) };
+};

@@ -1,0 +1,30 @@
+/**
+ * PUT /api/clients/{client_id}: replaces a client's settings. The path carries no tenant, so the
+ * client is looked up only in the body's `tenant_id` after the tenant rule (admin-access.ts): a
+ * key of another tenant that guesses a client id gets 403 (its own tenant named) or 404 (not
+ * found there), never the other tenant's client. The secret cannot be read back; a non-null
+ * `client_secret` replaces it (client-registry.ts).
+ */
+import { notFound } from '../../../http/errors.ts';
+import { tenantToAdminister } from '../../../identity/vault/admin-access.ts';
+import { checkClientBody, clientPatchFromVault } from '../../../identity/vault/client-registry.ts';
+import type { VaultHandlers } from '../handler-types.ts';
+import { auditAdmin } from './audit.ts';
+
+export const updateClient: VaultHandlers<'updateClient'>['updateClient'] = async ({ params, body, principal, context }) => {
+  const tenant = await tenantToAdminister(context.services, principal, body.tenant_id);
+  checkClientBody(body, { checkClientId: false });
+  const clients = context.services.identity.clients;
+  const current = await clients.get(tenant._id, params.client_id);
+  if (current === null) throw notFound(`Client ${params.client_id} not found`);
+  const patch = clientPatchFromVault(current, body);
+  const updated = await clients.update(tenant._id, params.client_id, patch);
+  if (updated === null) throw notFound(`Client ${params.client_id} not found`);
+  await auditAdmin(context, principal, {
+    tenantId: tenant._id,
+    action: 'client.update',
+    target: params.client_id,
+    details: { type: updated.type, secretChanged: patch.secret !== undefined },
+  });
+  return { status: 200, body: null };
+};

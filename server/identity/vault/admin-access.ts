@@ -1,0 +1,38 @@
+/**
+ * Who may administer which tenant through the Vault's admin operations.
+ *
+ * The router already enforces a `tenant_id` PATH parameter. Several operations name their tenant
+ * elsewhere (a query parameter: Read Clients, List User Keys; the body: Create Client, Create User
+ * Key) or not at all (Update Client, Regenerate Api Key, me): those resolve the tenant here, with
+ * the same rule: a principal acts inside its own tenant only, unless it holds the platform scope
+ * `tenants:admin` (the bootstrap admin key has `*`).
+ */
+import { forbidden, notFound } from '../../http/errors.ts';
+import { hasScope, type Principal } from '../../http/principal.ts';
+import type { GatewayServices } from '../../services.ts';
+import type { TenantDoc } from '../../store/collections.ts';
+
+export const PLATFORM_ADMIN_SCOPE = 'tenants:admin';
+
+export function isPlatformAdmin(principal: Principal): boolean {
+  return hasScope(principal, PLATFORM_ADMIN_SCOPE);
+}
+
+/**
+ * The tenant a request may act on: `requested` when it is the principal's own or the principal is
+ * a platform admin (and the tenant exists), else 403, as the router answers for path tenants.
+ */
+export async function tenantToAdminister(services: GatewayServices, principal: Principal, requested: string): Promise<TenantDoc> {
+  if (requested !== principal.tenantId && !isPlatformAdmin(principal)) throw forbidden('This credential belongs to another tenant');
+  const tenant = await services.identity.tenants.get(requested);
+  if (tenant === null) throw notFound(`Tenant ${requested} not found`);
+  return tenant;
+}
+
+/** The user behind the credential, or a 404 that says why there is none. */
+export function requireUserId(principal: Principal): string {
+  if (principal.userId === undefined || principal.userId === '') {
+    throw notFound('This credential is not tied to a user (a tenant-level API key); use a user\'s API key or access token');
+  }
+  return principal.userId;
+}
