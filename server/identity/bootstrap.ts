@@ -198,7 +198,14 @@ export function createBootstrap(deps: {
   return {
     async run({ bootstrapKey }) {
       const owner = randomUUID();
-      if (!(await claim(owner))) return { ...statusOf(await waitForDone()), performed: false };
+      if (!(await claim(owner))) {
+        const status = statusOf(await waitForDone());
+        // Bootstrap never runs twice, so a changed GATEWAY_BOOTSTRAP_KEY is not applied: say so.
+        if (bootstrapKey && status.bootstrapped && apiKeyIdOf(bootstrapKey) !== status.adminKeyId) {
+          logger?.warn('GATEWAY_BOOTSTRAP_KEY is not the key created at bootstrap and is ignored; manage admin keys through the APIs');
+        }
+        return { ...status, performed: false };
+      }
       const previous = await readMeta();
       await ensureTenant();
       const admin = await ensureAdminKey(bootstrapKey, previous?.adminKeyId ?? null);
