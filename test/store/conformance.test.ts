@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
-import { MongoBulkWriteError, MongoServerError, type Db, type Collection, type Document } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, ObjectId, type Db, type Collection, type Document } from 'mongodb';
 import { connectStore, type StoreConnection } from '../../server/store/connect.ts';
 
 interface Target {
@@ -202,6 +202,19 @@ for (const target of targets) {
     const firstTwo = [await cursor.next(), await cursor.next(), await cursor.next()];
     t.deepEqual(firstTwo.map((d) => d?._id), [0, 1, 2]);
     await cursor.close();
+  });
+
+  test(t$('sort follows MongoDB\'s type order and array rules'), async (t) => {
+    const c = fresh(target);
+    const oid = new ObjectId('65a000000000000000000001');
+    await c.insertMany([
+      { _id: 1, v: [3, 1] }, { _id: 2, v: 2 }, { _id: 3 }, { _id: 4, v: null }, { _id: 5, v: 'b' },
+      { _id: 6, v: true }, { _id: 7, v: new Date(0) }, { _id: 8, v: oid }, { _id: 9, v: { x: 1 } }, { _id: 10, v: 2.5 },
+    ] as never[]);
+    const asc = await c.find({}).sort({ v: 1, _id: 1 }).toArray();
+    t.deepEqual(asc.map((d) => d._id), [3, 4, 1, 2, 10, 5, 9, 8, 6, 7]);
+    const desc = await c.find({}).sort({ v: -1, _id: 1 }).toArray();
+    t.deepEqual(desc.map((d) => d._id), [7, 6, 8, 9, 5, 1, 10, 2, 3, 4]);
   });
 
   test(t$('concurrent guarded findOneAndUpdate: exactly one of 50 wins'), async (t) => {

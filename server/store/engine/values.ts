@@ -174,3 +174,129 @@ export function formatValue(value: unknown): string {
 export function isOperatorKey(key: string): boolean {
   return key.startsWith('$');
 }
+
+/**
+ * MongoDB's comparison order across BSON types (MinKey < null < numbers < strings < objects <
+ * arrays < binary < ObjectId < booleans < dates < timestamps < regular expressions < MaxKey),
+ * https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/
+ */
+function typeRank(v: unknown): number {
+  if (v === MISSING || v === null || v === undefined) return 2;
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+      return 3;
+    case 'string':
+      return 4;
+    case 'boolean':
+      return 9;
+    default:
+      break;
+  }
+  if (Array.isArray(v)) return 6;
+  if (v instanceof Date) return 10;
+  if (v instanceof RegExp) return 12;
+  switch (bsonType(v as object)) {
+    case undefined:
+      return 5;
+    case 'MinKey':
+      return 1;
+    case 'Int32':
+    case 'Double':
+    case 'Long':
+    case 'Decimal128':
+      return 3;
+    case 'BSONSymbol':
+      return 4;
+    case 'Binary':
+      return 7;
+    case 'ObjectId':
+      return 8;
+    case 'Timestamp':
+      return 11;
+    case 'BSONRegExp':
+      return 12;
+    case 'MaxKey':
+      return 13;
+    default:
+      return 5;
+  }
+}
+
+function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return Number((v as { valueOf(): unknown }).valueOf?.() ?? NaN) || Number(String(v));
+}
+
+export function compareValues(a: unknown, b: unknown): number {
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra - rb;
+  switch (ra) {
+    case 1:
+    case 2:
+    case 13:
+      return 0; // MinKey, null (and missing), MaxKey: one value each
+    case 3: {
+      const x = toNumber(a);
+      const y = toNumber(b);
+      if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : -1) : 1; // NaN sorts below numbers
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 4:
+      return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
+    case 5: {
+      const ka = Object.keys(a as Doc);
+      const kb = Object.keys(b as Doc);
+      for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+        const byValueType = typeRank((a as Doc)[ka[i]]) - typeRank((b as Doc)[kb[i]]);
+        if (byValueType !== 0) return byValueType;
+        const byName = Buffer.compare(Buffer.from(ka[i]), Buffer.from(kb[i]));
+        if (byName !== 0) return byName;
+        const byValue = compareValues((a as Doc)[ka[i]], (b as Doc)[kb[i]]);
+        if (byValue !== 0) return byValue;
+      }
+      return ka.length - kb.length;
+    }
+    case 6: {
+      const xa = a as unknown[];
+      const xb = b as unknown[];
+      for (let i = 0; i < Math.min(xa.length, xb.length); i++) {
+        const c = compareValues(xa[i], xb[i]);
+        if (c !== 0) return c;
+      }
+      return xa.length - xb.length;
+    }
+    case 7: {
+      const ba = a as Binary;
+      const bb = b as Binary;
+      return ba.length() - bb.length() || ba.sub_type - bb.sub_type || Buffer.compare(Buffer.from(ba.buffer), Buffer.from(bb.buffer));
+    }
+    case 8:
+      return Buffer.compare(Buffer.from((a as ObjectId).id), Buffer.from((b as ObjectId).id));
+    case 9:
+      return Number(a) - Number(b);
+    case 10:
+      return (a as Date).getTime() - (b as Date).getTime();
+    case 11:
+      return (a as { compare(o: unknown): number }).compare(b);
+    default:
+      return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  }
+}
+
+/**
+ * The value a document sorts by on `path`: through arrays, the smallest element for an
+ * ascending sort and the largest for a descending one, as MongoDB does; missing sorts as null.
+ */
+export function sortKey(doc: Doc, path: string, direction: 1 | -1): unknown {
+  let best: unknown = MISSING;
+  let first = true;
+  for (const v of pathValues(doc, path)) {
+    const value = v === undefined ? null : v;
+    if (first || compareValues(value, best) * direction < 0) best = value;
+    first = false;
+  }
+  return best;
+}

@@ -2,11 +2,11 @@
  * Read commands: find, getMore, killCursors, count, distinct and aggregate (a small pipeline
  * subset), with MongoDB's cursor replies (`{cursor: {id, ns, firstBatch}}`).
  */
-import { find as mingoFind, aggregate as mingoAggregate, Query } from 'mingo';
+import { aggregate as mingoAggregate, Query } from 'mingo';
 import { MongoCommandError, notImplemented } from '../errors.ts';
 import { QUERY_OPTIONS } from '../mingoOptions.ts';
 import { runMingo } from '../update.ts';
-import { MISSING, canonicalKey, deepClone, isPlainObject, pathValues, type Doc } from '../values.ts';
+import { MISSING, canonicalKey, compareValues, deepClone, isPlainObject, pathValues, sortKey, type Doc } from '../values.ts';
 import type { CommandHandler, EngineContext } from '../context.ts';
 import { collectionName, optionalDoc, optionalNumber, refuseOptions } from './common.ts';
 
@@ -16,7 +16,7 @@ const AGGREGATE_STAGES = new Set([
   '$addFields', '$set', '$unwind', '$replaceRoot', '$replaceWith', '$sortByCount',
 ]);
 
-/** Sorts with MongoDB's comparison order (mingo's), `$natural` meaning storage order. */
+/** Sorts with MongoDB's comparison order and array rules, `$natural` meaning storage order. */
 export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
   if (!sort || Object.keys(sort).length === 0) return docs;
   const spec: Record<string, 1 | -1> = {};
@@ -32,7 +32,16 @@ export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
     }
     spec[field] = n;
   }
-  return runMingo(() => mingoFind(docs, {}, undefined, QUERY_OPTIONS).sort(spec).all() as Doc[]);
+  const fields = Object.entries(spec);
+  const keyed = docs.map((doc, i) => ({ doc, i, keys: fields.map(([f, dir]) => sortKey(doc, f, dir)) }));
+  keyed.sort((a, b) => {
+    for (let k = 0; k < fields.length; k++) {
+      const c = compareValues(a.keys[k], b.keys[k]) * fields[k][1];
+      if (c !== 0) return c;
+    }
+    return a.i - b.i; // ties keep natural order
+  });
+  return keyed.map((k) => k.doc);
 }
 
 /**
