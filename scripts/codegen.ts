@@ -30,6 +30,8 @@ export async function generateAll(specDir = join(repoRoot, 'specs')): Promise<Ma
     );
     files.set(`generated/${api.name}/operations.ts`, emitOperations(api.name, api.spec, model));
     files.set(`clients/${api.name}.ts`, emitClient(api, model));
+    // The server loads this JSON copy: parsing the YAML of the large specs costs seconds per start.
+    files.set(`generated/${api.name}/openapi.json`, `${JSON.stringify(doc, null, 1)}\n`);
   }
   return files;
 }

@@ -91,18 +91,7 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
   router.use(express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: 200 }));
   router.use(express.raw({ type: 'application/octet-stream', limit: options.binaryLimitBytes }));
 
-  const validator = OpenApiValidator.middleware({
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    apiSpec: def.spec as any,
-    // Parameters are always coerced from strings by the validator; JSON bodies keep their types.
-    validateRequests: { allowUnknownQueryParameters: true, coerceTypes: false, removeAdditional: false },
-    validateResponses: options.validateResponses ? { removeAdditional: false } : false,
-    validateSecurity: false,
-    validateApiSpec: false,
-    validateFormats: true,
-    ignoreUndocumented: true,
-    $refParser: { mode: 'bundle' },
-  });
+  const validator = validatorFor(def, options.validateResponses);
 
   for (const op of inMatchOrder(def.table)) {
     const handler = handlers[op.operationId];
@@ -140,6 +129,34 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
     sendError(def, err, req, res, next);
   });
   return router;
+}
+
+/**
+ * express-openapi-validator spends 0.5 to 2 s of CPU loading a large spec; its middleware keeps no
+ * per-app state, so gateways in one process (the tests start several) share it per spec.
+ */
+const validators = new Map<string, ReturnType<typeof OpenApiValidator.middleware>>();
+
+function validatorFor<S>(def: ApiDefinition<S>, validateResponses: boolean): ReturnType<typeof OpenApiValidator.middleware> {
+  const key = `${def.name}:${validateResponses}`;
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = OpenApiValidator.middleware({
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      apiSpec: def.spec as any,
+      // Parameters are always coerced from strings by the validator; JSON bodies keep their types.
+      validateRequests: { allowUnknownQueryParameters: true, coerceTypes: false, removeAdditional: false },
+      validateResponses: validateResponses ? { removeAdditional: false } : false,
+      validateSecurity: false,
+      validateApiSpec: false,
+      validateFormats: true,
+      ignoreUndocumented: true,
+      // 'dereference' would loop on the recursive schemas some specs have
+      $refParser: { mode: 'bundle' },
+    });
+    validators.set(key, validator);
+  }
+  return validator;
 }
 
 async function authenticate<S>(def: ApiDefinition<S>, op: OperationEntry, req: Request, services: S): Promise<Principal | null> {

@@ -50,7 +50,7 @@ export interface TestGateway extends RunningGateway {
 
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const port = await freePort();
-  const adminKey = `test-admin-${randomBytes(18).toString('hex')}`;
+  const adminKey = env.GATEWAY_BOOTSTRAP_KEY ?? `test-admin-${randomBytes(18).toString('hex')}`;
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
