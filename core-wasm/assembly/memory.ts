@@ -15,7 +15,8 @@ let scratchCap: usize = 0;
 const MIN_CAPACITY: usize = 64 * 1024;
 
 export function inputBuffer(len: usize): usize {
-  if (len <= scratchCap) return scratchPtr;
+  // The first call always allocates, so even a zero-length request gets a real region (never 0).
+  if (scratchCap != 0 && len <= scratchCap) return scratchPtr;
   let cap = scratchCap << 1;
   if (cap < MIN_CAPACITY) cap = MIN_CAPACITY;
   if (cap < len) cap = len;

@@ -146,7 +146,15 @@ export function createCoreHolder(options: HolderOptions = {}): CoreHolder {
     return { core };
   }
 
-  async function swap(bytes: Uint8Array, actor: string): Promise<SwapResult> {
+  // Swaps run one at a time, so that `previous` is always the core the last swap replaced.
+  let swapping: Promise<unknown> = Promise.resolve();
+  function swap(bytes: Uint8Array, actor: string): Promise<SwapResult> {
+    const next = swapping.then(() => swapNow(bytes, actor));
+    swapping = next.catch(() => undefined);
+    return next;
+  }
+
+  async function swapNow(bytes: Uint8Array, actor: string): Promise<SwapResult> {
     const before = serving.core;
     const result = await validate(bytes);
     if ('reason' in result) {

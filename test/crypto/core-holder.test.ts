@@ -173,3 +173,14 @@ test.serial('start-up and SIGHUP-style reload take the built module', async (t) 
   t.false(missing.ok);
   t.is(holder.current().name, 'wasm');
 });
+
+test.serial('concurrent swaps run one after the other', async (t) => {
+  const holder = createCoreHolder(quiet);
+  const built = new Uint8Array(readFileSync(WASM_PATH));
+  const other = await variant('valid');
+  const [first, second] = await Promise.all([holder.swap(built, 'a'), holder.swap(other, 'b')]);
+  t.true(first.ok && second.ok);
+  t.is(second.core.previous?.version, first.core.version);
+  t.is(holder.current().version, second.core.version);
+  t.deepEqual(holder.history().map((e) => `${e.type}:${e.actor}`), ['swap:a', 'swap:b']);
+});
