@@ -11,6 +11,7 @@
  */
 import type { Filter, Sort } from 'mongodb';
 import type { components } from '../../../generated/secrets-vault/schema.ts';
+import { validationError } from '../../http/errors.ts';
 import type { UserDoc } from '../../store/collections.ts';
 import type { UserInput, UserPatch } from '../users.ts';
 
@@ -41,6 +42,22 @@ export function toVaultUser(doc: UserDoc): VaultUser {
  * keys, so honouring a chosen one would let a caller probe for, or collide with, another tenant's
  * user. `created_at` / `updated_at` are the server's.
  */
+/**
+ * Usernames made through the Vault follow the Vault's Register rule (RegisterRequest `username`
+ * pattern), so every user an admin creates can also be typed into the login page. Users made by
+ * other APIs (SCIM, passkeys) keep whatever those allow.
+ */
+export const VAULT_USERNAME_PATTERN = /^[a-zA-Z0-9_.@-]+$/;
+
+export function usernameProblem(username: string): string | null {
+  return VAULT_USERNAME_PATTERN.test(username) ? null : 'may contain only letters, digits and _ . @ -';
+}
+
+export function checkVaultUsername(username: string, path: (string | number)[] = ['username']): void {
+  const problem = usernameProblem(username);
+  if (problem) throw validationError([{ location: 'body', path, message: problem, type: 'value_error.str.regex' }]);
+}
+
 export function userInputFromVault(body: VaultUser): UserInput {
   return {
     username: body.username,

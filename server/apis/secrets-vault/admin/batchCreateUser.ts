@@ -1,12 +1,13 @@
 /**
  * POST /api/users/{tenant_id}/batch: creates each listed user independently and reports, as the
  * spec's answer does, how many were created, which usernames already existed (in the tenant or
- * earlier in the same batch) and which failed for another reason (an invalid username).
+ * earlier in the same batch) and which failed for another reason (a username outside the Vault's
+ * pattern, vault-user-view.ts). One bad item never stops the others.
  */
 import { notFound, validationError } from '../../../http/errors.ts';
 import { IdentityError } from '../../../identity/errors.ts';
 import { usernameKey } from '../../../identity/users.ts';
-import { userInputFromVault } from '../../../identity/vault/vault-user-view.ts';
+import { userInputFromVault, usernameProblem } from '../../../identity/vault/vault-user-view.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { auditAdmin } from './audit.ts';
 
@@ -23,6 +24,10 @@ export const batchCreateUser: VaultHandlers<'batchCreateUser'>['batchCreateUser'
   const failures: string[] = [];
   let created = 0;
   for (const user of body.users) {
+    if (usernameProblem(user.username)) {
+      failures.push(user.username);
+      continue;
+    }
     const key = usernameKey(user.username);
     if (seen.has(key)) {
       duplicates.push(user.username);

@@ -5,11 +5,12 @@
  */
 import { notFound } from '../../../http/errors.ts';
 import { identityCall } from '../../../identity/vault/identity-errors.ts';
-import { toVaultUser, userInputFromVault } from '../../../identity/vault/vault-user-view.ts';
+import { checkVaultUsername, toVaultUser, userInputFromVault } from '../../../identity/vault/vault-user-view.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { auditAdmin } from './audit.ts';
 
 export const createUser: VaultHandlers<'createUser'>['createUser'] = async ({ params, body, principal, context }) => {
+  checkVaultUsername(body.username);
   const { identity } = context.services;
   if ((await identity.tenants.get(params.tenant_id)) === null) throw notFound(`Tenant ${params.tenant_id} not found`);
   const user = await identityCall(() => identity.users.create(params.tenant_id, userInputFromVault(body)), ['username']);

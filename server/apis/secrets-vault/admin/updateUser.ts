@@ -5,12 +5,16 @@
  */
 import { notFound } from '../../../http/errors.ts';
 import { identityCall } from '../../../identity/vault/identity-errors.ts';
-import { toVaultUser, userPatchFromVault } from '../../../identity/vault/vault-user-view.ts';
+import { checkVaultUsername, toVaultUser, userPatchFromVault } from '../../../identity/vault/vault-user-view.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { auditAdmin } from './audit.ts';
 
 export const updateUser: VaultHandlers<'updateUser'>['updateUser'] = async ({ params, body, principal, context }) => {
   const users = context.services.identity.users;
+  const current = await users.get(params.tenant_id, params.user_id);
+  if (current === null) throw notFound('User not found');
+  // A username given by another API (SCIM) may stay as it is; a new one follows the Vault's rule.
+  if (body.username !== current.username) checkVaultUsername(body.username);
   const updated = await identityCall(() => users.update(params.tenant_id, params.user_id, userPatchFromVault(body)), ['username']);
   if (updated === null) throw notFound('User not found');
   await auditAdmin(context, principal, { tenantId: params.tenant_id, action: 'user.update', target: params.user_id });
