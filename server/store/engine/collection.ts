@@ -114,12 +114,17 @@ export class Collection {
     this.seq.set(id, this.nextSeq++);
   }
 
-  /** Documents matching `filter`, in natural order. */
-  find(filter: Doc): Doc[] {
+  /** Documents matching `filter`, in natural order; the first `limit` of them when given. */
+  find(filter: Doc, limit = Infinity): Doc[] {
     const { docs, exact } = this.lookup(filter);
-    if (exact) return docs;
+    if (exact) return limit < docs.length ? docs.slice(0, limit) : docs;
     const query = new Query(filter, QUERY_OPTIONS);
-    return docs.filter((d) => query.test(d));
+    const out: Doc[] = [];
+    for (const d of docs) {
+      if (out.length >= limit) break;
+      if (query.test(d)) out.push(d);
+    }
+    return out;
   }
 
   /**

@@ -72,14 +72,17 @@ function checkProjection(projection: Doc): void {
   }
 }
 
-/** Matching documents of a collection (none when it does not exist), filter errors mapped. */
-export function matching(ctx: EngineContext, db: string, name: string, filter: Doc): Doc[] {
+/**
+ * Matching documents of a collection (none when it does not exist), filter errors mapped;
+ * `limit` stops the scan early when the caller needs only the first few in natural order.
+ */
+export function matching(ctx: EngineContext, db: string, name: string, filter: Doc, limit = Infinity): Doc[] {
   const coll = ctx.collection(db, name);
   if (!coll) {
     runMingo(() => new Query(filter, QUERY_OPTIONS)); // still reject an unsupported filter
     return [];
   }
-  return runMingo(() => coll.find(filter));
+  return runMingo(() => coll.find(filter, limit));
 }
 
 function cursorReply(ns: string, id: unknown, batch: Doc[], first: boolean): Doc {
@@ -93,9 +96,11 @@ export const find: CommandHandler = (ctx, { db, body }) => {
   const skip = optionalNumber(body, 'skip') ?? 0;
   const rawLimit = optionalNumber(body, 'limit') ?? 0;
   if (skip < 0) throw new MongoCommandError('BadValue', 'skip value must be non-negative');
-  let docs = sortDocs(matching(ctx, db, name, filter), optionalDoc(body, 'sort'));
-  if (skip > 0) docs = docs.slice(skip);
+  const sort = optionalDoc(body, 'sort');
   const limit = Math.abs(rawLimit);
+  const unsorted = !sort || Object.keys(sort).length === 0;
+  let docs = sortDocs(matching(ctx, db, name, filter, unsorted && limit > 0 ? skip + limit : Infinity), sort);
+  if (skip > 0) docs = docs.slice(skip);
   if (limit > 0) docs = docs.slice(0, limit);
   docs = projectDocs(docs, filter, optionalDoc(body, 'projection'));
   const ns = `${db}.${name}`;

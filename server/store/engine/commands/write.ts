@@ -78,8 +78,9 @@ function updateStatement(ctx: EngineContext, db: string, name: string, stmt: {
 }): UpdateOutcome {
   const kind = classifyUpdate(stmt.u);
   if (kind === 'replacement' && stmt.multi) throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
-  let targets = matching(ctx, db, name, stmt.q);
-  if (stmt.sort) targets = sortDocs(targets, stmt.sort);
+  const unsorted = !stmt.sort || Object.keys(stmt.sort).length === 0;
+  let targets = matching(ctx, db, name, stmt.q, unsorted && !stmt.multi ? 1 : Infinity);
+  if (!unsorted) targets = sortDocs(targets, stmt.sort);
   if (!stmt.multi) targets = targets.slice(0, 1);
   if (targets.length > 0) {
     const coll = ctx.collection(db, name)!;
@@ -143,8 +144,7 @@ export const del: CommandHandler = (ctx, { db, body }) => {
     refuseOptions(stmt, ['collation'], 'delete');
     const limit = Number(stmt.limit ?? 0);
     if (limit !== 0 && limit !== 1) throw new MongoCommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
-    let targets = matching(ctx, db, name, isPlainObject(stmt.q) ? stmt.q : {});
-    if (limit === 1) targets = targets.slice(0, 1);
+    const targets = matching(ctx, db, name, isPlainObject(stmt.q) ? stmt.q : {}, limit === 1 ? 1 : Infinity);
     const coll = ctx.collection(db, name);
     for (const doc of targets) coll!.remove(doc);
     n += targets.length;
@@ -169,7 +169,8 @@ export const findAndModify: CommandHandler = (ctx, { db, body }) => {
   const project = (doc: Doc | undefined): Doc | null => (doc ? projectDocs([doc], {}, fields)[0] ?? null : null);
 
   if (remove) {
-    const [target] = sortDocs(matching(ctx, db, name, query), sort);
+    const unsorted = !sort || Object.keys(sort).length === 0;
+    const [target] = sortDocs(matching(ctx, db, name, query, unsorted ? 1 : Infinity), sort);
     if (target) ctx.collection(db, name)!.remove(target);
     return { lastErrorObject: { n: target ? 1 : 0 }, value: project(target), ok: 1 };
   }
