@@ -1,16 +1,25 @@
 /** Vault handlers: zkimg-1 login, password reset and change, the login UI's client lookups, lockout lists. */
-import { notImplemented } from '../../../http/not-implemented.ts';
 import type { VaultHandlers } from '../handler-types.ts';
+import { register } from './register.ts';
+import { getChallenge } from './getChallenge.ts';
+import { authenticate } from './authenticate.ts';
+import { requestResetPassword } from './requestResetPassword.ts';
+import { resetPasswordCode } from './resetPasswordCode.ts';
+import { changePassword } from './changePassword.ts';
+import { getClient } from './getClient.ts';
+import { getClientTenant } from './getClientTenant.ts';
+import { blockedIps } from './blockedIps.ts';
+import { blockUsers } from './blockUsers.ts';
 
 export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenticate' | 'requestResetPassword' | 'resetPasswordCode' | 'changePassword' | 'getClient' | 'getClientTenant' | 'blockedIps' | 'blockUsers'> = {
-  register: notImplemented,
-  getChallenge: notImplemented,
-  authenticate: notImplemented,
-  requestResetPassword: notImplemented,
-  resetPasswordCode: notImplemented,
-  changePassword: notImplemented,
-  getClient: notImplemented,
-  getClientTenant: notImplemented,
-  blockedIps: notImplemented,
-  blockUsers: notImplemented,
+  register,
+  getChallenge,
+  authenticate,
+  requestResetPassword,
+  resetPasswordCode,
+  changePassword,
+  getClient,
+  getClientTenant,
+  blockedIps,
+  blockUsers,
 };

@@ -1,0 +1,202 @@
+/**
+ * zkimg-1 enrolment and re-enrolment (zkimg-1.md, Enrolment): Register, Request Reset Password,
+ * Reset Password Code, Change Password.
+ *
+ * - Register: the tenant (auth request's, else `default`) must have `register_enable`; the
+ *   username is unique per tenant (409); the commitment's shape is checked and it is stored sealed
+ *   under the master key. Register answers `null` (seed 002: 201 null), so it never logs the user
+ *   in, with or without `auth_req_id`: the login page goes on with Get Challenge.
+ * - Request Reset Password answers the same whether or not the username and e-mail match; when
+ *   they do, a one-time code goes out through the outbox. Limited per IP and per username (counted
+ *   whether the account exists or not, so the limit reveals nothing).
+ * - Reset Password Code spends the code, replaces the commitment, clears the username's lockout
+ *   record, and ends the user's sessions and refresh tokens (the spec: "Existing sessions and
+ *   refresh tokens are revoked"). A wrong code is a failed attempt (lockout).
+ * - Change Password replaces the commitment of the user behind the credential.
+ */
+import { GatewayError, conflict, forbidden, notFound, unauthorized } from '../../http/errors.ts';
+import type { GatewayServices } from '../../services.ts';
+import type { TenantDoc } from '../../store/collections.ts';
+import { IdentityError } from '../errors.ts';
+import { emailKey, usernameKey } from '../users.ts';
+import { checkEncryptedCommitmentShape, checkProtoVersion, deleteCommitment, saveCommitment } from './commitments.ts';
+import { assertNotBlocked, recordFailure, recordSuccess } from './lockout.ts';
+import { issueResetCode, redeemResetCode, RESET_CODE_TTL_SECONDS } from './reset-codes.ts';
+import { blockConfigOf, toVaultTenant } from './tenant-settings.ts';
+import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
+
+/** Registrations per IP and tenant per hour: enough for a family behind one NAT, not for a bot. */
+export const REGISTRATIONS_PER_IP_PER_HOUR = 60;
+export const RESET_REQUESTS_PER_IP_PER_HOUR = 10;
+export const RESET_REQUESTS_PER_USERNAME_PER_HOUR = 3;
+/** Reset Password Code without any live code to try against is limited per IP (no tenant is known). */
+export const RESET_CODE_TRIES_PER_IP_PER_15_MIN = 10;
+
+async function limit(services: GatewayServices, key: string, max: number, windowSeconds: number): Promise<void> {
+  const r = await services.identity.rateLimiter.hit(key, max, windowSeconds);
+  if (!r.allowed) {
+    throw new GatewayError('rate_limited', `Too many requests; try again in ${r.retryAfterSeconds} s`, { headers: { 'Retry-After': String(r.retryAfterSeconds) } });
+  }
+}
+
+function checkCommitmentInput(encryptedCommitment: string, protoVersion: string): void {
+  checkProtoVersion(protoVersion);
+  checkEncryptedCommitmentShape(encryptedCommitment);
+}
+
+export async function register(
+  services: GatewayServices,
+  info: LoginRequestInfo,
+  input: { authReqId?: string | null; username: string; email: string; encryptedCommitment: string; protoVersion: string },
+): Promise<void> {
+  checkCommitmentInput(input.encryptedCommitment, input.protoVersion);
+  const tenant = await loginTenant(services, input.authReqId);
+  if (!(toVaultTenant(tenant).register_enable ?? false)) throw forbidden('Registration is not open in this tenant');
+  await assertNotBlocked(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: null });
+  await limit(services, `vault:register:${tenant._id}:${info.ip}`, REGISTRATIONS_PER_IP_PER_HOUR, 3600);
+  let userId: string;
+  try {
+    userId = (await services.identity.users.create(tenant._id, { username: input.username, email: input.email }))._id;
+  } catch (error) {
+    if (error instanceof IdentityError && error.code === 'conflict') throw conflict('Username already registered');
+    if (error instanceof IdentityError && error.code === 'invalid') {
+      throw new GatewayError('validation', error.message, { issues: [{ location: 'body', path: ['username'], message: error.message, type: 'value_error' }] });
+    }
+    throw error;
+  }
+  try {
+    await saveCommitment(services.store, services.identity.sealer, { tenantId: tenant._id, userId, encryptedCommitment: input.encryptedCommitment });
+  } catch (error) {
+    // No transactions: undo the user so a retry with the same username is possible.
+    await services.identity.users.delete(tenant._id, userId).catch(() => undefined);
+    await deleteCommitment(services.store, tenant._id, userId).catch(() => undefined);
+    throw error;
+  }
+  await services.identity.audit.record({
+    tenantId: tenant._id,
+    actor: { type: 'user', id: userId },
+    action: 'user.register',
+    outcome: 'success',
+    target: userId,
+    ip: info.ip,
+    requestId: info.requestId,
+    details: { protoVersion: input.protoVersion, authReqId: input.authReqId ?? null },
+  });
+}
+
+export async function requestPasswordReset(
+  services: GatewayServices,
+  info: LoginRequestInfo,
+  input: { tenantId: string; clientId: string; username: string; email: string },
+): Promise<void> {
+  const tenant = await services.identity.tenants.get(input.tenantId);
+  if (tenant === null) throw notFound(`Tenant ${input.tenantId} not found`);
+  const client = await services.identity.clients.get(tenant._id, input.clientId);
+  if (client === null) throw notFound(`Client ${input.clientId} not found in tenant ${tenant._id}`);
+  const key = usernameKey(input.username);
+  // A blocked IP is refused; a blocked username is not: resetting is how its owner gets back in.
+  await assertNotBlocked(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: null });
+  await limit(services, `vault:reset-request:ip:${tenant._id}:${info.ip}`, RESET_REQUESTS_PER_IP_PER_HOUR, 3600);
+  await limit(services, `vault:reset-request:user:${tenant._id}:${key}`, RESET_REQUESTS_PER_USERNAME_PER_HOUR, 3600);
+  const user = await services.identity.users.getByUsername(tenant._id, input.username);
+  const matches = user !== null && !user.disabled && user.emailKey !== null && user.emailKey === emailKey(input.email);
+  if (matches) {
+    const code = await issueResetCode(services.store, { tenantId: tenant._id, userId: user._id, usernameKey: key });
+    const name = toVaultTenant(tenant).display_name || tenant.name;
+    await services.identity.outbox.send({
+      tenantId: tenant._id,
+      channel: 'email',
+      to: user.email as string,
+      subject: `Your ${name} reset code`,
+      body: `Your code to reset the login of ${user.username} at ${name} (${client.name}) is ${code}. It expires in ${RESET_CODE_TTL_SECONDS / 60} minutes and works once. If you did not ask for it, ignore this message.`,
+      purpose: 'password_reset',
+    });
+  }
+  await services.identity.audit.record({
+    tenantId: tenant._id,
+    actor: { type: matches ? 'user' : 'anonymous', id: matches ? user._id : null },
+    action: 'password.reset_request',
+    outcome: matches ? 'success' : 'failure',
+    target: key,
+    ip: info.ip,
+    requestId: info.requestId,
+    details: { clientId: client.clientId, ...(matches ? {} : { reason: 'no_matching_user' }) },
+  });
+}
+
+/** Ends the user's sessions and revokes their refresh tokens (after a reset by e-mailed code). */
+async function endUserSessions(services: GatewayServices, tenantId: string, userId: string, reason: string): Promise<void> {
+  const now = new Date();
+  await services.store.sessions.updateMany({ tenantId, userId, endedAt: null }, { $set: { endedAt: now } });
+  await services.store.refreshTokens.updateMany({ tenantId, userId, revokedAt: null }, { $set: { revokedAt: now, revokedReason: reason } });
+}
+
+export async function resetPasswordWithCode(
+  services: GatewayServices,
+  info: LoginRequestInfo,
+  input: { code: string; username: string; encryptedCommitment: string; protoVersion: string },
+): Promise<void> {
+  checkCommitmentInput(input.encryptedCommitment, input.protoVersion);
+  const key = usernameKey(input.username);
+  // The tenant is the code's; until a code matches, any tenant with a live code for this username
+  // may be the one, so each one's IP block is checked and each is charged a wrong code. The
+  // username's own block does not apply: resetting is how a locked-out owner gets back in, and the
+  // code itself allows only RESET_CODE_MAX_ATTEMPTS tries.
+  const live = await services.store.resetCodes.find({ usernameKey: key, usedAt: null, expiresAt: { $gt: new Date() } }).project<{ tenantId: string }>({ tenantId: 1 }).toArray();
+  const tenantIds = [...new Set(live.map((d) => d.tenantId))];
+  for (const tenantId of tenantIds) await assertNotBlocked(services.store, { tenantId, ip: info.ip, usernameKey: null });
+  await limit(services, `vault:reset-code:ip:${info.ip}`, RESET_CODE_TRIES_PER_IP_PER_15_MIN, 900);
+  const result = await redeemResetCode(services.store, key, input.code);
+  if (!result.ok) {
+    for (const tenantId of result.tenantIds) {
+      const tenant = (await services.identity.tenants.get(tenantId)) as TenantDoc | null;
+      if (tenant !== null) await recordFailure(services.store, blockConfigOf(tenant), { tenantId, ip: info.ip, usernameKey: key });
+    }
+    await services.identity.audit.record({
+      tenantId: result.tenantIds[0] ?? null,
+      actor: { type: 'anonymous' },
+      action: 'password.reset',
+      outcome: 'failure',
+      target: key,
+      ip: info.ip,
+      requestId: info.requestId,
+      details: { reason: 'invalid_code' },
+    });
+    throw unauthorized('Invalid or expired code');
+  }
+  await saveCommitment(services.store, services.identity.sealer, { tenantId: result.tenantId, userId: result.userId, encryptedCommitment: input.encryptedCommitment });
+  await recordSuccess(services.store, result.tenantId, key);
+  await endUserSessions(services, result.tenantId, result.userId, 'password_reset');
+  // The code went to the user's address and came back: the address is theirs.
+  await services.identity.users.update(result.tenantId, result.userId, { emailVerified: true });
+  await services.identity.audit.record({
+    tenantId: result.tenantId,
+    actor: { type: 'user', id: result.userId },
+    action: 'password.reset',
+    outcome: 'success',
+    target: result.userId,
+    ip: info.ip,
+    requestId: info.requestId,
+  });
+}
+
+export async function changePassword(
+  services: GatewayServices,
+  info: LoginRequestInfo,
+  input: { tenantId: string; userId: string | undefined; encryptedCommitment: string; protoVersion: string },
+): Promise<void> {
+  if (input.userId === undefined) throw forbidden('This credential does not belong to a user');
+  checkCommitmentInput(input.encryptedCommitment, input.protoVersion);
+  const user = await services.identity.users.get(input.tenantId, input.userId);
+  if (user === null || user.disabled) throw notFound('User not found');
+  await saveCommitment(services.store, services.identity.sealer, { tenantId: user.tenantId, userId: user._id, encryptedCommitment: input.encryptedCommitment });
+  await services.identity.audit.record({
+    tenantId: user.tenantId,
+    actor: { type: 'user', id: user._id },
+    action: 'password.change',
+    outcome: 'success',
+    target: user._id,
+    ip: info.ip,
+    requestId: info.requestId,
+  });
+}
