@@ -1,0 +1,42 @@
+/**
+ * GET /api/oidc/{tenant_id}/userinfo (OpenID Connect Core §5.3):
+ * - the bearer must be an access token (not an API key) of THIS tenant's issuer, carrying the
+ *   `openid` scope, whose session (`sid`) is still open: logout and refresh-token reuse end it;
+ * - claims per granted scope (§5.4): `sub` always; `email` → email, email_verified; `profile` →
+ *   preferred_username, name, locale, updated_at.
+ */
+import { forbidden, unauthorized } from '../../../http/errors.ts';
+import { issuers } from '../../../issuers.ts';
+import { epochSeconds } from '../../../identity/clock.ts';
+import { findActiveSession } from '../../../identity/vault/oidc-session.ts';
+import type { VaultHandlers } from '../handler-types.ts';
+
+export const getUserinfo: VaultHandlers<'getUserinfo'>['getUserinfo'] = async ({ params, principal, context }) => {
+  const { services } = context;
+  const tenantId = params.tenant_id;
+  const claims = principal?.claims;
+  if (principal === null || principal.kind !== 'access_token' || claims === undefined) throw unauthorized('An access token is required');
+  if (claims.iss !== issuers.vault(services.config.publicUrl, tenantId) || principal.tenantId !== tenantId) {
+    throw unauthorized('Invalid token: issued by another tenant');
+  }
+  if (!principal.scopes.includes('openid')) throw forbidden('The openid scope is required');
+  const sessionId = typeof claims.sid === 'string' ? claims.sid : null;
+  if (sessionId === null || (await findActiveSession(services.store, tenantId, sessionId)) === null) {
+    throw unauthorized('Invalid token: the session has ended');
+  }
+  const user = await services.identity.users.get(tenantId, principal.subject);
+  if (user === null || user.disabled) throw unauthorized('Invalid token: unknown user');
+
+  const body: Record<string, unknown> = { sub: user._id };
+  if (principal.scopes.includes('email') && user.email) {
+    body.email = user.email;
+    body.email_verified = user.emailVerified;
+  }
+  if (principal.scopes.includes('profile')) {
+    body.preferred_username = user.username;
+    if (user.displayName) body.name = user.displayName;
+    if (typeof user.profile.locale === 'string') body.locale = user.profile.locale;
+    body.updated_at = epochSeconds(user.updatedAt);
+  }
+  return { status: 200, body: body as never, headers: { 'Cache-Control': 'no-store' } };
+};

@@ -1,0 +1,49 @@
+/**
+ * `grant_type=refresh_token` (RFC 6749 §6; rotation and reuse detection per RFC 9700 §4.14.2):
+ * - the token must be the authenticated client's, unexpired, not rotated and not revoked;
+ * - presenting a rotated token is reuse: the family is revoked, the session ends, the event is
+ *   audited and the request refused;
+ * - `scope`, when sent, may only narrow the original grant (§6);
+ * - the answer carries a new refresh token of the same family, a new access token and, with
+ *   `openid`, a new ID token without `nonce` (OpenID Connect Core §12.2).
+ */
+import type { ClientDoc } from '../../store/collections.ts';
+import { invalidGrant, invalidRequest, invalidScope } from './oauth-errors.ts';
+import { useRefreshToken } from './refresh-tokens.ts';
+import type { GrantContext, TokenResponse } from './token-endpoint.ts';
+import { issueTokenSet } from './token-set.ts';
+import { parseScope } from './scopes.ts';
+
+export async function refreshTokenGrant(ctx: GrantContext, client: ClientDoc): Promise<TokenResponse> {
+  const { services, tenantId, form } = ctx;
+  if (!form.refresh_token) throw invalidRequest('refresh_token is required');
+  const use = await useRefreshToken(services.store, tenantId, client.clientId, form.refresh_token);
+  if (use.outcome === 'reused') {
+    await services.identity.audit.record({
+      tenantId,
+      actor: { type: 'client', id: client.clientId },
+      action: 'oauth.refresh_reuse',
+      outcome: 'denied',
+      target: use.token.userId,
+      ip: ctx.ip,
+      details: { familyId: use.token.familyId, sessionId: use.token.sessionId },
+    });
+    throw invalidGrant('refresh token already used; its grant is revoked');
+  }
+  if (use.outcome === 'invalid') throw invalidGrant('invalid refresh token');
+  const { token } = use;
+  let scope = token.scope;
+  if (form.scope !== undefined) {
+    const requested = parseScope(form.scope);
+    if (requested.some((s) => !token.scope.includes(s))) throw invalidScope('scope exceeds the original grant');
+    scope = requested;
+  }
+  return issueTokenSet(ctx, client, {
+    userId: token.userId,
+    sessionId: token.sessionId,
+    scope,
+    authTime: token.authTime,
+    nonce: null,
+    familyId: token.familyId,
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * ID tokens (OpenID Connect Core 1.0 §2, §3.1.3.6):
+ * - signed with the client's `sing_alg`: EdDSA by default, RS256 when the client asks for it;
+ * - `aud` = the client id; `nonce` copied from the authorization request (omitted on refresh,
+ *   Core §12.2); `auth_time` of the login; `sid` the session (Front-/Back-Channel Logout);
+ * - `at_hash` = base64url of the left half of the hash of the access token, the hash being the
+ *   one of the signing algorithm: SHA-256 for RS256, SHA-512 for EdDSA over Ed25519 (Core §3.1.3.6
+ *   and the OpenID errata for EdDSA);
+ * - `email` and `preferred_username` always (VAULT.md conventions), `email_verified` and `name`
+ *   alongside.
+ */
+import { createHash } from 'node:crypto';
+import type { GatewayServices } from '../../services.ts';
+import type { ClientDoc, UserDoc } from '../../store/collections.ts';
+import { epochSeconds } from '../clock.ts';
+
+export const ID_TOKEN_TTL_SECONDS = 3600;
+
+export function accessTokenHash(accessToken: string, alg: ClientDoc['signingAlg']): string {
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256').update(accessToken, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+export async function issueIdToken(
+  services: Pick<GatewayServices, 'identity'>,
+  input: { issuer: string; client: ClientDoc; user: UserDoc; sessionId: string; authTime: Date; nonce: string | null; accessToken: string },
+): Promise<string> {
+  const { client, user } = input;
+  const claims: Record<string, unknown> = {
+    auth_time: epochSeconds(input.authTime),
+    sid: input.sessionId,
+    at_hash: accessTokenHash(input.accessToken, client.signingAlg),
+    preferred_username: user.username,
+    ...(user.email ? { email: user.email, email_verified: user.emailVerified } : {}),
+    ...(user.displayName ? { name: user.displayName } : {}),
+    ...(input.nonce !== null ? { nonce: input.nonce } : {}),
+  };
+  const issued = await services.identity.tokens.issue({
+    issuer: input.issuer,
+    audience: client.clientId,
+    subject: user._id,
+    alg: client.signingAlg,
+    ttlSeconds: ID_TOKEN_TTL_SECONDS,
+    claims,
+  });
+  return issued.token;
+}

@@ -1,0 +1,59 @@
+/**
+ * The tokens a user grant (code exchange or refresh) answers with:
+ * - the session must still be open and the user must exist and be enabled (else `invalid_grant`);
+ * - an access token always; an ID token when `openid` was granted; a refresh token of the
+ *   grant's family when the client may use the refresh_token grant;
+ * - the issue is recorded on the session (time, address, user agent).
+ */
+import type { ClientDoc } from '../../store/collections.ts';
+import { issueAccessToken } from './access-tokens.ts';
+import { issueIdToken } from './id-token.ts';
+import { invalidGrant } from './oauth-errors.ts';
+import { findActiveSession, recordTokenIssue } from './oidc-session.ts';
+import { issueRefreshToken } from './refresh-tokens.ts';
+import type { GrantContext, TokenResponse } from './token-endpoint.ts';
+
+export interface UserGrant {
+  userId: string;
+  sessionId: string;
+  scope: string[];
+  authTime: Date;
+  nonce: string | null;
+  familyId: string;
+}
+
+export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant: UserGrant): Promise<TokenResponse> {
+  const { services, tenantId, issuer } = ctx;
+  const session = await findActiveSession(services.store, tenantId, grant.sessionId);
+  if (session === null) throw invalidGrant('the session of this grant has ended');
+  const user = await services.identity.users.get(tenantId, grant.userId);
+  if (user === null || user.disabled) throw invalidGrant('the user of this grant is gone or disabled');
+
+  const access = await issueAccessToken(services, {
+    issuer,
+    tenantId,
+    clientId: client.clientId,
+    subject: user._id,
+    scope: grant.scope,
+    sessionId: session._id,
+  });
+  const idToken = grant.scope.includes('openid')
+    ? await issueIdToken(services, { issuer, client, user, sessionId: session._id, authTime: grant.authTime, nonce: grant.nonce, accessToken: access.token })
+    : undefined;
+  const refreshToken = client.grantTypes.includes('refresh_token')
+    ? await issueRefreshToken(
+        services.store,
+        { tenantId, clientId: client.clientId, userId: user._id, sessionId: session._id, familyId: grant.familyId, scope: grant.scope, authTime: grant.authTime },
+        session.expiresAt,
+      )
+    : undefined;
+  await recordTokenIssue(services.store, session._id, ctx.ip, ctx.userAgent);
+  return {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: Math.round((access.expiresAt.getTime() - access.issuedAt.getTime()) / 1000),
+    ...(idToken !== undefined ? { id_token: idToken } : {}),
+    ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
+    scope: grant.scope.join(' '),
+  };
+}

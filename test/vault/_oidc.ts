@@ -1,0 +1,49 @@
+// Shared by the OIDC tests: a tenant with a user and clients, the authorization request by plain
+// HTTP (no redirect following), and a login driven through the login continuation.
+import { randomUUID } from 'node:crypto';
+import type { TestGateway } from '../helpers/gateway.ts';
+import { completeLogin } from '../../server/identity/vault/login-continuation.ts';
+import type { ClientInput } from '../../server/identity/clients.ts';
+
+export const REDIRECT = 'http://127.0.0.1:9/cb';
+export const POST_LOGOUT = 'http://127.0.0.1:9/bye';
+
+export async function setupTenant(gw: TestGateway) {
+  const tenantId = await gw.createTenant(`oidc-${randomUUID().slice(0, 8)}`);
+  const user = await gw.createUser(tenantId, `alice-${randomUUID().slice(0, 6)}`);
+  const client = async (input: Partial<ClientInput> & { type: ClientInput['type'] }) =>
+    gw.services.identity.clients.create(tenantId, {
+      name: 'test client',
+      redirectUris: [REDIRECT],
+      postLogoutRedirectUris: [POST_LOGOUT],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      ...input,
+    });
+  return { tenantId, user, client, issuer: `${gw.url}/api/oidc/${tenantId}` };
+}
+
+/** GET the URL without following redirects; returns the status and the Location header. */
+export async function visit(url: string | URL): Promise<{ status: number; location: URL | null; body: string }> {
+  const res = await fetch(url, { redirect: 'manual' });
+  const location = res.headers.get('location');
+  return { status: res.status, location: location === null ? null : new URL(location), body: await res.text() };
+}
+
+/** Logs `userId` in for the auth request the login page URL carries; returns the login nonce. */
+export async function loginFor(gw: TestGateway, tenantId: string, userId: string, loginPage: URL, needVerify = false) {
+  const authReqId = loginPage.searchParams.get('auth_req_id');
+  if (!authReqId) throw new Error(`no auth_req_id in ${loginPage}`);
+  const { nonce, sessionId } = await completeLogin(gw.services, { tenantId, userId, method: 'zkimg', needVerify, authReqId, ip: '127.0.0.1', userAgent: 'ava' });
+  return { authReqId, nonce, sessionId };
+}
+
+export function completeUrl(issuer: string, authReqId: string, nonce: string): string {
+  return `${issuer}/authorize/complete?${new URLSearchParams({ auth_req_id: authReqId, nonce })}`;
+}
+
+/** Form POST to a token endpoint, answering status and JSON body. */
+export async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
