@@ -101,7 +101,36 @@ function applyOperators(prev: Doc, u: Doc, options: ApplyOptions): Doc {
   // query goes in only where the positional `$` needs it (never for an upsert's new document).
   const positional = !options.inserting && Object.values(modifier).some((fields) => Object.keys(fields as Doc).some((p) => /(^|\.)\$(\.|$)/.test(p)));
   runMingo(() => mingoUpdate(next, modifier, options.arrayFilters, positional ? options.query : undefined, { queryOptions: QUERY_OPTIONS }));
-  return next;
+  return orderNewFields(prev, next);
+}
+
+/**
+ * Since MongoDB 5.0 update operators process fields in lexicographic order (numeric names in
+ * numeric order), so the fields an update creates follow the existing ones in that order,
+ * at every level; mingo creates them in the order the modifier lists them.
+ */
+function orderNewFields(prev: Doc, next: Doc): Doc {
+  const out: Doc = {};
+  const added: string[] = [];
+  for (const key of Object.keys(next)) {
+    if (Object.prototype.hasOwnProperty.call(prev, key)) {
+      const before = prev[key];
+      const after = next[key];
+      out[key] = isPlainObject(before) && isPlainObject(after) ? orderNewFields(before, after) : after;
+    } else {
+      added.push(key);
+    }
+  }
+  added.sort(compareFieldNames);
+  for (const key of added) out[key] = isPlainObject(next[key]) ? orderNewFields({}, next[key] as Doc) : next[key];
+  return out;
+}
+
+function compareFieldNames(a: string, b: string): number {
+  const na = /^\d+$/.test(a);
+  const nb = /^\d+$/.test(b);
+  if (na && nb) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
