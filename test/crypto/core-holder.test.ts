@@ -3,7 +3,7 @@
 // reason while the old core keeps serving; rollback; SIGHUP-style reload; start-up fallback.
 // Variants are built here with asc from small generated entry files under .tmp/ that re-export
 // the real sources and replace one function.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
@@ -70,6 +70,8 @@ function variant(name: keyof typeof VARIANTS): Promise<Uint8Array> {
 }
 
 const quiet = { log: () => {} };
+
+test.after.always(() => rmSync(variantsDir, { recursive: true, force: true }));
 
 test.serial('a valid module is taken, then another valid one, and rollback returns to the first', async (t) => {
   const holder = createCoreHolder(quiet);
