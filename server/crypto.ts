@@ -109,6 +109,8 @@ export async function startCrypto(options: { config: GatewayConfig; store: Store
 
   async function takeCandidate(bytes: Uint8Array, actor: string, source: CoreSource): Promise<CoreChange> {
     const sha = sha256hex(bytes);
+    // Swapping to the module that already serves would only blur the history (same name@version twice).
+    if (sha === status().active.sha256) return { ok: false, reason: 'this module is already the serving core', status: status() };
     candidate = { name: 'wasm', version: sha.slice(0, 16), abi: 0, sha256: sha, source, loadedAt: new Date().toISOString() };
     const result = await holder.swap(bytes, actor);
     if (result.ok) {
