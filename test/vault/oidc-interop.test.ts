@@ -6,6 +6,7 @@ import test from 'ava';
 import * as client from 'openid-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { completeUrl, loginFor, POST_LOGOUT, REDIRECT, setupTenant, visit } from './_oidc.ts';
+import { authenticateBody, newUser, prepareLogin, register, setVaultSettings, type TestUser } from './auth-helpers.ts';
 
 let gw: TestGateway;
 test.before(async () => {
@@ -18,7 +19,33 @@ async function relyingParty(issuer: string, clientId: string, auth: client.Clien
 }
 
 /** The browser leg: authorize → login page → (login) → authorize/complete → redirect_uri?code. */
-async function browserLeg(config: client.Configuration, tenantId: string, userId: string, issuer: string) {
+/** How the user logs in on the login page: a real zkimg-1 login through the API, or the continuation directly. */
+type Login = (loginPage: URL) => Promise<{ authReqId: string; nonce: string }>;
+
+const shortcutLogin = (tenantId: string, userId: string): Login => (page) => loginFor(gw, tenantId, userId, page);
+
+/** zkimg-1 through the Vault API (test/helpers/zkimg-client.ts): registers on the first use, then challenge + authenticate. */
+function zkimgLogin(tenantId: string): { login: Login; user: TestUser } {
+  const user = newUser({ tenantId });
+  let enrolled = false;
+  const login: Login = async (page) => {
+    const authReqId = page.searchParams.get('auth_req_id')!;
+    const onPage = { ...user, authReqId };
+    if (!enrolled) {
+      const res = await register(gw, onPage);
+      if (res.response.status !== 201) throw new Error(`register: ${res.response.status} ${JSON.stringify(res.error)}`);
+      enrolled = true;
+    }
+    const { body } = await prepareLogin(gw, onPage);
+    const res = await authenticateBody(gw, onPage, body);
+    if (res.data === undefined) throw new Error(`authenticate: ${res.response.status} ${JSON.stringify(res.error)}`);
+    if (res.data.need_verify) throw new Error('this login unexpectedly needs a step-up');
+    return { authReqId, nonce: res.data.nonce };
+  };
+  return { login, user };
+}
+
+async function browserLeg(config: client.Configuration, issuer: string, logIn: Login) {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -35,20 +62,22 @@ async function browserLeg(config: client.Configuration, tenantId: string, userId
   // browser leg here sends '%20', which means the same (RFC 3986 §2.1).
   const toLogin = await visit(url.href.replace(/\+/g, '%20'));
   if (toLogin.status !== 302 || toLogin.location === null) throw new Error(`authorize answered ${toLogin.status} ${toLogin.body}`);
-  const login = await loginFor(gw, tenantId, userId, toLogin.location);
+  const login = await logIn(toLogin.location);
   const back = await visit(completeUrl(issuer, login.authReqId, login.nonce));
   if (back.status !== 302 || back.location === null) throw new Error(`complete answered ${back.status} ${back.body}`);
-  return { callback: back.location, verifier, state, nonce, loginPage: toLogin.location, sessionId: login.sessionId };
+  return { callback: back.location, verifier, state, nonce, loginPage: toLogin.location };
 }
 
-test('openid-client: discovery, code flow with PKCE, userinfo, refresh rotation, reuse revokes the family, logout', async (t) => {
-  const { tenantId, user, client: makeClient, issuer } = await setupTenant(gw);
+test('openid-client: discovery, code flow with PKCE and a zkimg-1 login, userinfo, refresh rotation, reuse revokes the family, logout', async (t) => {
+  const { tenantId, client: makeClient, issuer } = await setupTenant(gw);
+  await setVaultSettings(gw, tenantId, { register_enable: true });
   const { client: rp } = await makeClient({ type: 'public' });
+  const zk = zkimgLogin(tenantId);
   const config = await relyingParty(issuer, rp.clientId, client.None(), 'EdDSA');
   t.is(config.serverMetadata().issuer, issuer);
   t.deepEqual(config.serverMetadata().code_challenge_methods_supported, ['S256']);
 
-  const leg = await browserLeg(config, tenantId, user.id, issuer);
+  const leg = await browserLeg(config, issuer, zk.login);
   t.is(leg.loginPage.pathname, `/api/oidc/${tenantId}/login`);
   t.is(leg.callback.searchParams.get('state'), leg.state);
   t.is(leg.callback.searchParams.get('iss'), issuer);
@@ -59,16 +88,18 @@ test('openid-client: discovery, code flow with PKCE, userinfo, refresh rotation,
     expectedNonce: leg.nonce,
     idTokenExpected: true,
   });
+  const account = (await gw.services.identity.users.getByUsername(tenantId, zk.user.username))!;
+  const user = { id: account._id, username: account.username };
   const claims = tokens.claims()!;
   t.is(claims.sub, user.id);
   t.is(claims.nonce, leg.nonce);
   t.is(claims.aud, rp.clientId);
-  t.is(claims.sid, leg.sessionId);
+  t.is(typeof claims.sid, 'string');
   t.is(claims.preferred_username, user.username);
   t.truthy(tokens.refresh_token);
 
   const info = await client.fetchUserInfo(config, tokens.access_token, user.id);
-  t.is(info.email, `${user.username}@example.test`);
+  t.is(info.email, zk.user.email);
   t.is(info.preferred_username, user.username);
 
   // Rotation: each refresh answers a new refresh token; the ID token keeps sub and auth_time.
@@ -89,7 +120,7 @@ test('openid-client: discovery, code flow with PKCE, userinfo, refresh rotation,
   t.is(audit.length, 1);
 
   // A new login, then RP-initiated logout with the ID token as hint.
-  const again = await browserLeg(config, tenantId, user.id, issuer);
+  const again = await browserLeg(config, issuer, zk.login);
   const fresh = await client.authorizationCodeGrant(config, again.callback, { pkceCodeVerifier: again.verifier, expectedState: again.state, expectedNonce: again.nonce, idTokenExpected: true });
   const logoutUrl = client.buildEndSessionUrl(config, { id_token_hint: fresh.id_token!, post_logout_redirect_uri: POST_LOGOUT, state: 'bye-state' });
   const out = await visit(logoutUrl);
@@ -105,7 +136,7 @@ test('openid-client: a confidential client with RS256 ID tokens, client_secret_b
   const { client: rp, secret } = await makeClient({ type: 'confidential', signingAlg: 'RS256' });
   for (const auth of [client.ClientSecretBasic(secret!), client.ClientSecretPost(secret!)]) {
     const config = await relyingParty(issuer, rp.clientId, auth, 'RS256');
-    const leg = await browserLeg(config, tenantId, user.id, issuer);
+    const leg = await browserLeg(config, issuer, shortcutLogin(tenantId, user.id));
     const tokens = await client.authorizationCodeGrant(config, leg.callback, { pkceCodeVerifier: leg.verifier, expectedState: leg.state, expectedNonce: leg.nonce, idTokenExpected: true });
     t.is(tokens.claims()?.sub, user.id);
     const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString());
