@@ -326,6 +326,73 @@ export interface ResetCodeDoc {
   usedAt: Date | null;
 }
 
+/**
+ * A WebAuthn credential (passkey) of a user (identity/webauthn/credentials.ts), shared by the
+ * Vault's passkey operations and the Passkeys API. `_id` is the passkey id shown to users.
+ */
+export interface PasskeyCredentialDoc {
+  _id: string; // uuid: the passkey id of the APIs (`key_id`)
+  tenantId: string;
+  userId: string;
+  /** The credential id (WebAuthn §6.1 credentialId), base64url; unique per tenant. */
+  credentialId: string;
+  /** The credential public key as the authenticator sent it (COSE_Key, RFC 9053), base64url. */
+  publicKey: string;
+  /** COSE algorithm of the key (-7 ES256, -8 EdDSA, -257 RS256). */
+  alg: number;
+  /** Last signature counter seen (WebAuthn §6.1.1); 0 for authenticators without one. */
+  signCount: number;
+  transports: string[];
+  /** Authenticator model (AAGUID, WebAuthn §6.5.1) as a UUID string; all zeros when not attested. */
+  aaguid: string;
+  /** The WebAuthn user handle this credential was created for, base64url. */
+  userHandle: string;
+  name: string;
+  attestationFormat: string;
+  /** Backup eligibility and state (BE, BS flags, WebAuthn §6.1): a synced passkey has both. */
+  backupEligible: boolean;
+  backedUp: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  lastUsedAt: Date | null;
+  lastUsedFrom: { ip: string | null; userAgent: string | null; country: string | null } | null;
+}
+
+/** A WebAuthn ceremony challenge (identity/webauthn/challenges.ts): answers once, right or wrong. */
+export interface WebauthnChallengeDoc {
+  _id: string; // the challenge itself, base64url (the client data carries it back)
+  tenantId: string;
+  purpose: 'registration' | 'authentication';
+  /** The user the ceremony is for; null for a discoverable-credential login (or an unknown username). */
+  userId: string | null;
+  /** A login by username names it; a discoverable login (any of the tenant's credentials) does not. */
+  byUsername: boolean;
+  /** Credential ids the options allowed (authentication by username); empty otherwise. */
+  allowCredentialIds: string[];
+  /** The pending OpenID auth request the login continues, if any. */
+  authReqId: string | null;
+  userVerification: 'required' | 'preferred' | 'discouraged';
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** A SCIM 2.0 Group of a tenant's users (RFC 7643 §4.2; identity/scim/group-store.ts). */
+export interface ScimGroupDoc {
+  _id: string; // uuid: the SCIM `id`
+  tenantId: string;
+  displayName: string;
+  /** Lower-cased, NFC displayName: unique per tenant (409 `uniqueness`), and the index for `displayName eq`. */
+  displayNameKey: string;
+  externalId: string | null;
+  /** Members are users of the same tenant; `value` is the user id, `display` its userName when added. */
+  members: { value: string; display: string | null; type: 'User' }[];
+  /** Incremented on every change: `meta.version` (W/"<version>") and optimistic concurrency. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface Store {
   db: Db;
   tenants: Collection<TenantDoc>;
@@ -347,6 +414,9 @@ export interface Store {
   loginNonces: Collection<LoginNonceDoc>;
   authorizationCodes: Collection<AuthorizationCodeDoc>;
   refreshTokens: Collection<RefreshTokenDoc>;
+  scimGroups: Collection<ScimGroupDoc>;
+  passkeyCredentials: Collection<PasskeyCredentialDoc>;
+  webauthnChallenges: Collection<WebauthnChallengeDoc>;
 }
 
 export function openStore(db: Db): Store {
@@ -371,6 +441,9 @@ export function openStore(db: Db): Store {
     loginNonces: db.collection<LoginNonceDoc>('loginNonces'),
     authorizationCodes: db.collection<AuthorizationCodeDoc>('authorizationCodes'),
     refreshTokens: db.collection<RefreshTokenDoc>('refreshTokens'),
+    scimGroups: db.collection<ScimGroupDoc>('scimGroups'),
+    passkeyCredentials: db.collection<PasskeyCredentialDoc>('passkeyCredentials'),
+    webauthnChallenges: db.collection<WebauthnChallengeDoc>('webauthnChallenges'),
   };
 }
 
@@ -382,6 +455,12 @@ type CollectionName = Exclude<keyof Store, 'db'>;
 /** Every index of every collection. Names are explicit so that a changed definition is visible. */
 export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   tenants: [],
+  scimGroups: [
+    { key: { tenantId: 1, displayNameKey: 1 }, name: 'tenant_displayName', unique: true },
+    // A user's groups (the User `groups` attribute) and membership clean-up when a user is deleted.
+    { key: { tenantId: 1, 'members.value': 1 }, name: 'tenant_member' },
+    { key: { tenantId: 1, createdAt: 1 }, name: 'tenant_created' },
+  ],
   users: [
     // Usernames are unique per tenant, compared case-insensitively through `usernameKey`.
     { key: { tenantId: 1, usernameKey: 1 }, name: 'tenant_username', unique: true },
@@ -457,6 +536,12 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { key: { sessionId: 1 }, name: 'session' },
     TTL,
   ],
+  passkeyCredentials: [
+    // A credential id names one credential of a tenant: the assertion's id finds it (WebAuthn §7.2 step 5).
+    { key: { tenantId: 1, credentialId: 1 }, name: 'tenant_credentialId', unique: true },
+    { key: { tenantId: 1, userId: 1, createdAt: 1 }, name: 'tenant_user_created' },
+  ],
+  webauthnChallenges: [TTL],
 };
 
 /** Creates every declared index; idempotent, so each instance runs it at start-up. */

@@ -84,7 +84,13 @@ export class Engine implements EngineContext {
       engine.journal = journal;
     }
     const interval = options.ttlIntervalMs ?? 1000;
-    engine.ttlTimer = setInterval(() => engine.sweep(), interval);
+    engine.ttlTimer = setInterval(() => {
+      try {
+        engine.sweep();
+      } catch (err) {
+        engine.logger.error(`embedded store: TTL sweep failed: ${(err as Error).stack ?? String(err)}`);
+      }
+    }, interval);
     engine.ttlTimer.unref();
     return engine;
   }

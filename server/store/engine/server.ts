@@ -100,7 +100,10 @@ function serveConnection(engine: Engine, socket: net.Socket, connectionId: numbe
       if (buffer.length < length) break;
       const message = buffer.subarray(0, length);
       buffer = buffer.subarray(length);
-      chain = chain.then(() => handle(message));
+      chain = chain.then(() => handle(message)).catch((err: unknown) => {
+        logger?.error(`embedded store: dropping connection ${connectionId}: ${(err as Error)?.stack ?? String(err)}`);
+        socket.destroy();
+      });
     }
   });
 
@@ -110,8 +113,9 @@ function serveConnection(engine: Engine, socket: net.Socket, connectionId: numbe
     try {
       cmd = parseMessage(message);
     } catch (err) {
-      if (!(err instanceof WireProtocolError) && !(err instanceof RangeError) && !(err instanceof Error)) throw err;
-      logger?.warn(`embedded store: dropping connection ${connectionId}: ${(err as Error).message}`);
+      // Malformed framing or BSON: nothing sensible can be answered on this connection.
+      const reason = err instanceof WireProtocolError ? err.message : `unreadable message (${(err as Error).message})`;
+      logger?.warn(`embedded store: dropping connection ${connectionId}: ${reason}`);
       socket.destroy();
       return;
     }
