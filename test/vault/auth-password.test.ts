@@ -1,0 +1,221 @@
+// Request Reset Password, Reset Password Code and Change Password at the HTTP level (codes read
+// from the outbox through the gateway API), and the login page's public client lookups.
+import test from 'ava';
+import { createVaultClient } from '../../clients/secrets-vault.ts';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import * as zk from '../helpers/zkimg-client.ts';
+import { authenticateBody, authRequestFor, challenge, prepareLogin, registered, setVaultSettings, type TestUser } from './auth-helpers.ts';
+
+let gw: TestGateway;
+test.before(async () => {
+  gw = await startTestGateway();
+  await setVaultSettings(gw, 'default', {
+    register_enable: true,
+    display_name: 'Acme',
+    block_config: { ip_attempts_limit: 10_000, ip_attempts_reset_minutes: 1, user_attempts_limit: 10_000, user_timeframe_seconds: 1, initial_block_seconds: 1, max_block_time_minutes: 1 },
+  });
+});
+test.after.always(() => gw?.stop());
+
+const DEMO = 'demo';
+
+/** An anonymous Vault client whose requests come from `ip` (the gateway trusts X-Forwarded-For from loopback). */
+function anonymousFrom(ip: string) {
+  return createVaultClient({ baseUrl: gw.url, fetch: (req) => { req.headers.set('X-Forwarded-For', ip); return fetch(req); } });
+}
+let lastOctet = 0;
+/** Each test its own address, so the per-IP limits of one test do not reach the next. */
+const freshIp = () => `192.0.2.${++lastOctet}`;
+
+async function requestReset(user: { username: string; email: string }, tenantId = 'default', clientId = DEMO, vault = gw.clients.anonymous.vault) {
+  return vault.POST('/auth/password/reset-request', {
+    params: { query: { client_id: clientId, tenant_id: tenantId } },
+    body: { username: user.username, email: user.email },
+  });
+}
+
+async function codesTo(to: string): Promise<string[]> {
+  const res = await gw.clients.admin.gateway.GET('/outbox', { params: { query: { to, channel: 'email' } } });
+  if (res.data === undefined) throw new Error(`outbox: ${res.response.status}`);
+  return res.data.messages.map((m) => /is (\d{6})\./.exec(m.body)?.[1] ?? '');
+}
+
+function reenrolment(user: TestUser, seed: string) {
+  const cipherKey = `new-pin-derived-${seed}`;
+  const template = zk.templateFromSeed(user.dim, seed);
+  const enrolment = zk.enrol({ template, dim: user.dim, cipherKey, tenantId: user.tenantId, username: user.username });
+  return { ...user, cipherKey, template, enrolment };
+}
+
+async function canLogIn(user: TestUser): Promise<boolean> {
+  const c = await challenge(gw, user);
+  if (c.response.status !== 200) return false;
+  const { body } = zk.answerChallenge({ challengeData: c.data!.challenge_data, template: user.template, Y: user.enrolment.Y, username: user.username, cipherKey: user.cipherKey });
+  return (await authenticateBody(gw, user, body)).response.status === 200;
+}
+
+test('reset end to end: the code comes by e-mail, re-enrols the commitment once, and ends the sessions', async (t) => {
+  const user = await registered(gw);
+  t.true(await canLogIn(user));
+  const dbUser = (await gw.services.identity.users.getByUsername('default', user.username))!;
+  t.is(await gw.services.store.sessions.countDocuments({ userId: dbUser._id, endedAt: null }), 1);
+
+  const vault = anonymousFrom(freshIp());
+  const req = await requestReset({ username: user.username, email: user.email.toUpperCase() }, 'default', DEMO, vault);
+  t.is(req.response.status, 200);
+  t.is(req.data, null);
+  const [code] = await codesTo(user.email);
+  t.regex(code!, /^\d{6}$/);
+  const stored = await gw.services.store.resetCodes.find({ userId: dbUser._id }).toArray();
+  t.is(stored.length, 1);
+  t.false(JSON.stringify(stored).includes(`"${code}"`), 'only a hash of the code is stored');
+
+  const fresh = reenrolment(user, 'after-reset');
+  const wrongCode = code === '000000' ? '000001' : '000000';
+  const bad = await vault.POST('/auth/password/reset', { body: { code: wrongCode, username: user.username, encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  t.is(bad.response.status, 401);
+  const ok = await vault.POST('/auth/password/reset', { body: { code: code!, username: user.username, encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  t.is(ok.response.status, 200, JSON.stringify(ok.error));
+  t.is(ok.data, null);
+  t.false(await canLogIn(user), 'the old key no longer opens anything');
+  t.true(await canLogIn(fresh), 'the new enrolment logs in');
+  t.is(await gw.services.store.sessions.countDocuments({ userId: dbUser._id, endedAt: { $ne: null } }), 1, 'the session from before the reset ended');
+  t.true((await gw.services.identity.users.get('default', dbUser._id))!.emailVerified);
+
+  const again = await vault.POST('/auth/password/reset', { body: { code: code!, username: user.username, encrypted_commitment: user.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  t.is(again.response.status, 401, 'a code works once');
+  t.true(await canLogIn(fresh));
+});
+
+test('reset request: the same answer for a wrong e-mail and an unknown user, and no message', async (t) => {
+  const user = await registered(gw);
+  const wrongEmail = await requestReset({ username: user.username, email: 'someone-else@example.test' });
+  const unknown = await requestReset({ username: `nobody-${user.username}`, email: user.email });
+  t.is(wrongEmail.response.status, 200);
+  t.is(unknown.response.status, 200);
+  t.is(wrongEmail.data, null);
+  t.is(unknown.data, null);
+  t.deepEqual(await codesTo(user.email), []);
+  t.deepEqual(await codesTo('someone-else@example.test'), []);
+  t.is((await requestReset(user, 'default', 'no-such-client')).response.status, 404);
+  t.is((await requestReset(user, 'no-such-tenant')).response.status, 404);
+});
+
+test('reset request is rate-limited per username, whether or not it exists', async (t) => {
+  const vault = anonymousFrom(freshIp());
+  for (const username of [`limited-${Date.now()}`, (await registered(gw)).username]) {
+    const who = { username, email: `${username}@example.test` };
+    for (let i = 0; i < 3; i++) t.is((await requestReset(who, 'default', DEMO, vault)).response.status, 200);
+    const limited = await requestReset(who, 'default', DEMO, vault);
+    t.is(limited.response.status, 429);
+    t.truthy(limited.response.headers.get('retry-after'));
+  }
+});
+
+test('reset codes: expired codes, a newer code, and five wrong tries kill a code', async (t) => {
+  const user = await registered(gw);
+  const fresh = reenrolment(user, 'x');
+  const vault = anonymousFrom(freshIp());
+  const reset = (code: string) =>
+    vault.POST('/auth/password/reset', { body: { code, username: user.username, encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+
+  await requestReset(user, 'default', DEMO, vault);
+  const [first] = await codesTo(user.email);
+  await requestReset(user, 'default', DEMO, vault);
+  const [second] = await codesTo(user.email);
+  if (first !== second) t.is((await reset(first!)).response.status, 401, 'a newer code replaces the older one');
+
+  // Expired: the record's expiry moved into the past.
+  await gw.services.store.resetCodes.updateMany({ usernameKey: user.username }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+  t.is((await reset(second!)).response.status, 401);
+
+  await requestReset(user, 'default', DEMO, vault);
+  const [third] = await codesTo(user.email);
+  const wrong = third === '123456' ? '654321' : '123456';
+  for (let i = 0; i < 5; i++) t.is((await reset(wrong)).response.status, 401);
+  t.is((await reset(third!)).response.status, 401, 'after five wrong tries the right code is dead too');
+  t.true(await canLogIn(user));
+});
+
+test('reset code: wrong proto_version and malformed commitments are 422', async (t) => {
+  const res = await gw.clients.anonymous.vault.POST('/auth/password/reset', { body: { code: '123456', username: 'x', encrypted_commitment: 'A'.repeat(48), proto_version: 'zkimg-0' } });
+  t.is(res.response.status, 422);
+  const res2 = await gw.clients.anonymous.vault.POST('/auth/password/reset', { body: { code: '123456', username: 'x', encrypted_commitment: 'A+'.repeat(24), proto_version: 'zkimg-1' } });
+  t.is(res2.response.status, 422);
+});
+
+test('change password: the user behind the credential re-enrols; a key of no user and no credential are refused', async (t) => {
+  const user = await registered(gw);
+  const dbUser = (await gw.services.identity.users.getByUsername('default', user.username))!;
+  const key = await gw.createApiKey('default', [], dbUser._id);
+  const asUser = createVaultClient({ baseUrl: gw.url, auth: { APIKeyHeader: key.value } });
+  const fresh = reenrolment(user, 'changed');
+  const res = await asUser.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  t.is(res.response.status, 200, JSON.stringify(res.error));
+  t.is(res.data, null);
+  t.false(await canLogIn(user));
+  t.true(await canLogIn(fresh));
+
+  t.is((await asUser.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'v2' } })).response.status, 422);
+  const tenantKey = createVaultClient({ baseUrl: gw.url, auth: { APIKeyHeader: (await gw.createApiKey('default', ['*'])).value } });
+  t.is((await tenantKey.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } })).response.status, 403);
+  t.is((await gw.clients.anonymous.vault.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } })).response.status, 401);
+});
+
+test('get client / client-tenant: public fields only, never the secret or its hash', async (t) => {
+  const secret = 'a-confidential-client-secret-of-48-characters-xx';
+  const { client } = await gw.services.identity.clients.create('default', {
+    clientId: 'branded',
+    name: 'Branded app',
+    type: 'confidential',
+    secret,
+    redirectUris: ['https://rp.example/cb'],
+    extra: { logo_uri: 'https://rp.example/logo.png', op_tos_url: 'https://rp.example/tos', register_enable: true, tenant_name: 'Acme Corp', flow: { type: 'microsoft-mfa', issuer: 'https://login.example' } },
+  });
+  const res = await gw.clients.anonymous.vault.GET('/auth/client', { params: { query: { client_id: 'branded', tenant_id: 'default' } } });
+  t.is(res.response.status, 200);
+  t.like(res.data!, { client_id: 'branded', name: 'Branded app', tenant_id: 'default', logo_uri: 'https://rp.example/logo.png', op_tos_url: 'https://rp.example/tos', register_enable: true, tenant_name: 'Acme Corp', has_profile: true });
+  const text = JSON.stringify(res.data);
+  t.false(text.includes(secret));
+  t.false(text.includes(client.secretHash!));
+  t.false(text.includes('rp.example/cb'), 'no redirect URIs');
+  t.false('client_secret' in (res.data as object));
+
+  const both = await gw.clients.anonymous.vault.GET('/auth/client-tenant', { params: { query: { client_id: 'branded', tenant_id: 'default' } } });
+  t.is(both.response.status, 200);
+  t.is(both.data!.client.client_id, 'branded');
+  t.like(both.data!.tenant, { tenant_id: 'default', register_enable: true, display_name: 'Acme', passkey_enabled: false, use_pin: true, pin_size: 6, patter_size: 3 });
+  t.false('block_config' in both.data!.tenant);
+  t.false('is_2fa' in both.data!.tenant);
+  t.false(JSON.stringify(both.data).includes(client.secretHash!));
+
+  const plain = await gw.clients.anonymous.vault.GET('/auth/client', { params: { query: { client_id: DEMO, tenant_id: 'default' } } });
+  t.like(plain.data!, { client_id: DEMO, has_profile: false, tenant_name: 'Acme' });
+
+  const directory = await gw.services.identity.clients.get('default', 'directory-session');
+  const dir = await gw.clients.anonymous.vault.GET('/auth/client-tenant', { params: { query: { client_id: 'directory-session', tenant_id: 'default' } } });
+  t.false(JSON.stringify(dir.data).includes(directory!.secretHash!));
+
+  t.is((await gw.clients.anonymous.vault.GET('/auth/client', { params: { query: { client_id: 'nope', tenant_id: 'default' } } })).response.status, 404);
+  t.is((await gw.clients.anonymous.vault.GET('/auth/client-tenant', { params: { query: { client_id: 'branded', tenant_id: 'other' } } })).response.status, 404);
+  t.is((await gw.clients.anonymous.vault.GET('/auth/client', { params: { query: { client_id: 'branded' } as { client_id: string; tenant_id: string } } })).response.status, 422);
+});
+
+test('login operations of another tenant through auth_req_id: reset codes follow the user\'s tenant', async (t) => {
+  const tenantId = await gw.createTenant();
+  await setVaultSettings(gw, tenantId, { register_enable: true });
+  await gw.services.identity.clients.create(tenantId, { clientId: 'app', name: 'App', type: 'public' });
+  const user = await registered(gw, { tenantId, authReqId: await authRequestFor(gw, tenantId) });
+  // The same username in the default tenant is another account.
+  const twin = await registered(gw, { username: user.username });
+  await requestReset(user, tenantId, 'app');
+  const [code] = await codesTo(user.email);
+  const fresh = reenrolment(user, 'tenant-reset');
+  fresh.authReqId = await authRequestFor(gw, tenantId);
+  const ok = await gw.clients.anonymous.vault.POST('/auth/password/reset', { body: { code: code!, username: user.username, encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  t.is(ok.response.status, 200);
+  t.true(await canLogIn(fresh));
+  t.true(await canLogIn(twin), 'the default tenant\'s account is untouched');
+  const { body } = await prepareLogin(gw, fresh, 0);
+  t.is((await authenticateBody(gw, fresh, body)).response.status, 200);
+});
