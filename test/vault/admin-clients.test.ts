@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { assertNoSecret, uniqueId, vaultWithKey } from './admin-helpers.ts';
+import { assertNoSecret, loose, uniqueId, vaultWithKey, type Loose } from './admin-helpers.ts';
 import type { components } from '../../generated/secrets-vault/schema.ts';
 
 type Client = components['schemas']['Client'];
@@ -27,13 +27,14 @@ test.after.always(async () => {
   await gw?.stop();
 });
 
-const client = (tenant: string, over: Partial<Client> = {}): Client => ({
-  client_id: uniqueId('app'),
-  name: 'App',
-  tenant_id: tenant,
-  redirect_uris: ['https://app.example.com/cb'],
-  ...over,
-});
+const client = (tenant: string, over: Loose<Client> = {}): Client =>
+  loose<Client>({
+    client_id: uniqueId('app'),
+    name: 'App',
+    tenant_id: tenant,
+    redirect_uris: ['https://app.example.com/cb'],
+    ...over,
+  });
 
 test('a confidential client gets a generated secret once; it is stored hashed and authenticates', async (t) => {
   const body = client(tenantA, { post_logout_redirect_uri: ['https://app.example.com/bye'], logo_uri: 'https://app.example.com/logo.png', sing_alg: 'RS256' });
@@ -166,7 +167,7 @@ test('updateClient: an unknown client is 404; the bootstrap directory client kee
   t.is((await adminA.PUT('/clients/{client_id}', { params: { path: { client_id: 'nope' } }, body: client(tenantA, { client_id: 'nope' }) })).response.status, 404);
   const r = await gw.clients.admin.vault.PUT('/clients/{client_id}', {
     params: { path: { client_id: 'directory-session' } },
-    body: { client_id: 'directory-session', name: 'Directory', tenant_id: 'default', client_type: 'public' },
+    body: loose<Client>({ client_id: 'directory-session', name: 'Directory', tenant_id: 'default', client_type: 'public' }),
   });
   t.is(r.response.status, 409);
   t.truthy(await gw.services.identity.bootstrap.directoryClientCredentials());

@@ -28,3 +28,10 @@ export function uniqueId(prefix: string): string {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * The generated request types make every field with a default required; the API does not (the
+ * server fills defaults, which is what these tests check), so tests build bodies loosely.
+ */
+export type Loose<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: Loose<T[K]> } : T;
+export const loose = <T>(body: Loose<T>): T => body as T;

@@ -5,7 +5,11 @@
  */
 import test from 'ava';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { uniqueId, vaultWithKey } from './admin-helpers.ts';
+import { loose, uniqueId, vaultWithKey } from './admin-helpers.ts';
+import type { components } from '../../generated/secrets-vault/schema.ts';
+
+const tb = loose<components['schemas']['Tenant']>;
+const tu = loose<components['schemas']['TenantUpdate']>;
 
 let gw: TestGateway;
 test.before(async () => {
@@ -17,7 +21,7 @@ test.after.always(async () => {
 
 test('createTenant fills in every default of the spec, and readTenant returns them', async (t) => {
   const id = uniqueId('t');
-  const created = await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: id } });
+  const created = await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: id }) });
   t.is(created.response.status, 201);
   t.is(created.data, null);
   const read = await gw.clients.admin.vault.GET('/tenants/{tenant_id}', { params: { path: { tenant_id: id } } });
@@ -65,7 +69,7 @@ test('createTenant fills in every default of the spec, and readTenant returns th
 test('createTenant keeps given values, merges a partial block_config with the defaults, and names the tenant', async (t) => {
   const id = uniqueId('t');
   const r = await gw.clients.admin.vault.POST('/tenants', {
-    body: { tenant_id: id, is_2fa: true, pin_size: 8, display_name: 'Acme', login_order: ['PATTERN', 'PIN'], block_config: { ip_attempts_limit: 9 } },
+    body: tb({ tenant_id: id, is_2fa: true, pin_size: 8, display_name: 'Acme', login_order: ['PATTERN', 'PIN'], block_config: { ip_attempts_limit: 9 } }),
   });
   t.is(r.response.status, 201);
   const read = await gw.clients.admin.vault.GET('/tenants/{tenant_id}', { params: { path: { tenant_id: id } } });
@@ -79,12 +83,12 @@ test('createTenant keeps given values, merges a partial block_config with the de
 
 test('a duplicate tenant id is 409 and an id outside the pattern is 422, both in the Vault shape', async (t) => {
   const id = uniqueId('t');
-  t.is((await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: id } })).response.status, 201);
-  const dup = await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: id } });
+  t.is((await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: id }) })).response.status, 201);
+  const dup = await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: id }) });
   t.is(dup.response.status, 409);
   t.regex(String((dup.error as { detail: string }).detail), /already exists/);
   for (const bad of ['has space', '-leading', 'a/b', 'x'.repeat(65), '']) {
-    const r = await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: bad } });
+    const r = await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: bad }) });
     t.is(r.response.status, 422, bad);
     const detail = (r.error as { detail: { loc: unknown[] }[] }).detail;
     t.deepEqual(detail[0]?.loc, ['body', 'tenant_id']);
@@ -92,17 +96,17 @@ test('a duplicate tenant id is 409 and an id outside the pattern is 422, both in
 });
 
 test('a non-positive lockout number is refused (422), so a tenant cannot lock everyone out by mistake', async (t) => {
-  const r = await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: uniqueId('t'), block_config: { user_attempts_limit: 0 } } });
+  const r = await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: uniqueId('t'), block_config: { user_attempts_limit: 0 } }) });
   t.is(r.response.status, 422);
   t.deepEqual((r.error as { detail: { loc: unknown[] }[] }).detail[0]?.loc, ['body', 'block_config', 'user_attempts_limit']);
 });
 
 test('updateTenant replaces the toggles, keeps is_2fa, the zkimg policy and null sections', async (t) => {
   const id = uniqueId('t');
-  await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: id, is_2fa: true, use_pattern: false, block_config: { ip_attempts_limit: 7 }, login_order: ['PATTERN'] } });
+  await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: id, is_2fa: true, use_pattern: false, block_config: { ip_attempts_limit: 7 }, login_order: ['PATTERN'] }) });
   const up = await gw.clients.admin.vault.PUT('/tenants/{tenant_id}', {
     params: { path: { tenant_id: id } },
-    body: { display_name: 'Renamed', passkey_enabled: true, block_config: null, login_order: null },
+    body: tu({ display_name: 'Renamed', passkey_enabled: true, block_config: null, login_order: null }),
   });
   t.is(up.response.status, 200);
   t.is(up.data, null);
@@ -118,7 +122,7 @@ test('updateTenant replaces the toggles, keeps is_2fa, the zkimg policy and null
 
   const again = await gw.clients.admin.vault.PUT('/tenants/{tenant_id}', {
     params: { path: { tenant_id: id } },
-    body: { display_name: 'Renamed', block_config: { ip_attempts_limit: 3, initial_block_seconds: 30 } },
+    body: tu({ display_name: 'Renamed', block_config: { ip_attempts_limit: 3, initial_block_seconds: 30 } }),
   });
   t.is(again.response.status, 200);
   const read2 = await gw.clients.admin.vault.GET('/tenants/{tenant_id}', { params: { path: { tenant_id: id } } });
@@ -129,19 +133,19 @@ test('updateTenant replaces the toggles, keeps is_2fa, the zkimg policy and null
 
 test('updateTenant without display_name is 422; an unknown tenant is 404 for read and update', async (t) => {
   const id = uniqueId('t');
-  await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: id } });
-  const missing = await gw.clients.admin.vault.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: id } }, body: {} as { display_name: string } });
+  await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: id }) });
+  const missing = await gw.clients.admin.vault.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: id } }, body: tu({}) });
   t.is(missing.response.status, 422);
   const ghost = uniqueId('ghost');
   t.is((await gw.clients.admin.vault.GET('/tenants/{tenant_id}', { params: { path: { tenant_id: ghost } } })).response.status, 404);
-  t.is((await gw.clients.admin.vault.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: ghost } }, body: { display_name: 'x' } })).response.status, 404);
+  t.is((await gw.clients.admin.vault.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: ghost } }, body: tu({ display_name: 'x' }) })).response.status, 404);
 });
 
 test('readTenants: the platform admin sees every tenant, a tenant key only its own', async (t) => {
   const a = uniqueId('ta');
   const b = uniqueId('tb');
-  await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: a } });
-  await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: b } });
+  await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: a }) });
+  await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: b }) });
   const all = await gw.clients.admin.vault.GET('/tenants');
   t.is(all.response.status, 200);
   const ids = all.data!.tenants.map((x) => x.tenant_id);
@@ -155,21 +159,21 @@ test('readTenants: the platform admin sees every tenant, a tenant key only its o
 
 test('scopes: createTenant needs tenants:admin, reads need tenants:read, update needs tenants:write', async (t) => {
   const a = uniqueId('ta');
-  await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: a } });
+  await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: a }) });
   const tenantAdmin = vaultWithKey(gw, (await gw.createApiKey(a, ['tenants:read', 'tenants:write'])).value);
-  const create = await tenantAdmin.POST('/tenants', { body: { tenant_id: uniqueId('t') } });
+  const create = await tenantAdmin.POST('/tenants', { body: tb({ tenant_id: uniqueId('t') }) });
   t.is(create.response.status, 403);
   t.regex((create.error as { detail: string }).detail, /tenants:admin/);
 
   const noScope = vaultWithKey(gw, (await gw.createApiKey(a, ['users:read'])).value);
   t.is((await noScope.GET('/tenants')).response.status, 403);
   t.is((await noScope.GET('/tenants/{tenant_id}', { params: { path: { tenant_id: a } } })).response.status, 403);
-  t.is((await noScope.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: a } }, body: { display_name: 'x' } })).response.status, 403);
+  t.is((await noScope.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: a } }, body: tu({ display_name: 'x' }) })).response.status, 403);
 
   const readOnly = vaultWithKey(gw, (await gw.createApiKey(a, ['tenants:read'])).value);
   t.is((await readOnly.GET('/tenants/{tenant_id}', { params: { path: { tenant_id: a } } })).response.status, 200);
-  t.is((await readOnly.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: a } }, body: { display_name: 'x' } })).response.status, 403);
-  t.is((await tenantAdmin.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: a } }, body: { display_name: 'mine' } })).response.status, 200);
+  t.is((await readOnly.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: a } }, body: tu({ display_name: 'x' }) })).response.status, 403);
+  t.is((await tenantAdmin.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: a } }, body: tu({ display_name: 'mine' }) })).response.status, 200);
 
   t.is((await gw.clients.anonymous.vault.GET('/tenants')).response.status, 401);
 });
@@ -177,11 +181,11 @@ test('scopes: createTenant needs tenants:admin, reads need tenants:read, update 
 test('attack: a key of tenant B can neither read nor change tenant A\'s settings', async (t) => {
   const a = uniqueId('ta');
   const b = uniqueId('tb');
-  await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: a, display_name: 'A' } });
-  await gw.clients.admin.vault.POST('/tenants', { body: { tenant_id: b } });
+  await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: a, display_name: 'A' }) });
+  await gw.clients.admin.vault.POST('/tenants', { body: tb({ tenant_id: b }) });
   const keyB = vaultWithKey(gw, (await gw.createApiKey(b, ['tenants:read', 'tenants:write'])).value);
   t.is((await keyB.GET('/tenants/{tenant_id}', { params: { path: { tenant_id: a } } })).response.status, 403);
-  const write = await keyB.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: a } }, body: { display_name: 'pwned', register_enable: true } });
+  const write = await keyB.PUT('/tenants/{tenant_id}', { params: { path: { tenant_id: a } }, body: tu({ display_name: 'pwned', register_enable: true }) });
   t.is(write.response.status, 403);
   const listed = await keyB.GET('/tenants');
   t.false(JSON.stringify(listed.data).includes(a));

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { uniqueId, vaultWithKey } from './admin-helpers.ts';
+import { loose, uniqueId, vaultWithKey, type Loose } from './admin-helpers.ts';
 import type { components } from '../../generated/secrets-vault/schema.ts';
 
 type User = components['schemas']['User'];
@@ -27,13 +27,14 @@ test.after.always(async () => {
   await gw?.stop();
 });
 
-const user = (tenant: string, username: string, over: Partial<User> = {}): User => ({
-  user_id: 'ignored-by-the-server',
-  username,
-  email: `${username.toLowerCase()}@example.org`,
-  tenant_id: tenant,
-  ...over,
-});
+const user = (tenant: string, username: string, over: Loose<User> = {}): User =>
+  loose<User>({
+    user_id: 'ignored-by-the-server',
+    username,
+    email: `${username.toLowerCase()}@example.org`,
+    tenant_id: tenant,
+    ...over,
+  });
 
 async function makeTenant(prefix: string) {
   const tenant = await gw.createTenant(uniqueId(prefix));
