@@ -1,6 +1,6 @@
 // Shared by the OIDC tests: a tenant with a user and clients, the authorization request by plain
 // HTTP (no redirect following), and a login driven through the login continuation.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { TestGateway } from '../helpers/gateway.ts';
 import { completeLogin } from '../../server/identity/vault/login-continuation.ts';
 import type { ClientInput } from '../../server/identity/clients.ts';
@@ -46,4 +46,37 @@ export async function postForm(url: string, form: Record<string, string>, header
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export interface CodeOptions {
+  clientId: string;
+  scope?: string;
+  verifier?: string | null;
+  redirectUri?: string;
+  state?: string;
+  nonce?: string;
+}
+
+/** authorize → login (continuation) → authorize/complete; answers the callback URL's code and the PKCE verifier. */
+export async function codeFor(gw: TestGateway, issuer: string, tenantId: string, userId: string, options: CodeOptions) {
+  const verifier = options.verifier === undefined ? `v-${randomUUID()}-${randomUUID()}` : options.verifier;
+  const query: Record<string, string> = {
+    response_type: 'code',
+    client_id: options.clientId,
+    redirect_uri: options.redirectUri ?? REDIRECT,
+    scope: options.scope ?? 'openid email profile',
+    state: options.state ?? 'st',
+    nonce: options.nonce ?? 'nn',
+  };
+  if (verifier !== null) {
+    query.code_challenge = createHash('sha256').update(verifier).digest('base64url');
+    query.code_challenge_method = 'S256';
+  }
+  const toLogin = await visit(`${issuer}/authorize?${new URLSearchParams(query).toString().replace(/\+/g, '%20')}`);
+  if (toLogin.status !== 302 || toLogin.location === null) throw new Error(`authorize answered ${toLogin.status} ${toLogin.body}`);
+  const login = await loginFor(gw, tenantId, userId, toLogin.location);
+  const back = await visit(completeUrl(issuer, login.authReqId, login.nonce));
+  const code = back.location?.searchParams.get('code');
+  if (!code) throw new Error(`complete answered ${back.status} ${back.body}`);
+  return { code, verifier, sessionId: login.sessionId };
 }
