@@ -6,6 +6,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createServer, type Server } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.ts';
@@ -38,6 +39,8 @@ export interface RunningGateway {
 export async function startGateway(config: GatewayConfig, options: { log?: Logger } = {}): Promise<RunningGateway> {
   const log = options.log ?? createLogger(config.logLevel);
   const shutdown = new AbortController();
+  // every in-flight request listens for shutdown (long polls end on it)
+  setMaxListeners(0, shutdown.signal);
   const metrics = createMetrics();
   const storeConn = await connectStore({ mongodbUri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, logger: log });
   const store = openStore(storeConn.db);
