@@ -51,7 +51,7 @@ test('a replayed code is refused and revokes the tokens issued from it', async (
 test('PKCE: a wrong verifier is refused and spends the code; a verifier without a challenge is refused', async (t) => {
   const s = await publicSetup();
   const { code, verifier } = await codeFor(gw, s.issuer, s.tenantId, s.user.id, { clientId: s.clientId });
-  const wrong = await exchange(s.token, s.clientId, code, `${verifier.slice(0, -1)}x`);
+  const wrong = await exchange(s.token, s.clientId, code, `${verifier!.slice(0, -1)}x`);
   t.is(wrong.body.error, 'invalid_grant');
   t.regex(wrong.body.error_description, /PKCE/);
   const missing = await exchange(s.token, s.clientId, code, null);
