@@ -75,7 +75,7 @@ test.serial('swapping to the module that already serves is refused', async (t) =
 
 test.serial('the core operations need gateway:admin', async (t) => {
   const { value } = await gw.createApiKey('default', ['users:read']);
-  const r = await fetch(`${gw.url}/gateway/v1/core/swap`, { method: 'POST', headers: { 'X-API-Key': value, 'content-type': 'application/octet-stream' }, body: variant });
+  const r = await fetch(`${gw.url}/gateway/v1/core/swap`, { method: 'POST', headers: { 'X-API-Key': value, 'content-type': 'application/octet-stream' }, body: Buffer.from(variant) });
   t.is(r.status, 403);
   t.is((await gw.clients.admin.gateway.GET('/core')).data?.active.source, 'built-in', 'nothing changed');
 });
