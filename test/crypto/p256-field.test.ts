@@ -32,7 +32,7 @@ async function build(): Promise<Harness> {
     // results out at 4096 (8 x 32 bytes), then isZero flags (8) and equal-to-register-0 flags (8).
     // Scalar part: pairs (a, b) in at 8192 (64 bytes each), (a^-1, a·b mod n) out at 32768.
     const entry = `
-import { fmul, fsqr, fadd, fsub, fmulSmall, ftoMont, ffromMont, limbsFromBytes, limbsToBytes, feq, fisZero } from "${rel}/field";
+import { fmul, fsqr, fadd, fsub, fmulSmall, flin, fsub2, ftoMont, ffromMont, limbsFromBytes, limbsToBytes, feq, fisZero } from "${rel}/field";
 import { sinv, smulMod } from "${rel}/scalar";
 const BUF: usize = memory.data(65536, 8);
 const REG: usize = memory.data(72 * 8, 8);
@@ -48,7 +48,12 @@ export function runField(nops: i32): void {
     const d = REG + <usize>load<u8>(q, 1) * 72, a = REG + <usize>load<u8>(q, 2) * 72, b = REG + <usize>load<u8>(q, 3) * 72;
     if (op == 0) fmul(d, a, b); else if (op == 1) fsqr(d, a); else if (op == 2) fadd(d, a, b);
     else if (op == 3) fsub(d, a, b); else if (op == 4) fmulSmall(d, a, 3); else if (op == 5) fmulSmall(d, a, 4);
-    else fmulSmall(d, a, 8);
+    else if (op == 6) fmulSmall(d, a, 8);
+    else if (op == 7) flin(d, a, 1, b, 8); else if (op == 8) flin(d, a, 3, b, 3); else if (op == 9) flin(d, a, 4, b, 1);
+    else {
+      const c = REG + <usize>((load<u8>(q, 3) + 1) & 7) * 72;
+      if (op == 10) fsub2(d, a, b, c, 1); else if (op == 11) fsub2(d, a, b, c, 2); else fsub2(d, a, b, c, 8);
+    }
   }
   for (let i: usize = 0; i < 8; i++) {
     store<u8>(BUF + 4352 + i, fisZero(REG + i * 72) ? 1 : 0);
@@ -91,7 +96,7 @@ function toBytes32(x: bigint): Uint8Array {
 const fromBytes = (b: Uint8Array): bigint => b.reduce((a, v) => (a << 8n) | BigInt(v), 0n);
 const random256 = (): bigint => fromBytes(randomBytes(32));
 
-test('field operations mod p agree with BigInt over random chains with edge values', (t) => {
+test('field operations mod p agree with BigInt over random chains with edge values (mul, sqr, add, sub, small multiples, fused linear forms)', (t) => {
   // Inputs may exceed p (up to 2^256 - 1): the field code reduces whatever it is given.
   const edge = [0n, 1n, 2n, 3n, p - 1n, p - 2n, p, p + 1n, 2n ** 256n - 1n, 2n ** 255n, 2n ** 224n, 2n ** 192n - 1n];
   const B = h.buf();
@@ -106,10 +111,15 @@ test('field operations mod p agree with BigInt over random chains with edge valu
     }
     const nops = 120;
     for (let k = 0; k < nops; k++) {
-      const [op, d, a, b] = [randomBytes(1)[0]! % 7, randomBytes(1)[0]! % 8, randomBytes(1)[0]! % 8, randomBytes(1)[0]! % 8];
+      const [op, d, a, b] = [randomBytes(1)[0]! % 13, randomBytes(1)[0]! % 8, randomBytes(1)[0]! % 8, randomBytes(1)[0]! % 8];
       mem.set([op, d, a, b], B + 512 + k * 4);
-      const x = regs[a]!, y = regs[b]!;
-      regs[d] = [x * y, x * x, x + y, x - y + p, 3n * x, 4n * x, 8n * x][op]! % p;
+      const x = regs[a]!, y = regs[b]!, z = regs[(b + 1) & 7]!;
+      const results = [
+        x * y, x * x, x + y, x - y, 3n * x, 4n * x, 8n * x, // mul, sqr, add, sub, small multiples
+        x - 8n * y, 3n * x - 3n * y, 4n * x - y, // flin
+        x - y - z, x - y - 2n * z, x - y - 8n * z, // fsub2
+      ];
+      regs[d] = ((results[op]! % p) + p) % p;
     }
     h.runField(nops);
     const out = new Uint8Array(h.memory.buffer);

@@ -205,6 +205,42 @@ export function fsub(r: usize, a: usize, b: usize): void {
   );
 }
 
+/**
+ * r = ka·a - kb·b (mod p) in one normalisation (fuses the small-constant steps of the point
+ * formulas). Offset kb·4p > kb·b keeps the sum positive; ka + 2kb <= 24 keeps it below 2^262.
+ */
+export function flin(r: usize, a: usize, ka: i64, b: usize, kb: i64): void {
+  normStore(
+    r,
+    load<i64>(a, 0) * ka - load<i64>(b, 0) * kb + load<i64>(P4, 0) * kb,
+    load<i64>(a, 8) * ka - load<i64>(b, 8) * kb + load<i64>(P4, 8) * kb,
+    load<i64>(a, 16) * ka - load<i64>(b, 16) * kb + load<i64>(P4, 16) * kb,
+    load<i64>(a, 24) * ka - load<i64>(b, 24) * kb + load<i64>(P4, 24) * kb,
+    load<i64>(a, 32) * ka - load<i64>(b, 32) * kb + load<i64>(P4, 32) * kb,
+    load<i64>(a, 40) * ka - load<i64>(b, 40) * kb + load<i64>(P4, 40) * kb,
+    load<i64>(a, 48) * ka - load<i64>(b, 48) * kb + load<i64>(P4, 48) * kb,
+    load<i64>(a, 56) * ka - load<i64>(b, 56) * kb + load<i64>(P4, 56) * kb,
+    load<i64>(a, 64) * ka - load<i64>(b, 64) * kb + load<i64>(P4, 64) * kb,
+  );
+}
+
+/** r = a - b - kc·c (mod p) in one normalisation, offset (1 + kc)·4p; kc <= 8. */
+export function fsub2(r: usize, a: usize, b: usize, c: usize, kc: i64): void {
+  const k = kc + 1;
+  normStore(
+    r,
+    load<i64>(a, 0) - load<i64>(b, 0) - load<i64>(c, 0) * kc + load<i64>(P4, 0) * k,
+    load<i64>(a, 8) - load<i64>(b, 8) - load<i64>(c, 8) * kc + load<i64>(P4, 8) * k,
+    load<i64>(a, 16) - load<i64>(b, 16) - load<i64>(c, 16) * kc + load<i64>(P4, 16) * k,
+    load<i64>(a, 24) - load<i64>(b, 24) - load<i64>(c, 24) * kc + load<i64>(P4, 24) * k,
+    load<i64>(a, 32) - load<i64>(b, 32) - load<i64>(c, 32) * kc + load<i64>(P4, 32) * k,
+    load<i64>(a, 40) - load<i64>(b, 40) - load<i64>(c, 40) * kc + load<i64>(P4, 40) * k,
+    load<i64>(a, 48) - load<i64>(b, 48) - load<i64>(c, 48) * kc + load<i64>(P4, 48) * k,
+    load<i64>(a, 56) - load<i64>(b, 56) - load<i64>(c, 56) * kc + load<i64>(P4, 56) * k,
+    load<i64>(a, 64) - load<i64>(b, 64) - load<i64>(c, 64) * kc + load<i64>(P4, 64) * k,
+  );
+}
+
 /** r = k·a (mod p) for a small constant 0 <= k <= 8 (the 3, 4 and 8 of the point formulas). */
 export function fmulSmall(r: usize, a: usize, k: i64): void {
   normStore(

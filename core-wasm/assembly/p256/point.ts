@@ -11,7 +11,7 @@
 // verification handles only public values.
 
 import {
-  FE, fmul, fsqr, fadd, fsub, fmulSmall, fcopy, fsetZero, fisZero, ONE,
+  FE, fmul, fsqr, fadd, fsub, flin, fsub2, fcopy, fsetZero, fisZero, ONE,
 } from './field';
 
 export const PT: usize = 3 * FE; // Jacobian point
@@ -57,7 +57,8 @@ const D_T: usize = memory.data(72, 8);
 
 /**
  * r = 2p, "dbl-2001-b" for a = -3 (Bernstein–Lange EFD): 3M + 5S.
- * alpha = 3(X - Z^2)(X + Z^2) uses a = -3. r may alias p.
+ * alpha = 3(X - Z^2)(X + Z^2) uses a = -3. r may alias p. The small-constant steps are fused
+ * (flin, fsub2): 7 normalisations instead of 11.
  */
 export function pointDouble(r: usize, p: usize): void {
   if (pointIsInf(p)) {
@@ -67,26 +68,21 @@ export function pointDouble(r: usize, p: usize): void {
   fsqr(D_DELTA, Z(p)); // delta = Z^2
   fsqr(D_GAMMA, Y(p)); // gamma = Y^2
   fmul(D_BETA, X(p), D_GAMMA); // beta = X·gamma
-  fsub(D_T, X(p), D_DELTA);
+  flin(D_T, X(p), 3, D_DELTA, 3);
   fadd(D_ALPHA, X(p), D_DELTA);
-  fmul(D_ALPHA, D_T, D_ALPHA);
-  fmulSmall(D_ALPHA, D_ALPHA, 3); // alpha = 3(X - delta)(X + delta)
+  fmul(D_ALPHA, D_T, D_ALPHA); // alpha = 3(X - delta)(X + delta)
   // Z3 = (Y + Z)^2 - gamma - delta (before Y and Z are overwritten)
   fadd(D_T, Y(p), Z(p));
   fsqr(D_T, D_T);
-  fsub(D_T, D_T, D_GAMMA);
-  fsub(Z(r), D_T, D_DELTA);
+  fsub2(Z(r), D_T, D_GAMMA, D_DELTA, 1);
   // X3 = alpha^2 - 8 beta
   fsqr(D_T, D_ALPHA);
-  fmulSmall(D_DELTA, D_BETA, 8);
-  fsub(X(r), D_T, D_DELTA);
+  flin(X(r), D_T, 1, D_BETA, 8);
   // Y3 = alpha(4 beta - X3) - 8 gamma^2
-  fmulSmall(D_BETA, D_BETA, 4);
-  fsub(D_BETA, D_BETA, X(r));
+  flin(D_BETA, D_BETA, 4, X(r), 1);
   fmul(D_BETA, D_ALPHA, D_BETA);
   fsqr(D_GAMMA, D_GAMMA);
-  fmulSmall(D_GAMMA, D_GAMMA, 8);
-  fsub(Y(r), D_BETA, D_GAMMA);
+  flin(Y(r), D_BETA, 1, D_GAMMA, 8);
 }
 
 // Temporaries of the additions.
@@ -109,9 +105,7 @@ function addTail(r: usize): void {
   fmul(A_HHH, A_H, A_HH);
   fmul(A_V, A_U1, A_HH);
   fsqr(A_U2, A_R);
-  fsub(A_U2, A_U2, A_HHH);
-  fadd(A_S2, A_V, A_V);
-  fsub(X(r), A_U2, A_S2);
+  fsub2(X(r), A_U2, A_HHH, A_V, 2);
   fsub(A_V, A_V, X(r));
   fmul(A_V, A_R, A_V);
   fmul(A_S2, A_S1, A_HHH);
