@@ -1,0 +1,21 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after another, each printing its own
+ * table (crypto primitives WASM vs reference vs node:crypto; HTTP; Vault logins and refresh grants,
+ * WASM vs reference core). Each runs in its own process so one does not warm or load another.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+const BENCHES = ['crypto.ts', 'http.ts', 'vault-zkimg.ts', 'vault-refresh.ts'];
+
+console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+let failed = 0;
+for (const bench of BENCHES) {
+  const file = `scripts/bench/${bench}`;
+  if (!existsSync(file)) continue;
+  console.log(`\n=== ${bench.replace(/\.ts$/, '')} ===`);
+  const r = spawnSync('node_modules/.bin/tsx', [file], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
