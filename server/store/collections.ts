@@ -369,8 +369,6 @@ export interface WebauthnChallengeDoc {
   byUsername: boolean;
   /** Credential ids the options allowed (authentication by username); empty otherwise. */
   allowCredentialIds: string[];
-  /** The pending OpenID auth request the login continues, if any. */
-  authReqId: string | null;
   userVerification: 'required' | 'preferred' | 'discouraged';
   createdAt: Date;
   expiresAt: Date;

@@ -256,7 +256,7 @@ export class Engine implements EngineContext {
     this.closed = true;
     if (this.ttlTimer) clearInterval(this.ttlTimer);
     this.cursors.clear();
-    this.journal?.close();
+    await this.journal?.close();
   }
 }
 

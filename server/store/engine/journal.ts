@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { calculateObjectSize, deserialize, serialize } from 'bson';
 import type { Doc } from './values.ts';
@@ -35,6 +36,10 @@ function frame(body: Doc): Buffer {
   head.writeUInt32LE(crc32(bytes), 4);
   return Buffer.concat([head, bytes]);
 }
+
+const writeAsync = (fd: number, data: Buffer, offset: number, length: number): Promise<number> =>
+  new Promise((resolve, reject) => fs.write(fd, data, offset, length, null, (err, written) => (err ? reject(err) : resolve(written))));
+const fdatasyncAsync = promisify(fs.fdatasync);
 
 /** fs.writeSync may write less than asked; loop until all is written. */
 function writeAll(fd: number, data: Buffer): void {
@@ -90,7 +95,7 @@ export class Journal {
   private fd: number | undefined;
   private bytes = 0;
   private queue: Waiter[] = [];
-  private scheduled = false;
+  private flushing: Promise<void> | undefined;
   private closed = false;
   /** Produces every record of the current state, for compaction. */
   private readonly dumpState: () => Iterable<Doc>;
@@ -144,22 +149,34 @@ export class Journal {
     if (this.closed || this.fd === undefined) return Promise.reject(new Error('embedded store journal is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ frames: frames(records), resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.kick();
     });
   }
 
-  private flush(): void {
-    this.scheduled = false;
+  /**
+   * Group commit off the event loop: one flush at a time writes everything queued (the appends
+   * of the current turn, then whatever arrived while the previous fdatasync ran), so the
+   * gateway keeps serving while the disk syncs.
+   */
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.queue.length > 0 && this.fd !== undefined) await this.flushOnce(this.fd);
+    })().finally(() => {
+      this.flushing = undefined;
+      if (this.queue.length > 0 && !this.closed) this.kick();
+    });
+  }
+
+  private async flushOnce(fd: number): Promise<void> {
     const waiters = this.queue;
     this.queue = [];
-    if (waiters.length === 0 || this.fd === undefined) return;
     try {
       const data = Buffer.concat(waiters.flatMap((w) => w.frames));
-      writeAll(this.fd, data);
-      fs.fdatasyncSync(this.fd);
+      let off = 0;
+      while (off < data.length) off += await writeAsync(fd, data, off, data.length - off);
+      await fdatasyncAsync(fd);
       this.bytes += data.length;
     } catch (err) {
       this.logger.error(`embedded store: journal write failed: ${(err as Error).message}`);
@@ -221,10 +238,11 @@ export class Journal {
   }
 
   /** Writes what is queued, then closes the file. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    while (this.flushing) await this.flushing;
+    if (this.fd !== undefined && this.queue.length > 0) await this.flushOnce(this.fd);
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
   }
