@@ -122,8 +122,9 @@ function subMod(x: usize, y: usize): void {
 }
 
 /**
- * r = a^-1 mod n for a in [1, n-1] (binary extended Euclid; keeps U·X ≡ ... invariants
- * U ≡ a·X1 and V ≡ a·X2 (mod n)). n is prime so gcd(a, n) = 1 and the loop ends.
+ * r = a^-1 mod n for a in [1, n-1], by the binary extended Euclidean algorithm. Invariants:
+ * U ≡ a·X1 and V ≡ a·X2 (mod n), gcd(U, V) = gcd(a, n) = 1 (n is prime), so U and V stay odd
+ * after halving, never become equal before one of them is 1, and the loop ends with 1 ≡ a·X.
  */
 export function sinv(r: usize, a: usize): void {
   scopy(U, a);
