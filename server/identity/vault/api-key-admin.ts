@@ -4,7 +4,10 @@
  *
  * - Scopes: the Vault's docs name `USER`, `USER:READ`, `CLIENT`, `CLIENT:READ`, `API_KEY:READ`;
  *   they are stored as the gateway's own scopes (scopes.ts), so the router's checks apply to them.
- *   A key never gets a scope its creator lacks (`*` only from a `*` holder).
+ *   A key never gets a scope its creator lacks (`*` only from a `*` holder). The platform scopes
+ *   (`*`, `tenants:admin`) reach every tenant (the router lets them past the tenant guard), so they
+ *   are granted only to keys of the default tenant, the platform's own: a tenant's "all scopes" key
+ *   must not become a key to every other tenant.
  * - Ownership: a key belongs to the calling user when the credential has one in that tenant;
  *   otherwise it is a tenant-level key (owner null, `user_id: ""` in the answers).
  * - Secrets: the value is returned once, by create and regenerate; no answer ever carries it or
@@ -18,8 +21,9 @@ import { forbidden, validationError } from '../../http/errors.ts';
 import { hasScope, type Principal } from '../../http/principal.ts';
 import type { ApiKeyDoc } from '../../store/collections.ts';
 import { ALL_SCOPES } from '../api-keys.ts';
+import { DEFAULT_TENANT_ID } from '../bootstrap.ts';
 import { accessInfo } from './access-info.ts';
-import { isPlatformAdmin } from './admin-access.ts';
+import { PLATFORM_ADMIN_SCOPE, isPlatformAdmin } from './admin-access.ts';
 
 export type ApiKeyInfo = components['schemas']['ApiKeyInfo'];
 export type ApiKeyCreated = components['schemas']['ApiKeyCreated'];
@@ -39,7 +43,7 @@ export const SCOPE_ALIASES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Expands aliases, removes repeats, and refuses malformed names and scopes the creator lacks. */
-export function scopesForNewKey(creator: Principal, requested: readonly string[]): string[] {
+export function scopesForNewKey(creator: Principal, tenantId: string, requested: readonly string[]): string[] {
   if (requested.length > MAX_KEY_SCOPES) {
     throw validationError([{ location: 'body', path: ['scopes'], message: `at most ${MAX_KEY_SCOPES} scopes`, type: 'too_long' }]);
   }
@@ -48,6 +52,10 @@ export function scopesForNewKey(creator: Principal, requested: readonly string[]
     throw validationError(bad.map(([, i]) => ({ location: 'body' as const, path: ['scopes', i], message: 'is not a scope name', type: 'value_error' })));
   }
   const scopes = [...new Set(requested.flatMap((s) => SCOPE_ALIASES[s] ?? [s]))];
+  const platform = scopes.filter((s) => s === ALL_SCOPES || s === PLATFORM_ADMIN_SCOPE);
+  if (platform.length > 0 && tenantId !== DEFAULT_TENANT_ID) {
+    throw forbidden(`Platform scopes (${platform.join(' ')}) are granted only to keys of the ${DEFAULT_TENANT_ID} tenant`);
+  }
   const lacking = scopes.filter((s) => (s === ALL_SCOPES ? !creator.scopes.includes(ALL_SCOPES) : !hasScope(creator, s)));
   if (lacking.length > 0) throw forbidden(`A key cannot get scopes its creator lacks: ${lacking.join(' ')}`);
   return scopes;

@@ -13,7 +13,7 @@ export const MAX_KEY_NAME = 128;
 
 export const createUserKey: VaultHandlers<'createUserKey'>['createUserKey'] = async ({ body, principal, context }) => {
   const tenant = await tenantToAdminister(context.services, principal, body.tenant_id);
-  const scopes = scopesForNewKey(principal, body.scopes);
+  const scopes = scopesForNewKey(principal, tenant._id, body.scopes);
   const ownerId = tenant._id === principal.tenantId && principal.userId ? principal.userId : null;
   const { identity } = context.services;
   const { key, value } = await identityCall(() => identity.apiKeys.create({ tenantId: tenant._id, ownerId, name: body.name.slice(0, MAX_KEY_NAME), scopes }));
