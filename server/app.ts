@@ -23,6 +23,7 @@ import { createIdentityCore, loadMasterKey } from './identity/index.ts';
 import { loadApiDocs, apiDefinitions } from './apis/index.ts';
 import type { GatewayServices } from './services.ts';
 import { staticPagesRouter } from './ops/static-pages.ts';
+import { loginPageRouter } from './ops/login-page.ts';
 
 export interface RunningGateway {
   url: string;
@@ -73,6 +74,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   app.use(healthRouter(services));
   app.use('/docs', docsRouter(loadApiDocs()));
   app.use(staticPagesRouter());
+  app.use(loginPageRouter(services));
   for (const def of apiDefinitions(services)) {
     app.use(
       def.serverUrl === '/' ? '/' : def.serverUrl,
