@@ -165,6 +165,14 @@ for (const target of targets) {
     ]);
     for (let i = 0; i < 100 && (await c.countDocuments({ n: 'past' })) > 0; i++) await new Promise((r) => setTimeout(r, 50));
     t.deepEqual((await c.find({}).sort({ n: 1 }).toArray()).map((d) => d.n), ['future', 'missing', 'no-date']);
+
+    // Expiry follows updates both ways: pushed into the future it stays, moved into the past it goes.
+    await c.insertOne({ n: 'renewed', expiresAt: new Date(Date.now() + 300) });
+    await c.updateOne({ n: 'renewed' }, { $set: { expiresAt: new Date(Date.now() + 3_600_000) } });
+    await c.updateOne({ n: 'future' }, { $set: { expiresAt: new Date(Date.now() - 1) } });
+    for (let i = 0; i < 100 && (await c.countDocuments({ n: 'future' })) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    t.deepEqual((await c.find({}).sort({ n: 1 }).toArray()).map((d) => d.n), ['missing', 'no-date', 'renewed']);
   });
 
   test(t$('projections: inclusion, exclusion, nested paths, _id: 0'), async (t) => {

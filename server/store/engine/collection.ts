@@ -114,6 +114,30 @@ export class Collection {
     this.seq.set(id, this.nextSeq++);
   }
 
+  /**
+   * Deletes the documents whose TTL has passed (MongoDB's TTL monitor). Stale heap entries
+   * (documents since updated or deleted) are checked against the current document and dropped.
+   */
+  expire(now: number): void {
+    for (const index of this.indexes.values()) {
+      const heap = index.expiries;
+      if (!heap) continue;
+      for (const id of heap.popUntil(now)) {
+        const doc = this.docs.get(id);
+        if (!doc) continue;
+        const at = index.expiresAt(doc);
+        if (at !== undefined && at <= now) this.remove(doc);
+      }
+      if (heap.size > 2 * this.docs.size + 1024) {
+        heap.clear();
+        for (const [id, doc] of this.docs) {
+          const at = index.expiresAt(doc);
+          if (at !== undefined) heap.push(at, id);
+        }
+      }
+    }
+  }
+
   /** Documents matching `filter`, in natural order; the first `limit` of them when given. */
   find(filter: Doc, limit = Infinity): Doc[] {
     const { docs, exact } = this.lookup(filter);

@@ -9,7 +9,7 @@ import { MongoCommandError, notImplemented } from './errors.ts';
 import { Journal, type JournalLogger } from './journal.ts';
 import type { CommandHandler, CommandRequest, EngineContext } from './context.ts';
 import type { IndexSpec } from './indexes.ts';
-import { deepClone, pathValues, type Doc } from './values.ts';
+import { deepClone, type Doc } from './values.ts';
 import * as admin from './commands/admin.ts';
 import * as read from './commands/read.ts';
 import * as write from './commands/write.ts';
@@ -229,20 +229,7 @@ export class Engine implements EngineContext {
   sweep(now = Date.now()): void {
     if (this.closed) return;
     this.cursors.expireIdle(now);
-    for (const colls of this.dbs.values()) {
-      for (const coll of colls.values()) {
-        for (const index of coll.indexes.values()) {
-          const seconds = index.spec.expireAfterSeconds;
-          if (seconds === undefined) continue;
-          const cutoff = now - seconds * 1000;
-          for (const doc of coll.all()) {
-            let earliest = Infinity;
-            for (const v of pathValues(doc, index.fields[0])) if (v instanceof Date) earliest = Math.min(earliest, v.getTime());
-            if (earliest <= cutoff && index.keysOf(doc).length > 0) coll.remove(doc);
-          }
-        }
-      }
-    }
+    for (const colls of this.dbs.values()) for (const coll of colls.values()) coll.expire(now);
     const records = this.pending;
     this.pending = [];
     if (records.length > 0 && this.journal) {

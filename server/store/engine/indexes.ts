@@ -8,6 +8,7 @@ import { Query } from 'mingo';
 import { MongoCommandError, badValue, notImplemented } from './errors.ts';
 import { MISSING, canonicalKey, formatValue, pathValues, type Doc } from './values.ts';
 import { QUERY_OPTIONS } from './mingoOptions.ts';
+import { ExpiryHeap, earliestDate } from './ttl.ts';
 
 export interface IndexSpec {
   v: number;
@@ -77,11 +78,22 @@ export class Index {
   private readonly partial: Query | undefined;
   /** canonical key -> ids (canonical _id keys) of the documents holding it */
   private readonly entries = new Map<string, Set<string>>();
+  /** TTL indexes only: when each document expires. */
+  readonly expiries: ExpiryHeap | undefined;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, QUERY_OPTIONS) : undefined;
+    this.expiries = spec.expireAfterSeconds === undefined ? undefined : new ExpiryHeap();
+  }
+
+  /** The time (ms) at which `doc` expires under this TTL index, if it ever does. */
+  expiresAt(doc: Doc): number | undefined {
+    if (this.spec.expireAfterSeconds === undefined) return undefined;
+    if (this.partial && !this.partial.test(doc)) return undefined;
+    const date = earliestDate(doc, this.fields[0]);
+    return date === undefined ? undefined : date + this.spec.expireAfterSeconds * 1000;
   }
 
   /** Usable for answering equality queries: holds every document of the collection. */
@@ -110,6 +122,10 @@ export class Index {
   }
 
   add(doc: Doc, id: string): void {
+    if (this.expiries) {
+      const at = this.expiresAt(doc);
+      if (at !== undefined) this.expiries.push(at, id);
+    }
     for (const { key } of this.keysOf(doc)) {
       let holders = this.entries.get(key);
       if (!holders) this.entries.set(key, (holders = new Set()));
@@ -132,6 +148,7 @@ export class Index {
 
   clear(): void {
     this.entries.clear();
+    this.expiries?.clear();
   }
 }
 
