@@ -8,7 +8,7 @@
 
 import { FE, ONE, fmul, fsqr, fpow, fcopy, fsub, fsetZero, limbsFromBytes, ftoMont, P_BYTES } from './field';
 import {
-  PT, AFF, pointSetInf, pointIsInf, pointCopy, pointDouble, pointAdd, pointAddAffine, pointNeg,
+  PT, AFF, pointSetInf, pointIsInf, pointDouble, pointAdd, pointAddAffine, pointNeg,
 } from './point';
 
 const MASK: i64 = 0x1fffffff;
@@ -35,7 +35,8 @@ const NEG_PT: usize = memory.data(216, 8);
 const TWICE: usize = memory.data(216, 8);
 
 /**
- * Width-w NAF of the scalar k (9 limbs, < 2^261) into out[0..len), least significant digit first:
+ * Width-w NAF of the scalar k (9 limbs, < n < 2^256, so len <= 256 + w <= 264, the size of the
+ * digit buffers) into out[0..len), least significant digit first:
  * each digit is 0 or odd in (-2^(w-1), 2^(w-1)), and a nonzero digit is followed by >= w-1 zeros.
  * Returns len. The scalar is copied: the caller's k is not modified.
  */
