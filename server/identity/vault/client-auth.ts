@@ -75,14 +75,15 @@ export async function authenticateClient(
 
   const key = failureKey(tenantId, clientId, ip);
   const now = new Date();
-  if ((await failuresInWindow(services, key, now)) >= CLIENT_AUTH_FAILURE_LIMIT) {
+  // Two independent reads, in parallel: the client record is only used once the count allows it.
+  const [failures, client] = await Promise.all([failuresInWindow(services, key, now), services.identity.clients.get(tenantId, clientId)]);
+  if (failures >= CLIENT_AUTH_FAILURE_LIMIT) {
     throw new GatewayError('rate_limited', 'too many failed client authentications; retry later', {
       oauthError: 'invalid_client',
       headers: { 'Retry-After': String(CLIENT_AUTH_WINDOW_SECONDS - Math.floor((now.getTime() % (CLIENT_AUTH_WINDOW_SECONDS * 1000)) / 1000)) },
     });
   }
 
-  const client = await services.identity.clients.get(tenantId, clientId);
   const problem =
     client === null
       ? 'unknown client'

@@ -24,9 +24,8 @@ export interface UserGrant {
 
 export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant: UserGrant): Promise<TokenResponse> {
   const { services, tenantId, issuer } = ctx;
-  const session = await findActiveSession(services.store, tenantId, grant.sessionId);
+  const [session, user] = await Promise.all([findActiveSession(services.store, tenantId, grant.sessionId), services.identity.users.get(tenantId, grant.userId)]);
   if (session === null) throw invalidGrant('the session of this grant has ended');
-  const user = await services.identity.users.get(tenantId, grant.userId);
   if (user === null || user.disabled) throw invalidGrant('the user of this grant is gone or disabled');
 
   const access = await issueAccessToken(services, {
@@ -37,17 +36,21 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
     scope: grant.scope,
     sessionId: session._id,
   });
-  const idToken = grant.scope.includes('openid')
-    ? await issueIdToken(services, { issuer, client, user, sessionId: session._id, authTime: grant.authTime, nonce: grant.nonce, accessToken: access.token })
-    : undefined;
-  const refreshToken = client.grantTypes.includes('refresh_token')
-    ? await issueRefreshToken(
-        services.store,
-        { tenantId, clientId: client.clientId, userId: user._id, sessionId: session._id, familyId: grant.familyId, scope: grant.scope, authTime: grant.authTime },
-        session.expiresAt,
-      )
-    : undefined;
-  await recordTokenIssue(services.store, session._id, ctx.ip, ctx.userAgent);
+  // The ID token (it hashes the access token), the refresh token and the session record are
+  // independent of one another: issued in parallel.
+  const [idToken, refreshToken] = await Promise.all([
+    grant.scope.includes('openid')
+      ? issueIdToken(services, { issuer, client, user, sessionId: session._id, authTime: grant.authTime, nonce: grant.nonce, accessToken: access.token })
+      : undefined,
+    client.grantTypes.includes('refresh_token')
+      ? issueRefreshToken(
+          services.store,
+          { tenantId, clientId: client.clientId, userId: user._id, sessionId: session._id, familyId: grant.familyId, scope: grant.scope, authTime: grant.authTime },
+          session.expiresAt,
+        )
+      : undefined,
+    recordTokenIssue(services.store, session._id, ctx.ip, ctx.userAgent),
+  ]);
   return {
     access_token: access.token,
     token_type: 'Bearer',
