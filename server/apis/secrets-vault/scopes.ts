@@ -17,7 +17,8 @@ export const vaultScopes: Record<string, readonly string[]> = {
   batchCreateUser: ['users:write'],
   batchDeleteUser: ['users:write'],
   updateUser: ['users:write'],
-  updateEmail: ['users:write'],
+  // updateEmail: none here. It is self-service (the user's own token, confirmed by a zkimg-1
+  // proof); the handler lets other credentials in only with users:write.
   listUsers: ['users:read'],
   getUser: ['users:read'],
   getUserByName: ['users:read'],

@@ -1,5 +1,4 @@
 /** Vault handlers: tenants, clients, users, API keys, the current user and its sessions. */
-import { notImplemented } from '../../../http/not-implemented.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { createTenant } from './createTenant.ts';
 import { readTenants } from './readTenants.ts';
@@ -15,6 +14,7 @@ import { getUserByName } from './getUserByName.ts';
 import { listUsers } from './listUsers.ts';
 import { updateUser } from './updateUser.ts';
 import { batchDeleteUser } from './batchDeleteUser.ts';
+import { updateEmail } from './updateEmail.ts';
 import { createUserKey } from './createUserKey.ts';
 import { listMyKeys } from './listMyKeys.ts';
 import { listUserKeys } from './listUserKeys.ts';
@@ -37,7 +37,7 @@ export const adminHandlers: VaultHandlers<'createTenant' | 'readTenants' | 'read
   listUsers,
   updateUser,
   batchDeleteUser,
-  updateEmail: notImplemented,
+  updateEmail,
   createUserKey,
   listMyKeys,
   listUserKeys,

@@ -1,0 +1,31 @@
+/**
+ * PUT /api/users/{tenant_id}/{user_id}/email: the user's new address, confirmed by a fresh zkimg-1
+ * proof of that user (email-change.ts has the proof and address rules). Allowed to the user itself
+ * (any of its credentials: this is self-service, so no scope is required in scopes.ts) and to
+ * credentials with `users:write` in the tenant, who still need the user's proof.
+ */
+import { forbidden, notFound } from '../../../http/errors.ts';
+import { hasScope } from '../../../http/principal.ts';
+import { changeEmail, normaliseEmail, verifyEmailChangeProof } from '../../../identity/vault/email-change.ts';
+import type { VaultHandlers } from '../handler-types.ts';
+import { auditAdmin } from './audit.ts';
+
+export const updateEmail: VaultHandlers<'updateEmail'>['updateEmail'] = async ({ params, body, principal, context }) => {
+  const self = principal.userId === params.user_id && principal.tenantId === params.tenant_id;
+  if (!self && !hasScope(principal, 'users:write')) throw forbidden('Only the user, or a credential with users:write, may change this address');
+  const email = normaliseEmail(body.email);
+  const { identity } = context.services;
+  const [tenant, user] = await Promise.all([identity.tenants.get(params.tenant_id), identity.users.get(params.tenant_id, params.user_id)]);
+  if (tenant === null || user === null) throw notFound('User not found');
+  await verifyEmailChangeProof(context.services, {
+    tenant,
+    user,
+    challengeId: body.challenge_id,
+    challengeData: body.challenge_data,
+    ip: context.ip,
+    requestId: context.requestId,
+  });
+  await changeEmail(context.services, tenant._id, user, email);
+  await auditAdmin(context, principal, { tenantId: tenant._id, action: 'user.email_change', target: user._id, details: { self } });
+  return { status: 200, body: null };
+};
