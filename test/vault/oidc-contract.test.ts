@@ -39,7 +39,7 @@ test('authorize and authorizeComplete', async (t) => {
   const loginPage = new URL(ok.response.headers.get('location')!);
   const bad = await vault().GET('/oidc/{tenant_id}/authorize', { params: { path: { tenant_id: s.tenantId }, query: { ...query, client_id: 'unknown' } }, redirect: 'manual' });
   t.is(bad.response.status, 400);
-  t.regex(bad.error?.detail ?? '', /client_id/);
+  t.regex(String(bad.error?.detail), /client_id/);
 
   const login = await loginFor(gw, s.tenantId, s.user.id, loginPage);
   const wrong = await vault().GET('/oidc/{tenant_id}/authorize/complete', { params: { path: { tenant_id: s.tenantId }, query: { auth_req_id: login.authReqId, nonce: 'not-the-nonce' } }, redirect: 'manual' });
@@ -63,7 +63,7 @@ test('the three token endpoints share one implementation: tokenExchange, tokenEx
     body: { grant_type: 'authorization_code', tenant_id: s.tenantId, client_id: publicId, code: first.code, redirect_uri: REDIRECT, code_verifier: first.verifier! },
   });
   t.is(replay.response.status, 400);
-  t.regex(replay.error?.detail ?? '', /already used/);
+  t.regex(String(replay.error?.detail), /already used/);
 
   const second = await codeFor(gw, s.issuer, s.tenantId, s.user.id, { clientId: publicId });
   const viaPath = await vault().POST('/oidc/{tenant_id}/token', {
@@ -75,7 +75,7 @@ test('the three token endpoints share one implementation: tokenExchange, tokenEx
   t.is(refreshed.response.status, 200);
   const missing = await vault().POST('/oidc/{tenant_id}/token', { params: path(s.tenantId), body: { grant_type: 'refresh_token', client_id: publicId } });
   t.is(missing.response.status, 400);
-  t.regex(missing.error?.detail ?? '', /refresh_token/);
+  t.regex(String(missing.error?.detail), /refresh_token/);
 
   const basic = createVaultClient({ baseUrl: gw.url, auth: { ClientSecretBasic: { username: confidential.clientId, password: confidential.secret } } });
   const cc = await basic.POST('/oidc/{tenant_id}/token/standard', { params: path(s.tenantId), body: { grant_type: 'client_credentials' } });
@@ -84,7 +84,7 @@ test('the three token endpoints share one implementation: tokenExchange, tokenEx
   const wrong = createVaultClient({ baseUrl: gw.url, auth: { ClientSecretBasic: { username: confidential.clientId, password: 'wrong' } } });
   const refused = await wrong.POST('/oidc/{tenant_id}/token/standard', { params: path(s.tenantId), body: { grant_type: 'client_credentials' } });
   t.is(refused.response.status, 401);
-  t.is(refused.error?.error, 'invalid_client');
+  t.is((refused.error as { error?: string } | undefined)?.error, 'invalid_client');
 });
 
 test('getUserinfo', async (t) => {
