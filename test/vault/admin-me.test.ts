@@ -28,15 +28,15 @@ test.after.always(async () => {
 });
 
 /** An access token as the Vault's token endpoint issues them (VAULT.md conventions). */
-async function accessToken(tenantId: string, userId: string, sid: string, scope = 'openid'): Promise<string> {
+async function accessToken(tenantId: string, userId: string, sid: string, scope = 'openid', clientId = 'demo'): Promise<string> {
   const publicUrl = gw.config.publicUrl;
   const issued = await gw.services.identity.tokens.issue({
     issuer: issuers.vault(publicUrl, tenantId),
-    audience: [audiences.vaultApi(publicUrl), 'demo'],
+    audience: [audiences.vaultApi(publicUrl), clientId],
     subject: userId,
     ttlSeconds: 300,
     typ: 'at+jwt',
-    claims: { tid: tenantId, scope, client_id: 'demo', sid },
+    claims: { tid: tenantId, scope, client_id: clientId, sid },
   });
   return issued.token;
 }
@@ -155,4 +155,32 @@ test('attack: a token naming another tenant\'s user id in tenant B\'s issuer rea
   const key = await gw.createApiKey(tenantB, [], victim.id);
   t.is((await vaultWithKey(gw, key.value).GET('/me')).response.status, 404);
   t.is((await vaultWithKey(gw, key.value).GET('/me/sessions')).data!.total, 0);
+});
+
+test('a client_credentials token (sub = its client) has no user: /me, /me/sessions 404; its /keys is empty', async (t) => {
+  // Even a user whose id equals the client id is not reached through the client's token.
+  const user = await gw.createUser(tenantA, uniqueId('svc'));
+  const token = await accessToken(tenantA, user.id, '', 'users:read', user.id);
+  const client = vaultWithToken(gw, token);
+  const me = await client.GET('/me');
+  t.is(me.response.status, 404);
+  t.regex((me.error as { detail: string }).detail, /client_credentials/);
+  t.is((await client.GET('/me/sessions')).response.status, 404);
+  const keys = await client.GET('/keys');
+  t.is(keys.response.status, 200);
+  t.deepEqual(keys.data!.api_keys, []);
+});
+
+test('a user\'s access token lists the user\'s keys and creates keys owned by the user', async (t) => {
+  const grace = await gw.createUser(tenantA, uniqueId('grace'));
+  const sid = await login(tenantA, grace.id, FIREFOX_LINUX);
+  const client = vaultWithToken(gw, await accessToken(tenantA, grace.id, sid, 'openid users:read'));
+  const created = await client.POST('/keys', { body: { name: 'from token', scopes: ['users:read'], tenant_id: tenantA } });
+  t.is(created.response.status, 201);
+  t.is(created.data!.user_id, grace.id);
+  const mine = await client.GET('/keys');
+  t.deepEqual(mine.data!.api_keys.map((k) => k.key_id), [created.data!.key_id]);
+  t.is(mine.data!.api_keys[0]!.username, grace.username);
+  t.is((await gw.clients.anonymous.vault.GET('/keys')).response.status, 401);
+  t.is((await gw.clients.anonymous.vault.GET('/me/sessions')).response.status, 401);
 });

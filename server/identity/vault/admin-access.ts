@@ -29,10 +29,21 @@ export async function tenantToAdminister(services: GatewayServices, principal: P
   return tenant;
 }
 
+/**
+ * The user behind the credential: an API key's owner, or an access token's `sub`, except for a
+ * client_credentials token, whose `sub` is its client (VAULT.md: `sub` = client id there).
+ */
+export function userIdOf(principal: Principal): string | undefined {
+  if (principal.userId === undefined || principal.userId === '') return undefined;
+  if (principal.kind === 'access_token' && principal.claims?.client_id === principal.userId) return undefined;
+  return principal.userId;
+}
+
 /** The user behind the credential, or a 404 that says why there is none. */
 export function requireUserId(principal: Principal): string {
-  if (principal.userId === undefined || principal.userId === '') {
-    throw notFound('This credential is not tied to a user (a tenant-level API key); use a user\'s API key or access token');
+  const userId = userIdOf(principal);
+  if (userId === undefined) {
+    throw notFound('This credential is not tied to a user (a tenant-level API key or a client_credentials token); use a user\'s API key or access token');
   }
-  return principal.userId;
+  return userId;
 }

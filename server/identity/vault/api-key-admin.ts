@@ -23,7 +23,7 @@ import type { ApiKeyDoc } from '../../store/collections.ts';
 import { ALL_SCOPES } from '../api-keys.ts';
 import { DEFAULT_TENANT_ID } from '../bootstrap.ts';
 import { accessInfo } from './access-info.ts';
-import { PLATFORM_ADMIN_SCOPE, isPlatformAdmin } from './admin-access.ts';
+import { PLATFORM_ADMIN_SCOPE, isPlatformAdmin, userIdOf } from './admin-access.ts';
 
 export type ApiKeyInfo = components['schemas']['ApiKeyInfo'];
 export type ApiKeyCreated = components['schemas']['ApiKeyCreated'];
@@ -69,7 +69,7 @@ function coversKey(principal: Principal, key: ApiKeyDoc): boolean {
 export function mayRegenerate(principal: Principal, key: ApiKeyDoc): boolean {
   const sameTenant = key.tenantId === principal.tenantId;
   if (sameTenant && principal.credentialId === key._id) return true;
-  if (sameTenant && key.ownerId !== null && principal.userId === key.ownerId) return true;
+  if (sameTenant && key.ownerId !== null && userIdOf(principal) === key.ownerId) return true;
   const admin = (sameTenant && hasScope(principal, KEY_ADMIN_SCOPE)) || isPlatformAdmin(principal);
   return admin && coversKey(principal, key);
 }

@@ -6,12 +6,13 @@
  */
 import { forbidden, notFound } from '../../../http/errors.ts';
 import { hasScope } from '../../../http/principal.ts';
+import { userIdOf } from '../../../identity/vault/admin-access.ts';
 import { changeEmail, normaliseEmail, verifyEmailChangeProof } from '../../../identity/vault/email-change.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { auditAdmin } from './audit.ts';
 
 export const updateEmail: VaultHandlers<'updateEmail'>['updateEmail'] = async ({ params, body, principal, context }) => {
-  const self = principal.userId === params.user_id && principal.tenantId === params.tenant_id;
+  const self = userIdOf(principal) === params.user_id && principal.tenantId === params.tenant_id;
   if (!self && !hasScope(principal, 'users:write')) throw forbidden('Only the user, or a credential with users:write, may change this address');
   const email = normaliseEmail(body.email);
   const { identity } = context.services;
