@@ -2,8 +2,9 @@
  * zkimg-1 login: Get Challenge and Authenticate (../shared/design/zkimg-1.md, Challenge and
  * Verification), with the tenant's lockout around both.
  *
- * Order of work in both operations: the tenant, the user record, then the lockout check, and only
- * then any cryptography, so a blocked IP or username costs the gateway one indexed read. Every
+ * Order of work in both operations: the tenant, then the user record and the lockout records (read
+ * in parallel), and only then any cryptography, so a blocked IP or username costs the gateway two
+ * indexed reads and nothing else. Every
  * refusal counts as one failed attempt for the IP and the username (lockout.ts) and is audited.
  *
  * What a refusal says: before the commitment opens (unknown user, disabled user, wrong
@@ -19,7 +20,7 @@ import { usernameKey } from '../users.ts';
 import { consumeChallenge, createChallenge, encodeChallengeData } from './challenges.ts';
 import { getCommitment, openCommitment, openDummyCommitment, ZKIMG_PROTO_VERSION, type OpenedCommitment } from './commitments.ts';
 import { livenessFailure, type LogData } from './liveness-policy.ts';
-import { assertNotBlocked, recordFailure, recordSuccess, type LoginSubject } from './lockout.ts';
+import { blockedError, lockoutState, recordFailure, recordSuccess, type LoginSubject } from './lockout.ts';
 import { completeLogin } from './login-continuation.ts';
 import { blockConfigOf, toVaultTenant, zkimgPolicyOf } from './tenant-settings.ts';
 
@@ -120,9 +121,11 @@ export async function issueChallenge(
   input: { authReqId?: string | null; username: string; cipherKey: string },
 ): Promise<ChallengeResult> {
   const tenant = await loginTenant(services, input.authReqId);
-  const user = await activeUser(services, tenant._id, input.username);
-  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: usernameKey(input.username), userId: user?._id ?? null };
-  await assertNotBlocked(services.store, subject);
+  const key = usernameKey(input.username);
+  // The lockout records are keyed by IP and username, so they are read alongside the user.
+  const [user, state] = await Promise.all([activeUser(services, tenant._id, input.username), lockoutState(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: key })]);
+  if (state.blocked !== null) throw blockedError(state.blocked);
+  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: key, userId: user?._id ?? null };
   const stored = user === null ? null : await getCommitment(services.store, tenant._id, user._id);
   const commitment =
     user !== null && stored !== null
@@ -199,15 +202,19 @@ export function checkBerReport(errors: Uint8Array, c: Pick<OpenedCommitment, 'n'
 /** Authenticate (zkimg-1.md, Verification steps 1-7). */
 export async function authenticate(services: GatewayServices, info: LoginRequestInfo, input: AuthenticateInput): Promise<AuthenticateResult> {
   const tenant = await loginTenant(services, input.authReqId);
-  const user = await activeUser(services, tenant._id, input.username);
-  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: usernameKey(input.username), userId: user?._id ?? null };
-  const state = await assertNotBlocked(services.store, subject);
+  const key = usernameKey(input.username);
+  const [user, state] = await Promise.all([activeUser(services, tenant._id, input.username), lockoutState(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: key })]);
+  if (state.blocked !== null) throw blockedError(state.blocked);
+  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: key, userId: user?._id ?? null };
   const fail = async (reason: string, detail: string) => refuse(services, tenant, subject, info, 'login.zkimg', reason, detail);
 
-  // Step 1: the challenge answers once, right or wrong (consumed before anything is checked).
-  const challenge = user === null ? null : await consumeChallenge(services.store, { id: input.challengeId, tenantId: tenant._id, userId: user._id });
+  // Step 1: the challenge answers once, right or wrong (consumed before anything is checked),
+  // read together with the stored commitment for step 2.
+  const [challenge, stored] =
+    user === null
+      ? [null, null]
+      : await Promise.all([consumeChallenge(services.store, { id: input.challengeId, tenantId: tenant._id, userId: user._id }), getCommitment(services.store, tenant._id, user._id)]);
   // Step 2: the commitment opens with cipherKey (the same work for an unknown user).
-  const stored = user === null ? null : await getCommitment(services.store, tenant._id, user._id);
   const commitment =
     user !== null && stored !== null
       ? openCommitment(services.identity.sealer, stored, input.cipherKey, tenant._id, user.username)
@@ -253,24 +260,26 @@ export async function authenticate(services: GatewayServices, info: LoginRequest
     ip: info.ip,
     userAgent: info.userAgent,
   });
-  if (state.userRecordDirty) await recordSuccess(services.store, tenant._id, subject.usernameKey as string);
-  await services.identity.audit.record({
-    tenantId: tenant._id,
-    actor: { type: 'user', id: user._id },
-    action: 'login.zkimg',
-    outcome: 'success',
-    target: user._id,
-    ip: info.ip,
-    requestId: info.requestId,
-    details: {
-      sessionId: login.sessionId,
-      errorBits: report.errorBits,
-      countBits: report.m,
-      needVerify,
-      ...(liveness !== null ? { liveness } : {}),
-      imageDim: input.ber?.image_dim,
-      algorithmVersion: input.ber?.algorithm_version,
-    },
-  });
+  await Promise.all([
+    state.userRecordDirty ? recordSuccess(services.store, tenant._id, key) : undefined,
+    services.identity.audit.record({
+      tenantId: tenant._id,
+      actor: { type: 'user', id: user._id },
+      action: 'login.zkimg',
+      outcome: 'success',
+      target: user._id,
+      ip: info.ip,
+      requestId: info.requestId,
+      details: {
+        sessionId: login.sessionId,
+        errorBits: report.errorBits,
+        countBits: report.m,
+        needVerify,
+        ...(liveness !== null ? { liveness } : {}),
+        imageDim: input.ber?.image_dim,
+        algorithmVersion: input.ber?.algorithm_version,
+      },
+    }),
+  ]);
   return { nonce: login.nonce, need_verify: needVerify };
 }

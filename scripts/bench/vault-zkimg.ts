@@ -1,0 +1,160 @@
+/**
+ * Full zkimg-1 logins per second (Get Challenge + Authenticate, 64 x 64 = 4,096-bit template, 5 %
+ * noise) with p50/p99 latency, on the WASM crypto core and on the @noble reference core, in one
+ * run (issue 5, Benchmark).
+ *
+ * Each core gets its own gateway in a child process (this same file, in serve mode), one after the
+ * other, so that the load generator here (which builds every proof with the reference client, as
+ * a browser would) does not share the gateway's event loop, and the two gateways never compete.
+ * The reference-core gateway is started with CORE_WASM_PATH on a missing file: the holder falls
+ * back to @noble, which the child confirms before the run. Embedded store, response validation off.
+ *
+ * Columns: logins/s over the run; p50/p99 of a whole login as the user waits for it (challenge,
+ * client proof, authenticate); p50/p99 of the Authenticate request alone (the server's
+ * verification path, where the core's zkimgVerify runs).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 8);
+const DIM: [number, number] = [64, 64];
+const NOISE_PERCENT = 5;
+
+// ------------------------------------------------------------------ serve mode (child)
+
+async function serve(core: 'wasm' | 'reference'): Promise<void> {
+  const { loadConfig } = await import('../../server/config.ts');
+  const { startGateway } = await import('../../server/app.ts');
+  const { freePort } = await import('../../test/helpers/gateway.ts');
+  const { vaultSettingsOf } = await import('../../server/identity/vault/tenant-settings.ts');
+  const port = await freePort();
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    GATEWAY_MASTER_KEY: randomBytes(32).toString('base64'),
+    GATEWAY_BOOTSTRAP_KEY: `bench-${randomUUID()}`,
+    ...(core === 'reference' ? { CORE_WASM_PATH: '/nonexistent/bench-forces-the-reference-core.wasm' } : {}),
+  });
+  const gw = await startGateway(config, { log: pino({ level: 'silent' }) });
+  const tenant = (await gw.services.identity.tenants.get('default'))!;
+  await gw.services.identity.tenants.update('default', { settings: { vault: { ...vaultSettingsOf(tenant), register_enable: true } } });
+  process.stdout.write(`${JSON.stringify({ url: gw.url, core: gw.services.crypto.current().name })}\n`);
+  process.on('SIGTERM', () => void gw.stop().then(() => process.exit(0)));
+}
+
+// ------------------------------------------------------------------ load (parent)
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function startChild(core: 'wasm' | 'reference'): Promise<{ child: ChildProcess; url: string; active: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_ZKIMG_SERVE: core },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`gateway (${core}) exited with ${code}`)));
+  });
+  const { url, core: active } = JSON.parse(line) as { url: string; core: string };
+  return { child, url, active };
+}
+
+interface Row {
+  core: string;
+  logins: number;
+  perSecond: number;
+  loginP50: number;
+  loginP99: number;
+  authP50: number;
+  authP99: number;
+  failures: number;
+}
+
+async function load(core: 'wasm' | 'reference'): Promise<Row> {
+  const zk = await import('../../test/helpers/zkimg-client.ts');
+  const { child, url, active } = await startChild(core);
+  try {
+    if (active !== core) throw new Error(`asked for the ${core} core, the gateway runs ${active}`);
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    // One user per worker, so the workers never wait on each other's records.
+    const users = await Promise.all(
+      Array.from({ length: WORKERS }, async (_, i) => {
+        const username = `bench-${i}`;
+        const cipherKey = `bench-cipher-key-${i}-${randomUUID()}`;
+        const template = zk.templateFromSeed(DIM, username);
+        const enrolment = zk.enrol({ template, dim: DIM, cipherKey, tenantId: 'default', username });
+        const reg = await post('/auth/register', zk.registerBody(enrolment, username, `${username}@example.test`));
+        if (reg.status !== 201) throw new Error(`register answered ${reg.status}: ${JSON.stringify(reg.body)}`);
+        const fresh = zk.flip(template, zk.flipsForPercent(4096, NOISE_PERCENT), `${username}/noise`);
+        return { username, cipherKey, fresh, Y: enrolment.Y };
+      }),
+    );
+    const loginOnce = async (u: (typeof users)[number], auth: number[] | null): Promise<boolean> => {
+      const c = await post('/auth/challenge', { username: u.username, cipherKey: u.cipherKey });
+      if (c.status !== 200) return false;
+      const { body } = zk.answerChallenge({ challengeData: c.body.challenge_data as string, template: u.fresh, Y: u.Y, username: u.username, cipherKey: u.cipherKey });
+      const t0 = performance.now();
+      const a = await post('/auth/authenticate', body);
+      auth?.push(performance.now() - t0);
+      return a.status === 200;
+    };
+    for (const u of users) await loginOnce(u, null); // warm-up (JIT, caches, first inserts)
+
+    const logins: number[] = [];
+    const auths: number[] = [];
+    let failures = 0;
+    const began = performance.now();
+    const deadline = began + SECONDS * 1000;
+    await Promise.all(
+      users.map(async (u) => {
+        while (performance.now() < deadline) {
+          const t0 = performance.now();
+          if (await loginOnce(u, auths)) logins.push(performance.now() - t0);
+          else failures++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - began) / 1000;
+    logins.sort((a, b) => a - b);
+    auths.sort((a, b) => a - b);
+    return {
+      core: active,
+      logins: logins.length,
+      perSecond: logins.length / elapsed,
+      loginP50: percentile(logins, 50),
+      loginP99: percentile(logins, 99),
+      authP50: percentile(auths, 50),
+      authP99: percentile(auths, 99),
+      failures,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`zkimg-1 logins: ${DIM[0]}x${DIM[1]} template (4,096 bits, r = 15), ${NOISE_PERCENT} % noise, ${WORKERS} concurrent users, ${SECONDS} s per core, ${cpus().length} CPUs; gateway in a child process, embedded store`);
+  const rows: Row[] = [];
+  for (const core of ['wasm', 'reference'] as const) rows.push(await load(core));
+  const f = (x: number) => x.toFixed(1).padStart(8);
+  console.log(`${'core'.padEnd(10)} ${'logins'.padStart(7)} ${'logins/s'.padStart(9)} ${'login p50'.padStart(10)} ${'login p99'.padStart(10)} ${'auth p50'.padStart(9)} ${'auth p99'.padStart(9)} ${'failed'.padStart(7)}`);
+  for (const r of rows) {
+    console.log(`${r.core.padEnd(10)} ${String(r.logins).padStart(7)} ${r.perSecond.toFixed(1).padStart(9)} ${f(r.loginP50)}ms ${f(r.loginP99)}ms ${r.authP50.toFixed(1).padStart(7)}ms ${r.authP99.toFixed(1).padStart(7)}ms ${String(r.failures).padStart(7)}`);
+  }
+  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+}
+
+const serveAs = process.env.BENCH_ZKIMG_SERVE;
+if (serveAs === 'wasm' || serveAs === 'reference') await serve(serveAs);
+else await main();
