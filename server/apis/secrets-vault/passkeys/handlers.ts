@@ -1,12 +1,17 @@
 /** Vault handlers: passkeys in the Vault: registration, authentication, list, rename. */
-import { notImplemented } from '../../../http/not-implemented.ts';
 import type { VaultHandlers } from '../handler-types.ts';
+import { authOptions } from './authOptions.ts';
+import { listPasskeys } from './listPasskeys.ts';
+import { registerOptions } from './registerOptions.ts';
+import { updatePasskey } from './updatePasskey.ts';
+import { verifyAuth } from './verifyAuth.ts';
+import { verifyRegistration } from './verifyRegistration.ts';
 
 export const passkeyHandlers: VaultHandlers<'listPasskeys' | 'updatePasskey' | 'registerOptions' | 'verifyRegistration' | 'authOptions' | 'verifyAuth'> = {
-  listPasskeys: notImplemented,
-  updatePasskey: notImplemented,
-  registerOptions: notImplemented,
-  verifyRegistration: notImplemented,
-  authOptions: notImplemented,
-  verifyAuth: notImplemented,
+  listPasskeys,
+  updatePasskey,
+  registerOptions,
+  verifyRegistration,
+  authOptions,
+  verifyAuth,
 };

@@ -1,0 +1,8 @@
+/** POST /api/passkeys/auth/verify: verifies a passkey assertion and continues the login like Authenticate (identity/webauthn/vault-passkeys.ts). */
+import { vaultVerifyAuth } from '../../../identity/webauthn/vault-passkeys.ts';
+import type { VaultHandlers } from '../handler-types.ts';
+
+export const verifyAuth: VaultHandlers<'verifyAuth'>['verifyAuth'] = async ({ query, body, context }) => {
+  const result = await vaultVerifyAuth(context.services, context, { authReqId: query.auth_req_id ?? null, body });
+  return { status: 200, body: result };
+};

@@ -1,0 +1,16 @@
+/**
+ * The relying party a gateway is (WebAuthn L3 §5.1.3 and §7.1 step 9, §7.2 step 13): its RP ID is
+ * the host of PUBLIC_URL (a registrable domain suffix of the origin; here the host itself, so
+ * credentials are scoped to exactly the gateway's host) and the only origin it accepts in client
+ * data is PUBLIC_URL's origin. One RP for every tenant: a credential is still bound to its tenant
+ * by the credential store, not by the RP ID.
+ */
+export interface RelyingParty {
+  id: string;
+  origin: string;
+}
+
+export function relyingPartyOf(publicUrl: string): RelyingParty {
+  const url = new URL(publicUrl);
+  return { id: url.hostname, origin: url.origin };
+}

@@ -1,0 +1,294 @@
+/**
+ * Passkeys in the Secrets Vault (issue 5, paths.md): the Vault's policy around the WebAuthn
+ * ceremonies of registration.ts and authentication.ts.
+ *
+ * - Passkeys are offered only where the tenant's `passkey_enabled` is true (spec Tenant schema).
+ * - RP name: the tenant's `display_name` (its name, then its id, when that is empty); RP ID and
+ *   origin from PUBLIC_URL (relying-party.ts).
+ * - User verification: `settings.vault.webauthn.user_verification`, default `required`. A passkey
+ *   login replaces the username and the PIN, so by default it must carry two factors (possession
+ *   and the authenticator's PIN or biometric, the UV flag).
+ * - A passkey login ends like Authenticate: `completeLogin` (login-continuation.ts) with method
+ *   `passkey`. `need_verify` is true only on a 2FA tenant when the assertion lacked UV. When the
+ *   same user has a login of the same auth request waiting for its second step (a noisy zkimg-1
+ *   capture, a 2FA tenant), the assertion is that step: `stepUpLogin`.
+ * - Lockout as the other login operations (lockout.ts): blocked IPs and usernames are refused
+ *   before any verification, and every refused assertion counts one failure for the IP and for the
+ *   username (the one given, else the credential owner's).
+ */
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { components } from '../../../generated/secrets-vault/schema.ts';
+import { forbidden, GatewayError, notFound, unauthorized, validationError } from '../../http/errors.ts';
+import type { GatewayServices } from '../../services.ts';
+import type { PasskeyCredentialDoc, TenantDoc, UserDoc } from '../../store/collections.ts';
+import { usernameKey } from '../users.ts';
+import { assertNotBlocked, recordFailure, recordSuccess, type LoginSubject } from '../vault/lockout.ts';
+import { completeLogin, stepUpLogin } from '../vault/login-continuation.ts';
+import { blockConfigOf, toVaultTenant, vaultSettingsOf } from '../vault/tenant-settings.ts';
+import { loginTenant, type LoginRequestInfo } from '../vault/zkimg-login.ts';
+import { authenticationOptions, verifyAssertion } from './authentication.ts';
+import { pendingChallengeTenant } from './challenges.ts';
+import { PASSKEY_NAME_MAX, listUserCredentials, renameCredential } from './credentials.ts';
+import { challengeOf, registrationOptions, verifyRegistration, type UserVerification } from './registration.ts';
+import { relyingPartyOf } from './relying-party.ts';
+import { normaliseAuthentication, normaliseRegistration, type AuthenticationBody, type RegistrationBody } from './response-json.ts';
+
+/** Auth options per IP and tenant per minute: each one stores a challenge. */
+export const AUTH_OPTIONS_PER_MINUTE = 120;
+
+type Services = GatewayServices;
+type CreationOptions = components['schemas']['PublicKeyCredentialCreationOptionsJSON'];
+type RequestOptions = components['schemas']['PublicKeyCredentialRequestOptionsJSON'];
+
+/**
+ * The library's options as the spec's schema types them: the same WebAuthn L3 JSON, with the
+ * defaults the spec declares written out (`requireResidentKey`, `attestation`), and `extensions`
+ * passed through unchanged (the spec leaves its members open; the generated type cannot say so).
+ */
+function toCreationOptions(o: PublicKeyCredentialCreationOptionsJSON): CreationOptions {
+  const { authenticatorSelection: sel, extensions, ...rest } = o;
+  return {
+    ...rest,
+    attestation: o.attestation ?? 'none',
+    ...(sel !== undefined ? { authenticatorSelection: { ...sel, requireResidentKey: sel.requireResidentKey ?? false } } : {}),
+    ...(extensions !== undefined ? { extensions: extensions as CreationOptions['extensions'] } : {}),
+  };
+}
+
+function toRequestOptions(o: PublicKeyCredentialRequestOptionsJSON): RequestOptions {
+  const { extensions, ...rest } = o;
+  return { ...rest, ...(extensions !== undefined ? { extensions: extensions as RequestOptions['extensions'] } : {}) };
+}
+
+export function userVerificationOf(tenant: TenantDoc): UserVerification {
+  const section = (vaultSettingsOf(tenant) as { webauthn?: { user_verification?: unknown } }).webauthn;
+  const value = section?.user_verification;
+  return value === 'preferred' || value === 'discouraged' ? value : 'required';
+}
+
+function rpNameOf(tenant: TenantDoc): string {
+  return toVaultTenant(tenant).display_name || tenant.name || tenant._id;
+}
+
+async function passkeyTenant(services: Services, tenantId: string): Promise<TenantDoc> {
+  const tenant = await services.identity.tenants.get(tenantId);
+  if (tenant === null) throw notFound(`Tenant ${tenantId} not found`);
+  if (!toVaultTenant(tenant).passkey_enabled) throw forbidden('Passkeys are not enabled for this tenant');
+  return tenant;
+}
+
+async function activeUser(services: Services, tenantId: string, userId: string): Promise<UserDoc> {
+  const user = await services.identity.users.get(tenantId, userId);
+  if (user === null || user.disabled) throw notFound('The user of this credential does not exist or is disabled');
+  return user;
+}
+
+export async function vaultRegistrationOptions(services: Services, input: { tenantId: string; userId: string }): Promise<CreationOptions> {
+  const tenant = await passkeyTenant(services, input.tenantId);
+  const user = await activeUser(services, tenant._id, input.userId);
+  const options = await registrationOptions(services.store, {
+    rp: relyingPartyOf(services.config.publicUrl),
+    rpName: rpNameOf(tenant),
+    tenantId: tenant._id,
+    user,
+    userVerification: userVerificationOf(tenant),
+  });
+  return toCreationOptions(options);
+}
+
+export async function vaultVerifyRegistration(
+  services: Services,
+  info: LoginRequestInfo,
+  input: { tenantId: string; userId: string; body: RegistrationBody },
+): Promise<PasskeyCredentialDoc> {
+  const tenant = await passkeyTenant(services, input.tenantId);
+  const user = await activeUser(services, tenant._id, input.userId);
+  const credential = await verifyRegistration(services.store, { rp: relyingPartyOf(services.config.publicUrl), tenantId: tenant._id, userId: user._id }, normaliseRegistration(input.body));
+  await services.identity.audit.record({
+    tenantId: tenant._id,
+    actor: { type: 'user', id: user._id },
+    action: 'passkey.register',
+    outcome: 'success',
+    target: credential._id,
+    ip: info.ip,
+    requestId: info.requestId,
+    details: { credentialId: credential.credentialId, alg: credential.alg, aaguid: credential.aaguid, fmt: credential.attestationFormat },
+  });
+  return credential;
+}
+
+export async function vaultAuthOptions(
+  services: Services,
+  info: LoginRequestInfo,
+  input: { queryTenantId: string; bodyTenantId: string; username: string },
+): Promise<RequestOptions> {
+  if (input.queryTenantId !== input.bodyTenantId) {
+    throw validationError([{ location: 'body', path: ['tenant_id'], message: 'must equal the tenant_id query parameter', type: 'value_error' }]);
+  }
+  const tenant = await passkeyTenant(services, input.queryTenantId);
+  const limit = await services.identity.rateLimiter.hit(`passkey-options:${tenant._id}:${info.ip}`, AUTH_OPTIONS_PER_MINUTE, 60);
+  if (!limit.allowed) {
+    throw new GatewayError('rate_limited', 'Too many passkey login attempts; try again later', { headers: { 'Retry-After': String(limit.retryAfterSeconds) } });
+  }
+  // An empty username asks for a discoverable-credential login (the authenticator picks the account).
+  const byUsername = input.username !== '';
+  const found = byUsername ? await services.identity.users.getByUsername(tenant._id, input.username) : null;
+  const options = await authenticationOptions(services.store, {
+    rp: relyingPartyOf(services.config.publicUrl),
+    tenantId: tenant._id,
+    byUsername,
+    user: found !== null && !found.disabled ? found : null,
+    userVerification: userVerificationOf(tenant),
+  });
+  return toRequestOptions(options);
+}
+
+export interface PasskeyLoginResult {
+  nonce: string;
+  need_verify: boolean;
+}
+
+/** The tenant of a passkey login: the auth request's, else the body's, else the challenge's. */
+async function assertionTenant(services: Services, authReqId: string | null, bodyTenantId: string | null, clientDataJSON: string): Promise<TenantDoc> {
+  let tenantId: string | null = null;
+  if (authReqId !== null) {
+    tenantId = (await loginTenant(services, authReqId))._id;
+    if (bodyTenantId !== null && bodyTenantId !== tenantId) throw validationError([{ location: 'body', path: ['tenant_id'], message: 'is not the tenant of auth_req_id', type: 'value_error' }]);
+  } else {
+    tenantId = bodyTenantId ?? (await pendingChallengeTenant(services.store, challengeOf(clientDataJSON)));
+  }
+  if (tenantId === null) throw unauthorized('Unknown, expired or already used challenge');
+  return passkeyTenant(services, tenantId);
+}
+
+export async function vaultVerifyAuth(
+  services: Services,
+  info: LoginRequestInfo,
+  input: { authReqId: string | null; body: AuthenticationBody },
+): Promise<PasskeyLoginResult> {
+  const body = normaliseAuthentication(input.body);
+  const tenant = await assertionTenant(services, input.authReqId, body.tenantId, body.response.response.clientDataJSON);
+  const rp = relyingPartyOf(services.config.publicUrl);
+
+  // Lockout first: the username given, else the owner of the credential the assertion names.
+  const claimed = body.username !== null ? await services.identity.users.getByUsername(tenant._id, body.username) : null;
+  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: body.username !== null ? usernameKey(body.username) : null, userId: claimed?._id ?? null };
+  if (body.username === null) {
+    const owner = await services.store.passkeyCredentials.findOne({ tenantId: tenant._id, credentialId: body.response.id }, { projection: { userId: 1 } });
+    const ownerUser = owner === null ? null : await services.identity.users.get(tenant._id, owner.userId);
+    if (ownerUser !== null) Object.assign(subject, { usernameKey: ownerUser.usernameKey, userId: ownerUser._id });
+  }
+  const state = await assertNotBlocked(services.store, subject);
+
+  const refuse = async (reason: string, detail: string, extra: Record<string, unknown> = {}) => {
+    const blocks = await recordFailure(services.store, blockConfigOf(tenant), subject);
+    await services.identity.audit.record({
+      tenantId: tenant._id,
+      actor: { type: subject.userId ? 'user' : 'anonymous', id: subject.userId ?? null },
+      action: 'login.passkey',
+      outcome: 'failure',
+      target: subject.usernameKey,
+      ip: info.ip,
+      requestId: info.requestId,
+      details: { reason, credentialId: body.response.id, ...extra, ...(blocks.length > 0 ? { blocked: blocks } : {}) },
+    });
+    return unauthorized(detail);
+  };
+
+  const result = await verifyAssertion({ store: services.store, core: services.crypto.current() }, { rp, tenantId: tenant._id, ip: info.ip || null, userAgent: info.userAgent || null }, body);
+  if (!result.ok) {
+    if (result.reason === 'sign_count' && result.credential !== null) {
+      await services.identity.audit.record({
+        tenantId: tenant._id,
+        actor: { type: 'system' },
+        action: 'passkey.clone_suspected',
+        outcome: 'denied',
+        target: result.credential._id,
+        ip: info.ip,
+        requestId: info.requestId,
+        details: { userId: result.credential.userId, storedSignCount: result.credential.signCount, receivedSignCount: result.signCount },
+      });
+    }
+    throw await refuse(result.reason, result.detail);
+  }
+  const { credential } = result;
+  const user = await services.identity.users.get(tenant._id, credential.userId);
+  if (user === null || user.disabled) throw await refuse('inactive_user', 'Unknown passkey');
+  // The flat form names the user: it must be the passkey's owner.
+  if (body.username !== null && usernameKey(body.username) !== user.usernameKey) throw await refuse('username_mismatch', 'This passkey belongs to another user');
+
+  // The second step of a pending login of this user for this auth request, else a login of its own.
+  const stepped = input.authReqId !== null ? await stepUpLogin(services, { tenantId: tenant._id, userId: user._id, authReqId: input.authReqId }) : null;
+  const needVerify = stepped === null && (toVaultTenant(tenant).is_2fa ?? false) && !result.userVerified;
+  const login =
+    stepped ??
+    (await completeLogin(services, {
+      tenantId: tenant._id,
+      userId: user._id,
+      method: 'passkey',
+      needVerify,
+      authReqId: input.authReqId,
+      ip: info.ip,
+      userAgent: info.userAgent,
+    }));
+  if (state.userRecordDirty) await recordSuccess(services.store, tenant._id, user.usernameKey);
+  await services.identity.audit.record({
+    tenantId: tenant._id,
+    actor: { type: 'user', id: user._id },
+    action: stepped !== null ? 'login.passkey.step_up' : 'login.passkey',
+    outcome: 'success',
+    target: user._id,
+    ip: info.ip,
+    requestId: info.requestId,
+    details: { sessionId: login.sessionId, passkeyId: credential._id, userVerified: result.userVerified, signCount: result.signCount, needVerify },
+  });
+  return { nonce: login.nonce, need_verify: needVerify };
+}
+
+export interface PasskeyView {
+  id: string;
+  name: string;
+  created_at: string;
+  last_use: { date: string; ip?: string; user_agent?: string; country?: string } | null;
+}
+
+/** The spec's PasskeyInfo: never the key or the credential id. */
+export function toPasskeyInfo(c: PasskeyCredentialDoc): PasskeyView {
+  const from = c.lastUsedFrom;
+  return {
+    id: c._id,
+    name: c.name,
+    created_at: c.createdAt.toISOString(),
+    last_use:
+      c.lastUsedAt === null
+        ? null
+        : {
+            date: c.lastUsedAt.toISOString(),
+            ...(from?.ip ? { ip: from.ip } : {}),
+            ...(from?.userAgent ? { user_agent: from.userAgent } : {}),
+            ...(from?.country ? { country: from.country } : {}),
+          },
+  };
+}
+
+export async function listVaultPasskeys(services: Services, input: { tenantId: string; userId: string }): Promise<PasskeyView[]> {
+  return (await listUserCredentials(services.store, input.tenantId, input.userId)).map(toPasskeyInfo);
+}
+
+export async function renameVaultPasskey(services: Services, info: LoginRequestInfo, input: { tenantId: string; userId: string; id: string; name: string }): Promise<void> {
+  const name = input.name.trim();
+  if (name === '' || name.length > PASSKEY_NAME_MAX) {
+    throw validationError([{ location: 'body', path: ['name'], message: `must be 1 to ${PASSKEY_NAME_MAX} characters`, type: 'value_error' }]);
+  }
+  // Another user's passkey, or another tenant's, reads as absent (404), never as forbidden.
+  if (!(await renameCredential(services.store, { tenantId: input.tenantId, userId: input.userId, id: input.id, name }))) throw notFound('Passkey not found');
+  await services.identity.audit.record({
+    tenantId: input.tenantId,
+    actor: { type: 'user', id: input.userId },
+    action: 'passkey.rename',
+    outcome: 'success',
+    target: input.id,
+    ip: info.ip,
+    requestId: info.requestId,
+  });
+}
