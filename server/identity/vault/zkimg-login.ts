@@ -32,6 +32,8 @@ export interface LoginRequestInfo {
 }
 
 export const BAD_CREDENTIALS = 'Invalid username or key';
+/** User ids are UUIDs; the empty string matches no record. */
+const NO_USER = '';
 
 /**
  * The tenant of a login operation (VAULT.md): the pending auth request's when `auth_req_id` is
@@ -126,7 +128,8 @@ export async function issueChallenge(
   const [user, state] = await Promise.all([activeUser(services, tenant._id, input.username), lockoutState(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: key })]);
   if (state.blocked !== null) throw blockedError(state.blocked);
   const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: key, userId: user?._id ?? null };
-  const stored = user === null ? null : await getCommitment(services.store, tenant._id, user._id);
+  // An unknown user costs the same query, under an id no record has.
+  const stored = await getCommitment(services.store, tenant._id, user?._id ?? NO_USER);
   const commitment =
     user !== null && stored !== null
       ? openCommitment(services.identity.sealer, stored, input.cipherKey, tenant._id, user.username)
@@ -210,10 +213,12 @@ export async function authenticate(services: GatewayServices, info: LoginRequest
 
   // Step 1: the challenge answers once, right or wrong (consumed before anything is checked),
   // read together with the stored commitment for step 2.
-  const [challenge, stored] =
-    user === null
-      ? [null, null]
-      : await Promise.all([consumeChallenge(services.store, { id: input.challengeId, tenantId: tenant._id, userId: user._id }), getCommitment(services.store, tenant._id, user._id)]);
+  // An unknown user costs the same two queries, under an id no record has.
+  const owner = user?._id ?? NO_USER;
+  const [challenge, stored] = await Promise.all([
+    consumeChallenge(services.store, { id: input.challengeId, tenantId: tenant._id, userId: owner }),
+    getCommitment(services.store, tenant._id, owner),
+  ]);
   // Step 2: the commitment opens with cipherKey (the same work for an unknown user).
   const commitment =
     user !== null && stored !== null
