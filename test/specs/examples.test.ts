@@ -28,7 +28,8 @@ function findSchemaExamples(node: unknown, pointer: string, out: Site[]): void {
   }
   if (!node || typeof node !== 'object') return;
   const obj = node as Record<string, unknown>;
-  const isParameterOrMedia = 'schema' in obj && ('in' in obj || pointer.includes('/content/'));
+  // Parameter, header and media type objects carry their schema under `schema`; schemas never do.
+  const isParameterOrMedia = 'schema' in obj && typeof obj.schema === 'object' && !pointer.includes('/properties/');
   if ('example' in obj && !isParameterOrMedia && !pointer.endsWith('/examples')) out.push({ pointer, example: obj.example });
   if (isParameterOrMedia && 'example' in obj) out.push({ pointer: `${pointer}/schema`, example: obj.example });
   for (const [k, v] of Object.entries(obj)) {
