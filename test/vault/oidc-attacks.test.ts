@@ -5,7 +5,8 @@
 import test from 'ava';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { codeFor, completeUrl, loginFor, POST_LOGOUT, postForm, REDIRECT, setupTenant, visit } from './_oidc.ts';
-import { CLIENT_AUTH_FAILURE_LIMIT } from '../../server/identity/vault/client-auth.ts';
+import { CLIENT_AUTH_FAILURE_LIMIT, CLIENT_AUTH_WINDOW_SECONDS } from '../../server/identity/vault/client-auth.ts';
+import { AUTHORIZATION_CODE_TTL_SECONDS, redeemAuthorizationCode } from '../../server/identity/vault/authorization-codes.ts';
 
 let gw: TestGateway;
 test.before(async () => {
@@ -118,14 +119,24 @@ test('another tenant\'s client: unknown at authorize (400, no redirect), invalid
 test('an expired code is refused', async (t) => {
   const s = await publicSetup();
   const { code, verifier } = await codeFor(gw, s.issuer, s.tenantId, s.user.id, { clientId: s.clientId });
-  // Time passing: the code's 60 s are over (the TTL monitor may not have removed it yet).
+  // 61 s later, by the redemption's clock: expired, and not spent.
+  const later = new Date(Date.now() + (AUTHORIZATION_CODE_TTL_SECONDS + 1) * 1000);
+  t.deepEqual(await redeemAuthorizationCode(gw.services.store, s.tenantId, code, later), { outcome: 'expired' });
+  // Over HTTP, time passing: the record's expiry moved into the past. The TTL monitor may remove
+  // it at any moment, so the refusal names either an expired or an unknown code.
   await gw.services.store.authorizationCodes.updateMany({ tenantId: s.tenantId }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
   const res = await exchange(s.token, s.clientId, code, verifier);
+  t.is(res.status, 400);
   t.is(res.body.error, 'invalid_grant');
-  t.regex(res.body.error_description, /expired/);
+  t.regex(res.body.error_description, /expired|invalid authorization code/);
 });
 
 test('wrong client secret: 401 invalid_client with a Basic challenge, audited, then rate limited', async (t) => {
+  // The limiter counts in fixed windows aligned on the epoch: start well inside one, so the
+  // failures below all land in the same window.
+  const windowMs = CLIENT_AUTH_WINDOW_SECONDS * 1000;
+  const msLeft = windowMs - (Date.now() % windowMs);
+  if (msLeft < 20_000) await new Promise((resolve) => setTimeout(resolve, msLeft + 100));
   const s = await publicSetup();
   const { client, secret } = await s.client({ type: 'confidential', grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'] });
   const basic = (id: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(pw)}`).toString('base64')}` });
