@@ -64,6 +64,9 @@ test('createTenant fills in every default of the spec, and readTenant returns th
   const vault = doc?.settings.vault as Record<string, unknown>;
   t.deepEqual(vault.zkimg, { max_ber: 0.25, verify_ber: 0.15 });
   t.is(vault.pin_size, 6);
+  const audit = await gw.services.store.auditLog.findOne({ tenantId: id, action: 'tenant.create' });
+  t.is(audit?.outcome, 'success');
+  t.is(audit?.actorType, 'api_key');
 });
 
 test('createTenant keeps given values, merges a partial block_config with the defaults, and names the tenant', async (t) => {

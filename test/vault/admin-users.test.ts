@@ -220,6 +220,8 @@ test('batchDeleteUser answers 201 null, deletes the listed users, ignores unknow
   t.is((await key.GET('/users/{tenant_id}/{user_id}', { params: { path: { tenant_id: tenant, user_id: u1.user_id } } })).response.status, 404);
   t.is((await key.GET('/users/{tenant_id}/{user_id}', { params: { path: { tenant_id: tenant, user_id: u2.user_id } } })).response.status, 200);
   t.is((await vaultWithKey(gw, userKey.value).GET('/me')).response.status, 401, 'a deleted user\'s key stops working');
+  const audit = await gw.services.store.auditLog.findOne({ tenantId: tenant, action: 'user.batch_delete' });
+  t.deepEqual(audit?.details.deleted, [u1.user_id], 'the deletion is audited with what it deleted');
 });
 
 test('scopes: reads need users:read, writes users:write', async (t) => {
