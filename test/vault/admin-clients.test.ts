@@ -217,4 +217,12 @@ test('the platform admin may manage clients of any tenant; an unknown tenant is 
   t.is(r.response.status, 200);
   t.is(r.data!.tenant_id, tenantB);
   t.is((await gw.clients.admin.vault.GET('/clients', { params: { query: { tenant_id: uniqueId('ghost') } } })).response.status, 404);
+  // The bootstrap's clients read like any other (response validation on), without secrets.
+  const boot = await gw.clients.admin.vault.GET('/clients', { params: { query: { tenant_id: 'default' } } });
+  t.is(boot.response.status, 200);
+  const byId = new Map(boot.data!.clients.map((c) => [c.client_id, c]));
+  t.is(byId.get('directory-session')?.client_type, 'confidential');
+  t.is(byId.get('demo')?.client_type, 'public');
+  const creds = await gw.services.identity.bootstrap.directoryClientCredentials();
+  assertNoSecret(t, [boot.data], creds!.clientSecret);
 });
