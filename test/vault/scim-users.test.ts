@@ -64,7 +64,7 @@ test('createScimUser: 201 with Location, ETag and meta; the Vault sees the same 
   t.is(r.response.status, 201);
   const u = r.data!;
   t.not(u.id, 'chosen-by-client', 'id is assigned by the server (readOnly)');
-  t.is(r.response.headers.get('location'), u.meta!.location);
+  t.is(r.response.headers.get('location'), u.meta!.location ?? null);
   t.is(u.meta!.location, `${gw.url}/api/scim/v2/${tenant}/Users/${u.id}`);
   t.is(r.response.headers.get('etag'), 'W/"1"');
   t.deepEqual([u.meta!.resourceType, u.meta!.version], ['User', 'W/"1"']);
@@ -104,7 +104,7 @@ test('getScimUser: attributes and excludedAttributes keep id, schemas, meta and 
 
 test('listScimUsers: userName eq (case-insensitive), externalId eq, attributes on lists, users made by the Vault API', async (t) => {
   const u = await mustCreate({ userName: 'Lister', externalId: 'ext-lister', emails: [{ value: 'lister@example.com' }] });
-  const viaVault = await scim.POST('/users/{tenant_id}', { params: { path: { tenant_id: tenant } }, body: { user_id: 'x', username: 'vault-made', email: 'vault-made@example.org', tenant_id: tenant } });
+  const viaVault = await scim.POST('/users/{tenant_id}', { params: { path: { tenant_id: tenant } }, body: { user_id: 'x', username: 'vault-made', email: 'vault-made@example.org', tenant_id: tenant, is_disabled: false, is_verified: false } });
   t.is(viaVault.response.status, 201);
   const byName = await scim.GET('/scim/v2/{tenant_id}/Users', { params: { path: { tenant_id: tenant }, query: { filter: 'userName eq "LISTER"' } } });
   t.deepEqual(byName.data!.Resources!.map((r) => r.id), [u.id]);
