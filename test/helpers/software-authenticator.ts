@@ -126,11 +126,12 @@ export class SoftwareAuthenticator {
   /** navigator.credentials.create(): a new credential for `options` (PublicKeyCredentialCreationOptionsJSON). */
   register(
     options: { challenge: string; rp: { id?: string }; user: { id: string } },
-    o: CeremonyOverrides & { alg?: CredentialAlg },
+    o: CeremonyOverrides & { alg?: CredentialAlg; credentialId?: string },
   ): RegistrationJSON {
     const alg = o.alg ?? this.options.alg ?? 'ES256';
     const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
-    const id = new Uint8Array(randomBytes(32));
+    // A chosen credential id plays a malicious authenticator claiming someone else's credential.
+    const id = o.credentialId !== undefined ? new Uint8Array(Buffer.from(o.credentialId, 'base64url')) : new Uint8Array(randomBytes(32));
     const rpId = options.rp.id ?? new URL(o.origin).hostname;
     const cosePublicKey = cosePublicKeyOf(alg, publicKey);
     const credential: StoredCredential = { id, alg, privateKey, cosePublicKey, rpId, userHandle: new Uint8Array(Buffer.from(options.user.id, 'base64url')), signCount: 0 };

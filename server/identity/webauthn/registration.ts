@@ -96,6 +96,8 @@ export async function verifyRegistration(
   }
   if (!verification.verified) throw badRequest('The registration does not verify: attestation refused');
   const info = verification.registrationInfo;
+  // The JSON's id must be the credential id the authenticator attested (§6.5.1), not another one.
+  if (info.credential.id !== body.response.id) throw badRequest('id is not the attested credential id');
   const alg = credentialKeyOf(info.credential.publicKey)?.alg;
   if (alg === undefined) throw badRequest('The credential public key is not a supported ES256, EdDSA or RS256 key');
 
