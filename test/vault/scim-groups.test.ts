@@ -211,3 +211,17 @@ test("attack: a user of tenant A cannot be made a member of tenant B's group (cr
   const victimView = await scimA.GET('/scim/v2/{tenant_id}/Users/{user_id}', { params: { path: { tenant_id: tenantA, user_id: victim } } });
   t.false('groups' in victimView.data!);
 });
+
+test('concurrent PATCHes to one group all land: each is re-applied to the version that won', async (t) => {
+  const members = await Promise.all(['c-1', 'c-2', 'c-3', 'c-4', 'c-5'].map((n) => user(scimA, tenantA, n)));
+  const g = (await group(scimA, tenantA, { displayName: 'Burst' })).data!;
+  const results = await Promise.all(
+    members.map((value) =>
+      scimA.PATCH('/scim/v2/{tenant_id}/Groups/{group_id}', { params: gpath(tenantA, g.id!), body: { schemas: PATCH_OP, Operations: [{ op: 'add', path: 'members', value: [{ value }] }] } }),
+    ),
+  );
+  t.deepEqual(results.map((r) => r.response.status), [200, 200, 200, 200, 200]);
+  const after = await scimA.GET('/scim/v2/{tenant_id}/Groups/{group_id}', { params: gpath(tenantA, g.id!) });
+  t.deepEqual(after.data!.members!.map((m) => m.value).sort(), [...members].sort());
+  t.is(after.data!.meta!.version, 'W/"6"');
+});

@@ -8,6 +8,8 @@ import type { components } from '../../generated/secrets-vault/schema.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { uniqueId, vaultWithKey } from './admin-helpers.ts';
 import { ERROR_SCHEMA, PATCH_OP, strictQuery } from './scim-helpers.ts';
+import { GatewayError } from '../../server/http/errors.ts';
+import { listUsers as listScimUsersDomain } from '../../server/identity/scim/vault/users.ts';
 
 type ScimUser = components['schemas']['ScimUser'];
 type VaultClient = ReturnType<typeof vaultWithKey>;
@@ -217,4 +219,17 @@ test('scopes: a key without `scim` is 403 on every SCIM user route', async (t) =
   ];
   t.deepEqual(statuses, [403, 403, 403, 403, 403, 403]);
   t.is((await scim.GET('/scim/v2/{tenant_id}/Users/{user_id}', { params: p })).data!.userName, 'scoped');
+});
+
+test('filters no index serves scan at most maxScan records, then answer 400 tooMany; indexed lookups still work', async (t) => {
+  const small = await gw.createTenant(uniqueId('scim-scan'));
+  for (const n of ['scan-a', 'scan-b', 'scan-c']) await gw.createUser(small, n);
+  const endpoint = { store: gw.services.store, tenantId: small, baseUrl: `${gw.url}/api/scim/v2/${small}`, users: gw.services.identity.users, apiKeys: gw.services.identity.apiKeys };
+  const query = (filter: string) => ({ filter, selection: {}, maxScan: 2 });
+  const e = await t.throwsAsync(listScimUsersDomain(endpoint, query('userName sw "scan"')), { instanceOf: GatewayError });
+  t.deepEqual([e?.status, e?.options.scimType], [400, 'tooMany']);
+  const hit = await listScimUsersDomain(endpoint, query('userName eq "SCAN-B" and active eq true'));
+  t.deepEqual(hit.Resources.map((r) => r.userName), ['scan-b']);
+  const all = await listScimUsersDomain(endpoint, { filter: 'userName sw "scan"', selection: {}, maxScan: 3 });
+  t.is(all.totalResults, 3);
 });

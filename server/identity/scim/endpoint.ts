@@ -19,8 +19,12 @@ export const MAX_FILTER_SCAN = 10_000;
 /** Largest page (the spec's `count` maximum). */
 export const MAX_PAGE_SIZE = 100;
 
-/** Attempts of a read-modify-write before giving up on a record that keeps changing under us. */
-export const UPDATE_ATTEMPTS = 3;
+/**
+ * Attempts of a read-modify-write before giving up on a record that keeps changing under us. Each
+ * round lets at least one writer through, so N concurrent changes to one record all land when
+ * N <= UPDATE_ATTEMPTS (provisioning clients send bursts of member PATCHes to one group).
+ */
+export const UPDATE_ATTEMPTS = 10;
 
 /** A single resource as the handlers answer it: the body (attributes selected), its ETag and location. */
 export interface ScimReply {
@@ -34,4 +38,6 @@ export interface ListQuery {
   startIndex?: number;
   count?: number;
   selection: AttributeSelection;
+  /** Overrides MAX_FILTER_SCAN (tests and operators that want a tighter bound). */
+  maxScan?: number;
 }

@@ -81,18 +81,19 @@ export async function listGroups(endpoint: ScimEndpoint, query: ListQuery): Prom
     return listResponse(total, page, select(docs, await liveUsers(endpoint.store, tenantId, docs)));
   }
   const ast = parseFilter(query.filter, GROUP_SCHEMA);
+  const maxScan = query.maxScan ?? MAX_FILTER_SCAN;
   let candidates: ScimGroupDoc[];
   const byName = requiredEquality(ast, GROUP_SCHEMA, 'displayName');
   const byId = requiredEquality(ast, GROUP_SCHEMA, 'id');
   const byExternalId = requiredEquality(ast, GROUP_SCHEMA, 'externalId');
   if (byName !== null) candidates = await groups.findByDisplayName(tenantId, byName);
   else if (byId !== null) candidates = await groups.find(tenantId, { _id: byId }, { limit: 1 });
-  else if (byExternalId !== null) candidates = await groups.find(tenantId, { externalId: byExternalId } as MongoFilter<ScimGroupDoc>, { limit: MAX_FILTER_SCAN });
+  else if (byExternalId !== null) candidates = await groups.find(tenantId, { externalId: byExternalId } as MongoFilter<ScimGroupDoc>, { limit: maxScan });
   else {
-    if ((await groups.count(tenantId)) > MAX_FILTER_SCAN) {
-      throw tooMany(`this filter is evaluated over the tenant's groups, and there are more than ${MAX_FILTER_SCAN}; filter on displayName eq, id eq or externalId eq`);
+    if ((await groups.count(tenantId)) > maxScan) {
+      throw tooMany(`this filter is evaluated over the tenant's groups, and there are more than ${maxScan}; filter on displayName eq, id eq or externalId eq`);
     }
-    candidates = await groups.find(tenantId, {}, { limit: MAX_FILTER_SCAN });
+    candidates = await groups.find(tenantId, {}, { limit: maxScan });
   }
   const live = await liveUsers(endpoint.store, tenantId, candidates);
   const hits = candidates.filter((d) => matchesFilter(ast, toScimGroup(endpoint, d, live), GROUP_SCHEMA));

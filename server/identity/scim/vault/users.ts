@@ -71,7 +71,7 @@ async function mustGet(ctx: VaultScimUsers, id: string): Promise<UserDoc> {
   return doc;
 }
 
-async function candidates(ctx: VaultScimUsers, ast: ReturnType<typeof parseFilter>): Promise<UserDoc[]> {
+async function candidates(ctx: VaultScimUsers, ast: ReturnType<typeof parseFilter>, maxScan: number): Promise<UserDoc[]> {
   const { tenantId } = ctx;
   const userName = requiredEquality(ast, USER_SCHEMA, 'userName');
   if (userName !== null) {
@@ -85,12 +85,12 @@ async function candidates(ctx: VaultScimUsers, ast: ReturnType<typeof parseFilte
   }
   const externalId = requiredEquality(ast, USER_SCHEMA, 'externalId');
   if (externalId !== null) {
-    return ctx.store.users.find({ tenantId, externalId } as MongoFilter<UserDoc>).limit(MAX_FILTER_SCAN).toArray();
+    return ctx.store.users.find({ tenantId, externalId } as MongoFilter<UserDoc>).limit(maxScan).toArray();
   }
-  if ((await ctx.store.users.countDocuments({ tenantId })) > MAX_FILTER_SCAN) {
-    throw tooMany(`this filter is evaluated over the tenant's users, and there are more than ${MAX_FILTER_SCAN}; filter on userName eq, id eq or externalId eq`);
+  if ((await ctx.store.users.countDocuments({ tenantId })) > maxScan) {
+    throw tooMany(`this filter is evaluated over the tenant's users, and there are more than ${maxScan}; filter on userName eq, id eq or externalId eq`);
   }
-  return ctx.store.users.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).limit(MAX_FILTER_SCAN).toArray();
+  return ctx.store.users.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).limit(maxScan).toArray();
 }
 
 export async function listUsers(ctx: VaultScimUsers, query: ListQuery): Promise<ListResponse<Record<string, unknown>>> {
@@ -103,7 +103,7 @@ export async function listUsers(ctx: VaultScimUsers, query: ListQuery): Promise<
     return listResponse(total, page, select(await resources(ctx, docs, true)));
   }
   const ast = parseFilter(query.filter, USER_SCHEMA);
-  const docs = await candidates(ctx, ast);
+  const docs = await candidates(ctx, ast, query.maxScan ?? MAX_FILTER_SCAN);
   // The `groups` attribute costs a query over the candidates; it is computed for filtering only when the filter reads it.
   const needsGroups = filterAttributes(ast, USER_SCHEMA).has('groups');
   const all = await resources(ctx, docs, needsGroups);
