@@ -35,7 +35,11 @@ export interface PasskeyUser {
 
 /** A user of `tenantId` with an access token of a real session, as the code exchange would issue. */
 export async function userWithToken(gw: TestGateway, tenantId: string, username = `pk-user-${randomUUID().slice(0, 8)}`): Promise<PasskeyUser> {
-  const user = await gw.createUser(tenantId, username);
+  return tokenFor(gw, tenantId, await gw.createUser(tenantId, username));
+}
+
+/** An access token for an existing user (a session of its own, then the token a code exchange would give). */
+export async function tokenFor(gw: TestGateway, tenantId: string, user: { id: string; username: string }): Promise<PasskeyUser> {
   const { sessionId } = await completeLogin(gw.services, { tenantId, userId: user.id, method: 'zkimg', needVerify: false, ip: '127.0.0.1', userAgent: 'ava' });
   const { token } = await issueAccessToken(gw.services, {
     issuer: issuers.vault(gw.config.publicUrl, tenantId),
