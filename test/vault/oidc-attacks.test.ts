@@ -82,6 +82,9 @@ test('authorize: PKCE is required for public clients, plain is refused, errors g
   t.is(tooMuch.location?.searchParams.get('error'), 'invalid_scope');
   const token = await visit(`${s.issuer}/authorize?${new URLSearchParams({ ...base, response_type: 'token' })}`);
   t.is(token.location?.searchParams.get('error'), 'unsupported_response_type');
+  // No browser session is kept, so a silent authentication can never succeed (Core §3.1.2.6).
+  const silent = await visit(`${s.issuer}/authorize?${new URLSearchParams({ ...base, prompt: 'none', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' })}`);
+  t.is(silent.location?.searchParams.get('error'), 'login_required');
 });
 
 test('redirect URI mismatch: 400 at authorize and never a redirect; invalid_grant at the token endpoint', async (t) => {

@@ -1,5 +1,6 @@
 /**
  * `grant_type=refresh_token` (RFC 6749 §6; rotation and reuse detection per RFC 9700 §4.14.2):
+ * - the client must still be allowed the refresh_token grant;
  * - the token must be the authenticated client's, unexpired, not rotated and not revoked;
  * - presenting a rotated token is reuse: the family is revoked, the session ends, the event is
  *   audited and the request refused;
@@ -8,7 +9,7 @@
  *   `openid`, a new ID token without `nonce` (OpenID Connect Core §12.2).
  */
 import type { ClientDoc } from '../../store/collections.ts';
-import { invalidGrant, invalidRequest, invalidScope } from './oauth-errors.ts';
+import { invalidGrant, invalidRequest, invalidScope, unauthorizedClient } from './oauth-errors.ts';
 import { useRefreshToken } from './refresh-tokens.ts';
 import type { GrantContext, TokenResponse } from './token-endpoint.ts';
 import { issueTokenSet } from './token-set.ts';
@@ -17,6 +18,7 @@ import { parseScope } from './scopes.ts';
 export async function refreshTokenGrant(ctx: GrantContext, client: ClientDoc): Promise<TokenResponse> {
   const { services, tenantId, form } = ctx;
   if (!form.refresh_token) throw invalidRequest('refresh_token is required');
+  if (!client.grantTypes.includes('refresh_token')) throw unauthorizedClient('this client may not use the refresh_token grant');
   const use = await useRefreshToken(services.store, tenantId, client.clientId, form.refresh_token);
   if (use.outcome === 'reused') {
     await services.identity.audit.record({
