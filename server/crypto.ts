@@ -97,7 +97,11 @@ export async function startCrypto(options: { config: GatewayConfig; store: Store
       details: {
         actor: event.actor,
         from: known.get(event.from) ?? null,
-        to: event.type === 'refusal' ? candidate : (known.get(event.to) ?? null),
+        // a candidate is not in `known` until its swap has returned
+        to:
+          event.type === 'refusal'
+            ? candidate
+            : (known.get(event.to) ?? (event.type === 'swap' && candidate ? infoOf(holder.current(), candidate.source, candidate.sha256) : null)),
       },
     };
     store.coreEvents.insertOne(doc).catch((err) => log.error({ err }, 'could not persist a crypto core event'));
@@ -146,7 +150,12 @@ export async function startCrypto(options: { config: GatewayConfig; store: Store
   } catch {
     startBytes = null;
   }
+  if (startBytes) {
+    const sha = sha256hex(startBytes);
+    candidate = { name: 'wasm', version: sha.slice(0, 16), abi: 0, sha256: sha, source: startSource, loadedAt: new Date().toISOString() };
+  }
   await holder.init({ path, actor: 'startup' });
+  candidate = null;
   if (holder.current() !== reference && startBytes) {
     const core = holder.current();
     known.set(labelOf(core), infoOf(core, startSource, sha256hex(startBytes)));

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { OperationEntry } from '../../generated/handler-types.ts';
 import { GatewayError, forbidden, unauthorized } from './errors.ts';
 import type { ErrorFormatter } from './error-shapes.ts';
-import { hasScope, type Principal } from './principal.ts';
+import { hasScope, isPlatformAdmin, type Principal } from './principal.ts';
 import type { CookieOptions, RequestContext } from './context.ts';
 import { inMatchOrder, pathMatcher } from './route-order.ts';
 import { toGatewayError } from './to-gateway-error.ts';
@@ -26,8 +26,6 @@ type AnyHandler = (req: any) => Promise<{ status: number; body?: unknown; header
 
 /** The path parameter that names a tenant in every API that has one (the Vault's routes). */
 export const TENANT_PATH_PARAM = 'tenant_id';
-export const PLATFORM_ADMIN_SCOPE = 'tenants:admin';
-
 export interface ApiDefinition<Services> {
   name: string;
   spec: object;
@@ -199,9 +197,9 @@ async function authenticate<S>(def: ApiDefinition<S>, op: OperationEntry, req: R
   const missing = needed.filter((s) => !hasScope(principal as Principal, s));
   if (missing.length) throw forbidden(`Missing scope: ${missing.join(' ')}`, { params: { missingScopes: missing.join(' ') } });
   // Tenant isolation: a tenant named in the path must be the principal's own, unless the
-  // principal administers the platform (the bootstrap admin key, or `tenants:admin`).
+  // principal administers the platform.
   const pathTenant = req.params[TENANT_PATH_PARAM];
-  if (typeof pathTenant === 'string' && pathTenant !== principal.tenantId && !hasScope(principal, PLATFORM_ADMIN_SCOPE)) {
+  if (typeof pathTenant === 'string' && pathTenant !== principal.tenantId && !isPlatformAdmin(principal)) {
     throw forbidden('This credential belongs to another tenant');
   }
   return principal;

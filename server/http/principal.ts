@@ -23,3 +23,15 @@ export interface Principal {
 export function hasScope(p: Principal, scope: string): boolean {
   return p.scopes.includes('*') || p.scopes.includes(scope);
 }
+
+export const PLATFORM_ADMIN_SCOPE = 'tenants:admin';
+/** The tenant whose administrators administer the platform (paths.md: bootstrap). */
+export const PLATFORM_TENANT = 'default';
+
+/**
+ * Only a credential of the platform tenant holding `tenants:admin` (or `*`, as the bootstrap admin
+ * key does) may act in other tenants: a `*` key of any other tenant stays inside its own.
+ */
+export function isPlatformAdmin(p: Principal): boolean {
+  return p.tenantId === PLATFORM_TENANT && hasScope(p, PLATFORM_ADMIN_SCOPE);
+}

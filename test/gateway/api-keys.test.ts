@@ -72,6 +72,16 @@ test("a key of another tenant cannot act on this tenant's resources", async (t) 
   t.not(own.status, 403);
 });
 
+test('a key with every scope of another tenant is still confined to that tenant', async (t) => {
+  const other = await gw.createTenant();
+  const { value } = await gw.createApiKey(other, ['*']);
+  const r = await fetch(`${gw.url}/api/users/default`, { headers: { 'X-API-Key': value } });
+  t.is(r.status, 403);
+  // the platform tenant's admin key may act in other tenants
+  const admin = await fetch(`${gw.url}/api/users/${other}`, { headers: { 'X-API-Key': gw.adminKey } });
+  t.is(admin.status, 200);
+});
+
 test('LoginID-style Basic API keys: base64("<key>:")', async (t) => {
   const { value } = await gw.createApiKey('default', ['user:read']);
   const ok = createPasskeysClient({ baseUrl: gw.url, auth: { apiKey_header_Authorization: value } });

@@ -5,18 +5,14 @@
  * elsewhere (a query parameter: Read Clients, List User Keys; the body: Create Client, Create User
  * Key) or not at all (Update Client, Regenerate Api Key, me): those resolve the tenant here, with
  * the same rule: a principal acts inside its own tenant only, unless it holds the platform scope
- * `tenants:admin` (the bootstrap admin key has `*`).
+ * `tenants:admin` in the platform tenant (principal.ts `isPlatformAdmin`).
  */
 import { forbidden, notFound } from '../../http/errors.ts';
-import { hasScope, type Principal } from '../../http/principal.ts';
+import { isPlatformAdmin, PLATFORM_ADMIN_SCOPE, type Principal } from '../../http/principal.ts';
 import type { GatewayServices } from '../../services.ts';
 import type { TenantDoc } from '../../store/collections.ts';
 
-export const PLATFORM_ADMIN_SCOPE = 'tenants:admin';
-
-export function isPlatformAdmin(principal: Principal): boolean {
-  return hasScope(principal, PLATFORM_ADMIN_SCOPE);
-}
+export { isPlatformAdmin, PLATFORM_ADMIN_SCOPE };
 
 /**
  * The tenant a request may act on: `requested` when it is the principal's own or the principal is
