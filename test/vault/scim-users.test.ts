@@ -9,7 +9,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { uniqueId, vaultWithKey } from './admin-helpers.ts';
 import { ERROR_SCHEMA, PATCH_OP, strictQuery } from './scim-helpers.ts';
 import { GatewayError } from '../../server/http/errors.ts';
-import { listUsers as listScimUsersDomain } from '../../server/identity/scim/vault/users.ts';
+import { listUsers as listScimUsersDomain } from '../../server/identity/scim/users.ts';
+import { vaultUserMapping } from '../../server/identity/scim/vault/user-resource.ts';
 
 type ScimUser = components['schemas']['ScimUser'];
 type VaultClient = ReturnType<typeof vaultWithKey>;
@@ -224,7 +225,7 @@ test('scopes: a key without `scim` is 403 on every SCIM user route', async (t) =
 test('filters no index serves scan at most maxScan records, then answer 400 tooMany; indexed lookups still work', async (t) => {
   const small = await gw.createTenant(uniqueId('scim-scan'));
   for (const n of ['scan-a', 'scan-b', 'scan-c']) await gw.createUser(small, n);
-  const endpoint = { store: gw.services.store, tenantId: small, baseUrl: `${gw.url}/api/scim/v2/${small}`, users: gw.services.identity.users, apiKeys: gw.services.identity.apiKeys };
+  const endpoint = { store: gw.services.store, tenantId: small, baseUrl: `${gw.url}/api/scim/v2/${small}`, users: gw.services.identity.users, apiKeys: gw.services.identity.apiKeys, mapping: vaultUserMapping };
   const query = (filter: string) => ({ filter, selection: {}, maxScan: 2 });
   const e = await t.throwsAsync(listScimUsersDomain(endpoint, query('userName sw "scan"')), { instanceOf: GatewayError });
   t.deepEqual([e?.status, e?.options.scimType], [400, 'tooMany']);

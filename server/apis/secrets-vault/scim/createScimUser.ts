@@ -1,5 +1,5 @@
 /** POST /api/scim/v2/{tenant_id}/Users: RFC 7644 §3.3; 201 with Location and ETag, 409 `uniqueness` on a taken userName. */
-import { createUser } from '../../../identity/scim/vault/users.ts';
+import { createUser } from '../../../identity/scim/users.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { SCIM_MEDIA_TYPE, auditScim, scimUsers, selectionOf, type ScimUser } from './scim-context.ts';
 

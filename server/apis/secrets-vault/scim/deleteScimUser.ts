@@ -3,7 +3,7 @@
  * renders this operation as a second "Get Scim User" with 200; inventory §5 item 6). The user
  * leaves every group, and its API keys and sessions end with it.
  */
-import { deleteUser } from '../../../identity/scim/vault/users.ts';
+import { deleteUser } from '../../../identity/scim/users.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { auditScim, ifMatchOf, scimUsers } from './scim-context.ts';
 

@@ -1,5 +1,5 @@
 /** GET /api/scim/v2/{tenant_id}/Users/{user_id}: RFC 7644 §3.4.1; another tenant's id is not found. */
-import { getUser } from '../../../identity/scim/vault/users.ts';
+import { getUser } from '../../../identity/scim/users.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { SCIM_MEDIA_TYPE, scimUsers, selectionOf, type ScimUser } from './scim-context.ts';
 

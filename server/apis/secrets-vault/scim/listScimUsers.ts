@@ -1,5 +1,5 @@
 /** GET /api/scim/v2/{tenant_id}/Users: RFC 7644 §3.4.2 query of the tenant's users (filter, paging, attributes). */
-import { listUsers } from '../../../identity/scim/vault/users.ts';
+import { listUsers } from '../../../identity/scim/users.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { SCIM_MEDIA_TYPE, scimUsers, selectionOf, type ScimUserList } from './scim-context.ts';
 

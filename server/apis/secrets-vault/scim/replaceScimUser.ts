@@ -1,5 +1,5 @@
 /** PUT /api/scim/v2/{tenant_id}/Users/{user_id}: RFC 7644 §3.5.1 replacement, conditional on If-Match when given. */
-import { replaceUser } from '../../../identity/scim/vault/users.ts';
+import { replaceUser } from '../../../identity/scim/users.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { SCIM_MEDIA_TYPE, auditScim, ifMatchOf, scimUsers, selectionOf, type ScimUser } from './scim-context.ts';
 

@@ -9,7 +9,8 @@ import { selectionFromQuery, type AttributeSelection } from '../../../identity/s
 import type { ScimEndpoint } from '../../../identity/scim/endpoint.ts';
 import { ifMatchHeader } from '../../../identity/scim/etag.ts';
 import { scimFailure } from '../../../identity/scim/errors.ts';
-import type { VaultScimUsers } from '../../../identity/scim/vault/users.ts';
+import type { ScimUsers } from '../../../identity/scim/users.ts';
+import { vaultUserMapping } from '../../../identity/scim/vault/user-resource.ts';
 import type { ApiContext, ApiPrincipal } from '../../types.ts';
 
 export type ScimUser = components['schemas']['ScimUser'];
@@ -28,9 +29,10 @@ export async function scimEndpoint(context: ApiContext, tenantId: string): Promi
   return { store: services.store, tenantId, baseUrl: base };
 }
 
-export async function scimUsers(context: ApiContext, tenantId: string): Promise<VaultScimUsers> {
+/** The tenant's SCIM Users, shown through the Vault's mapping (identity/scim/vault/user-resource.ts). */
+export async function scimUsers(context: ApiContext, tenantId: string): Promise<ScimUsers> {
   const { identity } = context.services;
-  return { ...(await scimEndpoint(context, tenantId)), users: identity.users, apiKeys: identity.apiKeys };
+  return { ...(await scimEndpoint(context, tenantId)), users: identity.users, apiKeys: identity.apiKeys, mapping: vaultUserMapping };
 }
 
 /**

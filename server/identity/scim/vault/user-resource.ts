@@ -17,8 +17,10 @@
 import type { ScimGroupDoc, UserDoc } from '../../../store/collections.ts';
 import type { UserInput, UserPatch } from '../../users.ts';
 import { locationOf, type ScimEndpoint } from '../endpoint.ts';
+import { invalidValue } from '../errors.ts';
 import { etagOf } from '../etag.ts';
 import { USER_SCHEMA, isPlainObject } from '../schema.ts';
+import type { ScimUserMapping } from '../users.ts';
 
 /** What the Vault's ScimUser response schema requires beyond RFC 7643's `returned: always`. */
 export const VAULT_USER_ALWAYS_RETURNED = ['userName'];
@@ -117,3 +119,17 @@ export function userInputFromScim(resource: Record<string, unknown>): UserInput 
 export function userPatchFromScim(resource: Record<string, unknown>): UserPatch {
   return fields(resource);
 }
+
+/** A loose check, enough to keep the Vault's own User view (`format: email`) valid. */
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+export const vaultUserMapping: ScimUserMapping = {
+  toResource: toScimUser,
+  toInput: userInputFromScim,
+  toPatch: userPatchFromScim,
+  alwaysReturned: VAULT_USER_ALWAYS_RETURNED,
+  check(fields) {
+    const email = fields.email ?? null;
+    if (email !== null && !EMAIL.test(email)) throw invalidValue(`emails: ${JSON.stringify(email)} is not an e-mail address`);
+  },
+};
