@@ -3,7 +3,8 @@
  * assertions as a platform authenticator and its browser would, and lets a test bend any part
  * (origin, RP ID, client data type, challenge, flags, counter) to play an attacker.
  *
- * - Keys: ES256 (P-256, COSE -7) by default, or EdDSA (Ed25519, COSE -8), from node:crypto.
+ * - Keys: ES256 (P-256, COSE -7) by default, EdDSA (Ed25519, COSE -8), or RS256 (RSA 2048,
+ *   PKCS #1 v1.5, COSE -257, as Windows Hello makes), from node:crypto.
  * - Attestation: `packed` self-attestation (§8.2: `alg` and `sig` over authData || clientDataHash
  *   with the credential key, no x5c) or `none` (§8.7).
  * - A signature counter per credential, incremented by `counterStep` (default 1) on each
@@ -15,7 +16,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { encodeCBOR, type CBORType } from '@levischuck/tiny-cbor';
 
-export type CredentialAlg = 'ES256' | 'EdDSA';
+export type CredentialAlg = 'ES256' | 'EdDSA' | 'RS256';
 
 export interface RegistrationJSON {
   id: string;
@@ -80,11 +81,21 @@ function u32be(n: number): Uint8Array {
   return out;
 }
 
-/** RFC 9053 §7.1 (EC2) and §7.2 (OKP) COSE_Key of a node:crypto public key. */
+const COSE_ALG: Record<CredentialAlg, number> = { ES256: -7, EdDSA: -8, RS256: -257 };
+
+/** RFC 9053 §7.1 (EC2), §7.2 (OKP) and RFC 8230 §4 (RSA) COSE_Key of a node:crypto public key. */
 function cosePublicKeyOf(alg: CredentialAlg, publicKey: KeyObject): Uint8Array {
   const jwk = publicKey.export({ format: 'jwk' });
-  const x = new Uint8Array(Buffer.from(jwk.x as string, 'base64url'));
+  const bytes = (v: string | undefined) => new Uint8Array(Buffer.from(v as string, 'base64url'));
   const key = new Map<number, CBORType>();
+  if (alg === 'RS256') {
+    key.set(1, 3); // kty: RSA
+    key.set(3, -257); // alg: RS256
+    key.set(-1, bytes(jwk.n));
+    key.set(-2, bytes(jwk.e));
+    return encodeCBOR(key);
+  }
+  const x = bytes(jwk.x);
   if (alg === 'ES256') {
     key.set(1, 2); // kty: EC2
     key.set(3, -7); // alg: ES256
@@ -100,9 +111,15 @@ function cosePublicKeyOf(alg: CredentialAlg, publicKey: KeyObject): Uint8Array {
   return encodeCBOR(key);
 }
 
-/** ES256 signatures DER-encoded (§6.5.6), Ed25519 raw. */
+/** ES256 signatures DER-encoded (§6.5.6), Ed25519 raw, RS256 PKCS #1 v1.5. */
 function signWith(alg: CredentialAlg, key: KeyObject, data: Uint8Array): Uint8Array {
-  return new Uint8Array(alg === 'ES256' ? sign('sha256', data, key) : sign(null, data, key));
+  return new Uint8Array(alg === 'EdDSA' ? sign(null, data, key) : sign('sha256', data, key));
+}
+
+function generateKeys(alg: CredentialAlg): { privateKey: KeyObject; publicKey: KeyObject } {
+  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  if (alg === 'EdDSA') return generateKeyPairSync('ed25519');
+  return generateKeyPairSync('rsa', { modulusLength: 2048 });
 }
 
 export class SoftwareAuthenticator {
@@ -129,7 +146,7 @@ export class SoftwareAuthenticator {
     o: CeremonyOverrides & { alg?: CredentialAlg; credentialId?: string },
   ): RegistrationJSON {
     const alg = o.alg ?? this.options.alg ?? 'ES256';
-    const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    const { privateKey, publicKey } = generateKeys(alg);
     // A chosen credential id plays a malicious authenticator claiming someone else's credential.
     const id = o.credentialId !== undefined ? new Uint8Array(Buffer.from(o.credentialId, 'base64url')) : new Uint8Array(randomBytes(32));
     const rpId = options.rp.id ?? new URL(o.origin).hostname;
@@ -145,7 +162,7 @@ export class SoftwareAuthenticator {
     const format = this.options.attestation ?? 'packed';
     const attStmt = new Map<string, CBORType>();
     if (format === 'packed') {
-      attStmt.set('alg', alg === 'ES256' ? -7 : -8);
+      attStmt.set('alg', COSE_ALG[alg]);
       attStmt.set('sig', signWith(alg, privateKey, concat(authData, sha256(clientDataJSON))));
     }
     const attestationObject = encodeCBOR(new Map<string, CBORType>([['fmt', format], ['attStmt', attStmt], ['authData', authData]]));

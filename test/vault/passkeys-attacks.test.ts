@@ -266,3 +266,31 @@ test('refused assertions count toward the tenant\'s lockout', async (t) => {
   t.is(blocked.response.status, 429);
   t.truthy(blocked.response.headers.get('retry-after'));
 });
+
+test('an expired challenge is refused', async (t) => {
+  const { tenantId, user, authenticator } = await enrolled();
+  const options = await loginOptions(gw, tenantId, user.username);
+  // Time passing: the record's expiry moves into the past (TTL deletion runs late; reads check it).
+  await gw.services.store.webauthnChallenges.updateOne({ _id: options.challenge }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+  const res = await verifyAuth(gw, { ...authenticator.login(options, { origin: originOf(gw) }), tenant_id: tenantId } as never);
+  t.is(res.response.status, 401);
+  t.deepEqual(await failureReasons(tenantId), ['stale_challenge']);
+});
+
+test('racing assertions: one challenge sent twice at once, or two with the same counter, log in once', async (t) => {
+  const { tenantId, user, authenticator } = await enrolled();
+  const assertion = authenticator.login(await loginOptions(gw, tenantId, user.username), { origin: originOf(gw) });
+  const same = await Promise.all([verifyAuth(gw, assertion), verifyAuth(gw, assertion)]);
+  t.deepEqual(same.map((r) => r.response.status).sort(), [200, 401]);
+  // Two challenges, both answered with counter 7 (a cloned authenticator racing the genuine one).
+  const [o1, o2] = await Promise.all([loginOptions(gw, tenantId, user.username), loginOptions(gw, tenantId, user.username)]);
+  const a1 = authenticator.login(o1, { origin: originOf(gw), signCount: 7 });
+  const a2 = authenticator.login(o2, { origin: originOf(gw), signCount: 7 });
+  const racing = await Promise.all([verifyAuth(gw, a1), verifyAuth(gw, a2)]);
+  t.deepEqual(racing.map((r) => r.response.status).sort(), [200, 401]);
+  const reasons = (await failureReasons(tenantId)) as string[];
+  t.is(reasons.length, 2);
+  t.true(reasons.includes('stale_challenge'));
+  // The loser read the counter after the winner stored it, or before (then its guarded update lost).
+  t.true(reasons.includes('sign_count') || reasons.includes('concurrent_use'));
+});

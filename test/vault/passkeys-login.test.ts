@@ -102,6 +102,20 @@ test('EdDSA with none attestation; flat bodies in padded base64; discoverable lo
   t.is(bare.response.status, 200, JSON.stringify(bare.error));
 });
 
+test('an RS256 passkey (as Windows Hello makes) registers and logs in; its signature is checked by the library, not the core', async (t) => {
+  const tenantId = await passkeyTenant(gw);
+  const user = await userWithToken(gw, tenantId);
+  const authenticator = new SoftwareAuthenticator({ alg: 'RS256' });
+  const credentialId = await registerPasskey(gw, user, authenticator);
+  t.is((await gw.services.store.passkeyCredentials.findOne({ tenantId, credentialId }))?.alg, -257);
+  t.is((await passkeyLogin(gw, tenantId, user.username, authenticator)).response.status, 200);
+  const a = authenticator.login(await loginOptions(gw, tenantId, user.username), { origin: originOf(gw) });
+  const sig = Buffer.from(a.response.signature, 'base64url');
+  sig[10]! ^= 0x80;
+  const forged = await verifyAuth(gw, { ...a, response: { ...a.response, signature: sig.toString('base64url') } });
+  t.is(forged.response.status, 401);
+});
+
 test('binary values that are neither base64 nor base64url are refused with 422', async (t) => {
   const tenantId = await passkeyTenant(gw);
   const user = await userWithToken(gw, tenantId);
