@@ -288,6 +288,11 @@ export interface ZkimgChallengeDoc {
   expiresAt: Date;
   /** Set by the one authenticate that consumed it. */
   usedAt: Date | null;
+  /**
+   * The commitment's public part (b64u Y, n, r), learnt when Get Challenge opened it, for proofs
+   * that come without a cipherKey (Update Email; zkimg-1.md "What the server learns").
+   */
+  proofKey?: { Y: string; n: number; r: number };
 }
 
 /** Failed-login counter and block of one IP or one username in a tenant (identity/vault/lockout.ts). */

@@ -35,14 +35,18 @@ async function userWithKey(): Promise<{ user: TestUser; id: string; key: string 
   return { user, id: doc!._id, key: key.value };
 }
 
-/** A fresh proof for `user`, with the proof key recorded on its challenge (unless told not to). */
+/**
+ * A fresh proof for `user`. Get Challenge records the commitment's public part on the challenge
+ * (checked here); `recordKey: false` removes it, as a challenge from before that rule would be.
+ */
 async function freshProof(user: TestUser, opts: { recordKey?: boolean } = {}) {
   const { challenge, body } = await prepareLogin(gw, user);
-  if (opts.recordKey !== false) {
-    await gw.services.store.zkimgChallenges.updateOne(
-      { _id: challenge.id },
-      { $set: { proofKey: { Y: zk.b64u(user.enrolment.Y), n: challenge.n, r: challenge.r } } } as never,
-    );
+  const stored = await gw.services.store.zkimgChallenges.findOne({ _id: challenge.id });
+  if (stored?.proofKey?.Y !== zk.b64u(user.enrolment.Y) || stored.proofKey.n !== challenge.n || stored.proofKey.r !== challenge.r) {
+    throw new Error('Get Challenge did not record the proof key');
+  }
+  if (opts.recordKey === false) {
+    await gw.services.store.zkimgChallenges.updateOne({ _id: challenge.id }, { $unset: { proofKey: '' } });
   }
   return { challenge_id: body.challenge_id, challenge_data: body.challenge_data };
 }

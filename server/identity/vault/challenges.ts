@@ -12,7 +12,11 @@ import type { OpenedCommitment } from './commitments.ts';
 
 export const CHALLENGE_TTL_SECONDS = 120;
 
-export async function createChallenge(store: Store, input: { tenantId: string; userId: string }, now = new Date()): Promise<ZkimgChallengeDoc> {
+export async function createChallenge(
+  store: Store,
+  input: { tenantId: string; userId: string; proofKey?: ZkimgChallengeDoc['proofKey'] },
+  now = new Date(),
+): Promise<ZkimgChallengeDoc> {
   const doc: ZkimgChallengeDoc = {
     _id: randomUUID(),
     tenantId: input.tenantId,
@@ -21,6 +25,7 @@ export async function createChallenge(store: Store, input: { tenantId: string; u
     createdAt: now,
     expiresAt: new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000),
     usedAt: null,
+    ...(input.proofKey ? { proofKey: input.proofKey } : {}),
   };
   await store.zkimgChallenges.insertOne(doc);
   return doc;

@@ -35,7 +35,7 @@ export interface ChallengeProofKey {
   r: number;
 }
 
-type ChallengeWithProofKey = ZkimgChallengeDoc & { proofKey?: ChallengeProofKey };
+type ChallengeWithProofKey = ZkimgChallengeDoc;
 
 export const EMAIL_MAX = 254;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -137,7 +137,11 @@ export async function issueChallenge(
   if (user === null || commitment === null) {
     throw await refuse(services, tenant, subject, info, 'login.zkimg.challenge', user === null ? 'unknown_user' : 'wrong_key', BAD_CREDENTIALS);
   }
-  const challenge = await createChallenge(services.store, { tenantId: tenant._id, userId: user._id });
+  const challenge = await createChallenge(services.store, {
+    tenantId: tenant._id,
+    userId: user._id,
+    proofKey: { Y: Buffer.from(commitment.Y).toString('base64url'), n: commitment.n, r: commitment.r },
+  });
   return { challenge_data: encodeChallengeData(challenge, commitment), proto_version: ZKIMG_PROTO_VERSION };
 }
 
