@@ -121,6 +121,7 @@ test('patchScimGroup: rename, Entra-style remove by value list; stale 412, immut
   const outsider = await user(scimB, tenantB, 'p-outsider');
   scimError(t, await patch([{ op: 'add', path: 'members', value: [{ value: outsider }] }]), 400, 'invalidValue');
   scimError(t, await patch([{ op: 'remove', path: 'displayName' }]), 400, 'invalidValue');
+  scimError(t, await patch([{ op: 'add', path: 'members', value: [{ display: 'no id' }] }]), 400, 'invalidValue');
   scimError(t, await patch([{ op: 'add', path: 'members', value: [{ value: u1 }] }], {}, 'no-such-group'), 404);
   const now = await scimA.GET('/scim/v2/{tenant_id}/Groups/{group_id}', { params: gpath(tenantA, g.id!) });
   t.deepEqual(now.data!.members!.map((m) => m.value), [u2], 'refused patches changed nothing');

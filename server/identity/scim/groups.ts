@@ -12,7 +12,7 @@ import type { ScimGroupDoc } from '../../store/collections.ts';
 import { selectAttributes, type AttributeSelection } from './attributes.ts';
 import { MAX_FILTER_SCAN, MAX_PAGE_SIZE, UPDATE_ATTEMPTS, locationOf, type ListQuery, type ScimEndpoint, type ScimReply } from './endpoint.ts';
 import { checkIfMatch, etagOf } from './etag.ts';
-import { preconditionFailed, resourceNotFound, tooMany } from './errors.ts';
+import { invalidValue, preconditionFailed, resourceNotFound, tooMany } from './errors.ts';
 import { matchesFilter, parseFilter, requiredEquality } from './filter.ts';
 import { createScimGroupStore, liveUsers, resolveMembers, type GroupData } from './group-store.ts';
 import { listResponse, pageOf, slicePage, type ListResponse } from './list.ts';
@@ -46,7 +46,10 @@ export function toScimGroup(endpoint: ScimEndpoint, doc: ScimGroupDoc, live: Map
 /** The group's stored data from a (checked) Group resource; member ids are checked against the tenant. */
 async function groupData(endpoint: ScimEndpoint, resource: Record<string, unknown>): Promise<GroupData> {
   const members = Array.isArray(resource.members) ? resource.members.filter(isPlainObject) : [];
-  const ids = members.map((m) => m.value).filter((v): v is string => typeof v === 'string');
+  const ids = members.map((m, i) => {
+    if (typeof m.value !== 'string') throw invalidValue(`members[${i}].value must be the id of a user`);
+    return m.value;
+  });
   return {
     displayName: resource.displayName as string,
     externalId: typeof resource.externalId === 'string' ? resource.externalId : null,

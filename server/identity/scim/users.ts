@@ -104,10 +104,10 @@ export async function listUsers(ctx: ScimUsers, query: ListQuery): Promise<ListR
   const page = pageOf(query.startIndex, query.count, MAX_PAGE_SIZE);
   const select = (list: Record<string, unknown>[]) => list.map((r) => selectAttributes(r, USER_SCHEMA, query.selection, ctx.mapping.alwaysReturned));
   if (!query.filter) {
+    // count=0 asks for totalResults only (RFC 7644 §3.4.2.4); to MongoDB, limit 0 would mean "no limit".
+    if (page.count === 0) return listResponse(await ctx.store.users.countDocuments({ tenantId: ctx.tenantId }), page, []);
     const { items, total } = await ctx.users.list(ctx.tenantId, { sort: { createdAt: 1, _id: 1 }, skip: page.startIndex - 1, limit: page.count });
-    // limit 0 is "no limit" to MongoDB: count=0 asks for totalResults only (RFC 7644 §3.4.2.4).
-    const docs = page.count === 0 ? [] : items;
-    return listResponse(total, page, select(await resources(ctx, docs, true)));
+    return listResponse(total, page, select(await resources(ctx, items, true)));
   }
   const ast = parseFilter(query.filter, USER_SCHEMA);
   const docs = await candidates(ctx, ast, query.maxScan ?? MAX_FILTER_SCAN);
