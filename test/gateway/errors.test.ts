@@ -100,6 +100,14 @@ test('vault: malformed JSON, missing field, wrong enum, over-long string, unknow
   shapes.vault(t, await call('/api/auth/register', json(JSON.stringify({ pad: 'x'.repeat(1_100_000) }))), 413);
 });
 
+test("query values with RFC 3986 sub-delims, as openapi-fetch and curl send them, are accepted", async (t) => {
+  const key = { 'X-API-Key': gw.adminKey };
+  const users = await call("/api/users/default?username=(o'k)*!&email=a+b", { headers: key });
+  t.is(users.status, 200, users.text);
+  const scim = await call('/api/scim/v2/default/Users?filter=(userName%20eq%20"x")%20or%20(active%20eq%20true)', { headers: key });
+  t.is(scim.status, 200, scim.text);
+});
+
 test('vault: SCIM operations answer RFC 7644 errors', async (t) => {
   const r = await call('/api/scim/v2/default/Users?count=-5', { headers: { 'X-API-Key': gw.adminKey } });
   t.true(r.status === 400 || r.status === 422, r.text);
