@@ -169,8 +169,9 @@ function wrapExports(raw: RawExports, version: string, present: readonly string[
       try {
         const bytes = (bits + 7) >>> 3;
         const ptr = reserve(2 * bytes);
-        view.set(a.subarray(0, bytes), ptr);
-        view.set(b.subarray(0, bytes), ptr + bytes);
+        // Only the bytes that hold the first `bits` bits are copied (no view object when that is all).
+        view.set(a.length === bytes ? a : a.subarray(0, bytes), ptr);
+        view.set(b.length === bytes ? b : b.subarray(0, bytes), ptr + bytes);
         return raw.hammingDistance(ptr, ptr + bytes, bits);
       } catch {
         return -1;
