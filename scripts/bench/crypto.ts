@@ -1,7 +1,7 @@
 // `npm run bench:crypto`: one table from one run, operations per second of the WASM core, the
 // @noble reference core and node:crypto side by side, and the targets of issue 4.
 //
-// Each cell is the best of 5 timed runs of about 0.4 s after a warm-up, the implementations of a
+// Each cell is the best of 7 timed runs of about 0.3 s after a warm-up, the implementations of a
 // row taking turns run by run. Best rather than median: on a shared 2-core machine other processes
 // only ever slow a run down, so the fastest run is the closest to the code's own speed.
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, verify as nodeVerify, type KeyObject } from 'node:crypto';
@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { createReferenceCore, DEFAULT_WASM_URL, loadWasmCore, type CryptoCore, type WasmCryptoCore, type ZkimgInput } from '../../core-wasm/js/index.ts';
 import { buildZkimgProof } from '../../core-wasm/js/known-answers.ts';
 
-const RUN_MS = Number(process.env.BENCH_RUN_MS ?? 400);
-const RUNS = 5;
+const RUN_MS = Number(process.env.BENCH_RUN_MS ?? 300);
+const RUNS = 7;
 
 /** Operations per second of `fn` over one timed run of about RUN_MS. */
 function timedRun(fn: () => unknown): number {
