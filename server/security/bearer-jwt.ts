@@ -21,6 +21,11 @@ export interface BearerJwtOptions {
   issuer: (services: GatewayServices, claimedIssuer: string | undefined) => string | null;
   audience: (services: GatewayServices) => string | string[];
   typ?: string;
+  /**
+   * A token bound to a login session (`sid`) dies with the session (logout, refresh-token reuse,
+   * password reset), not only at its `exp`: false refuses it.
+   */
+  sessionActive?: (services: GatewayServices, tenantId: string, sid: string) => Promise<boolean>;
 }
 
 function readToken(req: Request, header: string | undefined): string | null {
@@ -59,6 +64,9 @@ export function bearerJwt(options: BearerJwtOptions): SchemeAuthenticator<Gatewa
         ...(options.typ ? { typ: options.typ } : {}),
       });
       const claims = verified.payload;
+      if (options.sessionActive && typeof claims.sid === 'string' && !(await options.sessionActive(services, String(claims.tid), claims.sid))) {
+        throw unauthorized('Invalid token: its session has ended');
+      }
       const principal: Principal = {
         scheme: options.scheme,
         kind: options.kind,
