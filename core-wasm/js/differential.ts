@@ -18,6 +18,14 @@ export interface DifferentialOptions {
 }
 
 const P256_N = p256.Point.Fn.ORDER;
+// y = 2^255 - 1 >= p: not a canonical Ed25519 encoding.
+const NON_CANONICAL_POINT = Uint8Array.from([...new Uint8Array(31).fill(0xff), 0x7f]);
+
+function withPaddingBit(errors: Uint8Array): Uint8Array {
+  const out = errors.slice();
+  out[out.length - 1] |= 1; // the last bit of the template: past m when n > m, else a code bit
+  return out;
+}
 
 function flipRandomBit(bytes: Uint8Array): Uint8Array {
   const out = bytes.slice();
@@ -141,6 +149,10 @@ export function runDifferential(candidate: CryptoCore, reference: CryptoCore, op
       ['r + 2', { ...proof, r: proof.r + 2 }],
       ['errors short', { ...proof, errors: proof.errors.subarray(1) }],
       ['s + L', { ...proof, s: bigIntToBytesLE(bytesToBigIntLE(proof.s) + ED25519_L, 32) }],
+      // Several faults at once: both cores must report the first in the ABI's order of checks.
+      ['s + L and non-canonical R', { ...proof, R: NON_CANONICAL_POINT, s: bigIntToBytesLE(bytesToBigIntLE(proof.s) + ED25519_L, 32) }],
+      ['padding bit and s + L', { ...proof, errors: withPaddingBit(proof.errors), s: bigIntToBytesLE(bytesToBigIntLE(proof.s) + ED25519_L, 32) }],
+      ['non-canonical Y', { ...proof, Y: NON_CANONICAL_POINT }],
     ];
     for (const [what, input] of variants) same(`zkimgVerify (${what})`, candidate.zkimgVerify(input), reference.zkimgVerify(input), [input.n, input.r]);
   }
