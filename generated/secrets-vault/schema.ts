@@ -2343,7 +2343,7 @@ export interface components {
             itemsPerPage?: number;
             Resources?: components["schemas"]["ScimGroup"][];
         };
-        /** @description RFC 7644 §3.5.2 PatchOp request. */
+        /** @description RFC 7644 §3.5.2 PatchOp request. The operations travel in `Operations` (RFC 7644); some provisioning clients send `operations`, which is read the same way. Exactly one of the two. */
         ScimPatchOp: {
             /**
              * @example [
@@ -2351,14 +2351,12 @@ export interface components {
              *     ]
              */
             schemas: string[];
-            Operations: components["schemas"]["ScimPatchOperation"][];
-        };
+            Operations?: components["schemas"]["ScimPatchOperation"][];
+            operations?: components["schemas"]["ScimPatchOperation"][];
+        } & (unknown | unknown);
         ScimPatchOperation: {
-            /**
-             * @example replace
-             * @enum {string}
-             */
-            op: "add" | "remove" | "replace" | "Add" | "Remove" | "Replace";
+            /** @example replace */
+            op: string;
             /** @example active */
             path?: string;
             /**
