@@ -294,3 +294,10 @@ test('racing assertions: one challenge sent twice at once, or two with the same 
   // The loser read the counter after the winner stored it, or before (then its guarded update lost).
   t.true(reasons.includes('sign_count') || reasons.includes('concurrent_use'));
 });
+
+test('a disabled user\'s passkey reads as unknown', async (t) => {
+  const { tenantId, user, authenticator } = await enrolled();
+  await gw.services.identity.users.update(tenantId, user.id, { disabled: true });
+  t.is((await passkeyLogin(gw, tenantId, user.username, authenticator)).response.status, 401);
+  t.deepEqual(await failureReasons(tenantId), ['inactive_user']);
+});

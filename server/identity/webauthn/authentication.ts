@@ -7,8 +7,9 @@
  * verify; the options do not reveal which usernames exist.
  *
  * Verification, in this order (each refusal names its reason for the audit log):
- * 1. the credential id finds a credential of this tenant (§7.2 step 5), and the user handle, when
- *    the authenticator returns one, is that credential's (step 6);
+ * 1. the caller found the credential by the response's id in this tenant (§7.2 step 5,
+ *    `findByCredentialId`; it needs the owner first for lockout and its own rules), and the user
+ *    handle, when the authenticator returns one, is that credential's (step 6);
  * 2. the challenge in the client data is consumed: it must be this tenant's, unexpired, unused
  *    and, when the options named a user, made for the credential's owner (answers once, right or
  *    wrong);
@@ -29,7 +30,7 @@ import type { PasskeyCredentialDoc, Store, UserDoc, WebauthnChallengeDoc } from 
 import { decodeBinary } from './binary-encoding.ts';
 import { consumeAuthenticationChallenge, OPTIONS_TIMEOUT_MS, storeChallenge } from './challenges.ts';
 import { credentialKeyOf, verifyAssertionSignature } from './assertion-signature.ts';
-import { findByCredentialId, listUserCredentials, recordAssertion } from './credentials.ts';
+import { listUserCredentials, recordAssertion } from './credentials.ts';
 import { challengeOf, type UserVerification } from './registration.ts';
 import type { RelyingParty } from './relying-party.ts';
 import type { NormalisedAuthentication } from './response-json.ts';
@@ -75,13 +76,15 @@ export type AssertionResult =
 
 export async function verifyAssertion(
   deps: { store: Store; core: CryptoCore },
-  input: { rp: RelyingParty; tenantId: string; ip: string | null; userAgent: string | null },
+  input: { rp: RelyingParty; tenantId: string; credential: PasskeyCredentialDoc | null; ip: string | null; userAgent: string | null },
   body: NormalisedAuthentication,
 ): Promise<AssertionResult> {
   const { store } = deps;
   // 1. The credential, and the user handle it was created for.
-  const credential = await findByCredentialId(store, input.tenantId, body.response.id);
-  if (credential === null) return { ok: false, reason: 'unknown_credential', detail: 'Unknown passkey', credential: null };
+  const { credential } = input;
+  if (credential === null || credential.tenantId !== input.tenantId || credential.credentialId !== body.response.id) {
+    return { ok: false, reason: 'unknown_credential', detail: 'Unknown passkey', credential: null };
+  }
   const fail = (reason: AssertionFailure, detail: string, extra: { signCount?: number } = {}): AssertionResult => ({ ok: false, reason, detail, credential, ...extra });
   const userHandle = body.response.response.userHandle;
   if (userHandle !== undefined && userHandle !== credential.userHandle) return fail('user_handle_mismatch', 'The user handle is not this passkey\'s');

@@ -28,7 +28,7 @@ import { blockConfigOf, toVaultTenant, vaultSettingsOf } from '../vault/tenant-s
 import { loginTenant, type LoginRequestInfo } from '../vault/zkimg-login.ts';
 import { authenticationOptions, verifyAssertion } from './authentication.ts';
 import { pendingChallengeTenant } from './challenges.ts';
-import { PASSKEY_NAME_MAX, listUserCredentials, renameCredential } from './credentials.ts';
+import { PASSKEY_NAME_MAX, findByCredentialId, listUserCredentials, renameCredential } from './credentials.ts';
 import { challengeOf, registrationOptions, verifyRegistration, type UserVerification } from './registration.ts';
 import { relyingPartyOf } from './relying-party.ts';
 import { normaliseAuthentication, normaliseRegistration, type AuthenticationBody, type RegistrationBody } from './response-json.ts';
@@ -170,17 +170,15 @@ export async function vaultVerifyAuth(
   const tenant = await assertionTenant(services, input.authReqId, body.tenantId, body.response.response.clientDataJSON);
   const rp = relyingPartyOf(services.config.publicUrl);
 
-  // Lockout first: the username given, else the owner of the credential the assertion names.
-  const claimed = body.username !== null ? await services.identity.users.getByUsername(tenant._id, body.username) : null;
-  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: body.username !== null ? usernameKey(body.username) : null, userId: claimed?._id ?? null };
-  if (body.username === null) {
-    const owner = await services.store.passkeyCredentials.findOne({ tenantId: tenant._id, credentialId: body.response.id }, { projection: { userId: 1 } });
-    const ownerUser = owner === null ? null : await services.identity.users.get(tenant._id, owner.userId);
-    if (ownerUser !== null) Object.assign(subject, { usernameKey: ownerUser.usernameKey, userId: ownerUser._id });
-  }
+  // The passkey's owner, then lockout: for the username given, else for the owner.
+  const credential = await findByCredentialId(services.store, tenant._id, body.response.id);
+  const owner = credential === null ? null : await services.identity.users.get(tenant._id, credential.userId);
+  const named = body.username !== null ? usernameKey(body.username) : null;
+  const namedUser = named === null || named === owner?.usernameKey ? owner : await services.identity.users.getByUsername(tenant._id, body.username as string);
+  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: named ?? owner?.usernameKey ?? null, userId: namedUser?._id ?? null };
   const state = await assertNotBlocked(services.store, subject);
 
-  const refuse = async (reason: string, detail: string, extra: Record<string, unknown> = {}) => {
+  const refuse = async (reason: string, detail: string) => {
     const blocks = await recordFailure(services.store, blockConfigOf(tenant), subject);
     await services.identity.audit.record({
       tenantId: tenant._id,
@@ -190,12 +188,20 @@ export async function vaultVerifyAuth(
       target: subject.usernameKey,
       ip: info.ip,
       requestId: info.requestId,
-      details: { reason, credentialId: body.response.id, ...extra, ...(blocks.length > 0 ? { blocked: blocks } : {}) },
+      details: { reason, credentialId: body.response.id, ...(blocks.length > 0 ? { blocked: blocks } : {}) },
     });
     return unauthorized(detail);
   };
+  // Before any verification: a disabled owner's passkey reads as unknown; the flat form names
+  // the user, who must be the owner (the assertion itself would say nothing about the name).
+  if (credential !== null && (owner === null || owner.disabled)) throw await refuse('inactive_user', 'Unknown passkey');
+  if (named !== null && owner !== null && named !== owner.usernameKey) throw await refuse('username_mismatch', 'This passkey belongs to another user');
 
-  const result = await verifyAssertion({ store: services.store, core: services.crypto.current() }, { rp, tenantId: tenant._id, ip: info.ip || null, userAgent: info.userAgent || null }, body);
+  const result = await verifyAssertion(
+    { store: services.store, core: services.crypto.current() },
+    { rp, tenantId: tenant._id, credential, ip: info.ip || null, userAgent: info.userAgent || null },
+    body,
+  );
   if (!result.ok) {
     if (result.reason === 'sign_count' && result.credential !== null) {
       await services.identity.audit.record({
@@ -211,11 +217,8 @@ export async function vaultVerifyAuth(
     }
     throw await refuse(result.reason, result.detail);
   }
-  const { credential } = result;
-  const user = await services.identity.users.get(tenant._id, credential.userId);
-  if (user === null || user.disabled) throw await refuse('inactive_user', 'Unknown passkey');
-  // The flat form names the user: it must be the passkey's owner.
-  if (body.username !== null && usernameKey(body.username) !== user.usernameKey) throw await refuse('username_mismatch', 'This passkey belongs to another user');
+  // An accepted assertion has a credential, whose owner was found active above.
+  const user = owner!;
 
   // The second step of a pending login of this user for this auth request, else a login of its own.
   const stepped = input.authReqId !== null ? await stepUpLogin(services, { tenantId: tenant._id, userId: user._id, authReqId: input.authReqId }) : null;
@@ -240,7 +243,7 @@ export async function vaultVerifyAuth(
     target: user._id,
     ip: info.ip,
     requestId: info.requestId,
-    details: { sessionId: login.sessionId, passkeyId: credential._id, userVerified: result.userVerified, signCount: result.signCount, needVerify },
+    details: { sessionId: login.sessionId, passkeyId: result.credential._id, userVerified: result.userVerified, signCount: result.signCount, needVerify },
   });
   return { nonce: login.nonce, need_verify: needVerify };
 }
