@@ -1,12 +1,13 @@
 // Interop with a real relying party, the passkey way: openid-client 6 does discovery, authorize
 // with PKCE, state and nonce; the user logs in with a passkey of the software authenticator
 // through the Vault API (auth options, verify auth with auth_req_id); then authorize/complete, the
-// code exchange with ID token validation against the JWKS, and userinfo. And a passkey as the
+// code exchange with ID token validation against the JWKS, userinfo, refresh rotation, reuse
+// (the family is revoked), and RP-initiated logout. And a passkey as the
 // second step of a zkimg-1 login that needs one (stepUpLogin).
 import test from 'ava';
 import * as client from 'openid-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { completeUrl, REDIRECT, setupTenant, visit } from './_oidc.ts';
+import { completeUrl, POST_LOGOUT, REDIRECT, setupTenant, visit } from './_oidc.ts';
 import { authenticateBody, newUser, prepareLogin, register, setVaultSettings } from './auth-helpers.ts';
 import { LENIENT_BLOCKS, loginOptions, originOf, registerPasskey, SoftwareAuthenticator, tokenFor, userWithToken, verifyAuth } from './passkeys-helpers.ts';
 
@@ -27,7 +28,7 @@ async function startAuthorization(config: client.Configuration) {
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: REDIRECT,
-    scope: 'openid email profile',
+    scope: 'openid email profile offline_access',
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
@@ -41,7 +42,15 @@ async function startAuthorization(config: client.Configuration) {
   return { verifier, state, nonce, authReqId, loginPage: toLogin.location };
 }
 
-test('openid-client: code flow with PKCE and a passkey login, ID token and userinfo', async (t) => {
+/** The login page's passkey button: options for the username, the authenticator, Verify Auth with auth_req_id. */
+async function passkeyLoginFor(tenantId: string, username: string, authenticator: SoftwareAuthenticator, authReqId: string) {
+  const assertion = authenticator.login(await loginOptions(gw, tenantId, username), { origin: originOf(gw) });
+  const login = await verifyAuth(gw, assertion, authReqId);
+  if (login.data === undefined) throw new Error(`verify auth: ${login.response.status} ${JSON.stringify(login.error)}`);
+  return { assertion, ...login.data };
+}
+
+test('openid-client: code flow with PKCE and a passkey login, ID token, userinfo, refresh rotation and reuse, logout', async (t) => {
   const { tenantId, client: makeClient, issuer } = await setupTenant(gw);
   await setVaultSettings(gw, tenantId, { passkey_enabled: true, block_config: LENIENT_BLOCKS });
   const user = await userWithToken(gw, tenantId);
@@ -53,14 +62,10 @@ test('openid-client: code flow with PKCE and a passkey login, ID token and useri
 
   const leg = await startAuthorization(config);
   t.is(leg.loginPage.pathname, `/api/oidc/${tenantId}/login`);
-  // The login page's passkey button: options for the username, the authenticator, Verify Auth.
-  const options = await loginOptions(gw, tenantId, user.username);
-  const assertion = authenticator.login(options, { origin: originOf(gw) });
-  const login = await verifyAuth(gw, assertion, leg.authReqId);
-  t.is(login.response.status, 200, JSON.stringify(login.error));
-  t.false(login.data!.need_verify);
+  const login = await passkeyLoginFor(tenantId, user.username, authenticator, leg.authReqId);
+  t.false(login.need_verify);
 
-  const back = await visit(completeUrl(issuer, leg.authReqId, login.data!.nonce));
+  const back = await visit(completeUrl(issuer, leg.authReqId, login.nonce));
   t.is(back.status, 302, back.body);
   t.is(back.location!.searchParams.get('state'), leg.state);
   const tokens = await client.authorizationCodeGrant(config, back.location!, {
@@ -81,9 +86,33 @@ test('openid-client: code flow with PKCE and a passkey login, ID token and useri
 
   // The nonce was spent by the completion, the auth request is done (400), and the assertion's
   // challenge is spent (401): nothing here can be replayed.
-  t.is((await visit(completeUrl(issuer, leg.authReqId, login.data!.nonce))).status, 400);
-  t.is((await verifyAuth(gw, assertion, leg.authReqId)).response.status, 400);
-  t.is((await verifyAuth(gw, { ...assertion, tenant_id: tenantId } as never)).response.status, 401);
+  t.is((await visit(completeUrl(issuer, leg.authReqId, login.nonce))).status, 400);
+  t.is((await verifyAuth(gw, login.assertion, leg.authReqId)).response.status, 400);
+  t.is((await verifyAuth(gw, { ...login.assertion, tenant_id: tenantId } as never)).response.status, 401);
+
+  // Refresh rotation, then reuse of the rotated token revokes the family.
+  const second = await client.refreshTokenGrant(config, tokens.refresh_token!);
+  t.not(second.refresh_token, tokens.refresh_token);
+  t.is(second.claims()?.sub, user.id);
+  const reuse = await t.throwsAsync(client.refreshTokenGrant(config, tokens.refresh_token!));
+  t.is((reuse as client.ResponseBodyError).error, 'invalid_grant');
+  const newest = await t.throwsAsync(client.refreshTokenGrant(config, second.refresh_token!));
+  t.is((newest as client.ResponseBodyError).error, 'invalid_grant');
+
+  // A new passkey login, then RP-initiated logout with the ID token as hint ends that session.
+  const again = await startAuthorization(config);
+  const relogin = await passkeyLoginFor(tenantId, user.username, authenticator, again.authReqId);
+  const callback = await visit(completeUrl(issuer, again.authReqId, relogin.nonce));
+  const fresh = await client.authorizationCodeGrant(config, callback.location!, { pkceCodeVerifier: again.verifier, expectedState: again.state, expectedNonce: again.nonce, idTokenExpected: true });
+  const out = await visit(client.buildEndSessionUrl(config, { id_token_hint: fresh.id_token!, post_logout_redirect_uri: POST_LOGOUT, state: 'bye' }));
+  t.is(out.status, 302);
+  t.is(out.location?.searchParams.get('state'), 'bye');
+  const afterLogout = await t.throwsAsync(client.refreshTokenGrant(config, fresh.refresh_token!));
+  t.is((afterLogout as client.ResponseBodyError).error, 'invalid_grant');
+  // The passkey's last use is the second login.
+  const listed = (await user.vault.GET('/passkeys')).data!.passkeys;
+  t.is(listed[0]!.name, 'Laptop');
+  t.truthy(listed[0]!.last_use?.date);
 });
 
 test('a passkey is the second step of a zkimg-1 login that needs one; another user\'s passkey is not', async (t) => {
