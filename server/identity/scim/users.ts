@@ -23,6 +23,7 @@ import { MAX_FILTER_SCAN, MAX_PAGE_SIZE, UPDATE_ATTEMPTS, locationOf, type ListQ
 import { checkIfMatch, etagOf } from './etag.ts';
 import { invalidValue, preconditionFailed, resourceNotFound, tooMany, uniqueness } from './errors.ts';
 import { filterAttributes, matchesFilter, parseFilter, requiredEquality } from './filter.ts';
+import { removeUserTraces } from '../user-removal.ts';
 import { createScimGroupStore } from './group-store.ts';
 import { listResponse, pageOf, slicePage, type ListResponse } from './list.ts';
 import { applyPatch, readPatchRequest } from './patch.ts';
@@ -171,7 +172,5 @@ export async function deleteUser(ctx: ScimUsers, id: string, ifMatch: string | u
     if (ifMatch !== undefined && (await ctx.users.get(ctx.tenantId, id))) throw preconditionFailed(`User ${id} changed`);
     throw resourceNotFound('User', id);
   }
-  await createScimGroupStore(ctx.store).removeMember(ctx.tenantId, id);
-  for (const key of await ctx.apiKeys.list(ctx.tenantId, { ownerId: id })) await ctx.apiKeys.revoke(ctx.tenantId, key._id);
-  await ctx.store.sessions.updateMany({ tenantId: ctx.tenantId, userId: id, endedAt: null }, { $set: { endedAt: new Date() } });
+  await removeUserTraces(ctx.store, ctx.apiKeys, ctx.tenantId, id);
 }
