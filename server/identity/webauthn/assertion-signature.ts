@@ -1,5 +1,5 @@
 /**
- * The assertion signature (WebAuthn L3 §7.2 steps 19-21): the credential key signs
+ * The assertion signature (WebAuthn Level 2 §7.2 steps 19-20): the credential key signs
  * `authenticatorData || SHA-256(clientDataJSON)`. Checked through the gateway's crypto core
  * (ARCHITECTURE.md, Crypto core: every WebAuthn assertion goes through the CryptoCore interface):
  * - ES256 (COSE -7, EC2 on P-256, RFC 9053 §2.1): `p256Verify` with the key as SEC1 uncompressed
@@ -49,7 +49,7 @@ export function credentialKeyOf(coseKey: Uint8Array): CredentialKey | null {
   return null;
 }
 
-/** §7.2 step 20: `authData || hash` where hash is SHA-256 of the exact clientDataJSON bytes. */
+/** §7.2 steps 19-20: `authData || hash` where hash is SHA-256 of the exact clientDataJSON bytes. */
 export function signedData(core: CryptoCore, authenticatorData: Uint8Array, clientDataJSON: Uint8Array): Uint8Array {
   const hash = core.sha256(clientDataJSON);
   const data = new Uint8Array(authenticatorData.length + hash.length);

@@ -1,5 +1,5 @@
 /**
- * Passkey login (WebAuthn L3 §7.2), for any API of the gateway.
+ * Passkey login (WebAuthn §7.2; step numbers as in Level 2), for any API of the gateway.
  *
  * Options: a login by username lists the user's credentials in `allowCredentials`; a
  * discoverable login (no username) lists none and lets the authenticator choose (§5.5). An unknown
@@ -13,7 +13,7 @@
  * 2. the challenge in the client data is consumed: it must be this tenant's, unexpired, unused
  *    and, when the options named a user, made for the credential's owner (answers once, right or
  *    wrong);
- * 3. the signature counter must increase when either counter is non-zero (§6.1.1, step 22): a
+ * 3. the signature counter must increase when either counter is non-zero (§6.1.1, step 21): a
  *    counter that does not is a possibly cloned authenticator, refused;
  * 4. the signature through the crypto core (assertion-signature.ts), an explicit step of its own;
  * 5. @simplewebauthn's `verifyAuthenticationResponse` for the rest of the ceremony: client data

@@ -3,12 +3,12 @@
  * the Passkeys API (ARCHITECTURE.md: the four APIs are facades over one identity core).
  *
  * - A credential id names at most one credential per tenant (unique index), so the id in an
- *   assertion finds the credential and its owner (WebAuthn L3 §7.2 step 5). The same
+ *   assertion finds the credential and its owner (WebAuthn §7.2 step 5). The same
  *   authenticator may hold credentials in several tenants; each is a record of its own tenant.
  * - Every query filters on the tenant; owner-scoped operations also on the user, so another
  *   user's passkey reads as absent.
  * - The signature counter only moves forward: `recordAssertion` is one update guarded on the
- *   counter it read (§6.1.1, §7.2 step 22), so two assertions that race with the same counter
+ *   counter it read (§6.1.1, §7.2 step 21), so two assertions that race with the same counter
  *   cannot both be accepted, on any gateway instance.
  */
 import { randomUUID } from 'node:crypto';
