@@ -36,7 +36,8 @@ async function accessToken(tenantId: string, userId: string, sid: string, scope 
     subject: userId,
     ttlSeconds: 300,
     typ: 'at+jwt',
-    claims: { tid: tenantId, scope, client_id: clientId, sid },
+    // tokens without a login session (client_credentials) carry no sid
+    claims: { tid: tenantId, scope, client_id: clientId, ...(sid ? { sid } : {}) },
   });
   return issued.token;
 }
@@ -145,7 +146,9 @@ test('attack: a token naming another tenant\'s user id in tenant B\'s issuer rea
   const victim = await gw.createUser(tenantA, uniqueId('victim'));
   await login(tenantA, victim.id, FIREFOX_LINUX);
   // A token of tenant B whose subject is A's user id (guessed): the lookups stay in tenant B.
-  const forged = await accessToken(tenantB, victim.id, 'no-session');
+  const forged = await accessToken(tenantB, victim.id, '');
+  // and with a session id that tenant B does not have, the token is refused outright
+  t.is((await vaultWithToken(gw, await accessToken(tenantB, victim.id, 'no-session')).GET('/me')).response.status, 401);
   const me = await vaultWithToken(gw, forged).GET('/me');
   t.is(me.response.status, 404);
   const sessions = await vaultWithToken(gw, forged).GET('/me/sessions');
