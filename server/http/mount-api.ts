@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { OperationEntry } from '../../generated/handler-types.ts';
 import { GatewayError, forbidden, unauthorized } from './errors.ts';
 import type { ErrorFormatter } from './error-shapes.ts';
-import { hasScope, isPlatformAdmin, type Principal } from './principal.ts';
+import { hasScope, isPlatformAdmin, PLATFORM_TENANT, type Principal } from './principal.ts';
 import type { CookieOptions, RequestContext } from './context.ts';
 import { inMatchOrder, pathMatcher } from './route-order.ts';
 import { toGatewayError } from './to-gateway-error.ts';
@@ -37,6 +37,11 @@ export interface ApiDefinition<Services> {
   requiredScopes?: Record<string, readonly string[]>;
   /** the error shape for an operation (undefined: a path that matched none) */
   errorFormatter: (op: OperationEntry | undefined) => ErrorFormatter;
+  /**
+   * Operations only the platform tenant's credentials may call (the operator API, creating
+   * tenants): their scopes alone are not enough, since a tenant admin can hold any scope name.
+   */
+  platformOperations?: (operationId: string) => boolean;
   /** path prefixes this router answers for; defaults to [serverUrl] */
   prefixes?: readonly string[];
 }
@@ -196,6 +201,9 @@ async function authenticate<S>(def: ApiDefinition<S>, op: OperationEntry, req: R
   const needed = [...specScopes, ...(def.requiredScopes?.[op.operationId] ?? [])];
   const missing = needed.filter((s) => !hasScope(principal as Principal, s));
   if (missing.length) throw forbidden(`Missing scope: ${missing.join(' ')}`, { params: { missingScopes: missing.join(' ') } });
+  if (def.platformOperations?.(op.operationId) && principal.tenantId !== PLATFORM_TENANT) {
+    throw forbidden('Only credentials of the platform tenant may do this');
+  }
   // Tenant isolation: a tenant named in the path must be the principal's own, unless the
   // principal administers the platform.
   const pathTenant = req.params[TENANT_PATH_PARAM];

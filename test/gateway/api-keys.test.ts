@@ -82,6 +82,21 @@ test('a key with every scope of another tenant is still confined to that tenant'
   t.is(admin.status, 200);
 });
 
+test('the operator API and tenant creation belong to the platform tenant, whatever scopes another tenant holds', async (t) => {
+  const other = await gw.createTenant();
+  const { value } = await gw.createApiKey(other, ['gateway:admin', 'tenants:admin']);
+  const ops = await adminCall(value);
+  t.is(ops.response.status, 403);
+  t.regex(ops.error?.detail ?? '', /platform tenant/);
+  const created = await fetch(`${gw.url}/api/tenants`, {
+    method: 'POST',
+    headers: { 'X-API-Key': value, 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant_id: 'made-by-a-tenant' }),
+  });
+  t.is(created.status, 403);
+  t.is(await gw.services.identity.tenants.get('made-by-a-tenant'), null);
+});
+
 test('LoginID-style Basic API keys: base64("<key>:")', async (t) => {
   const { value } = await gw.createApiKey('default', ['user:read']);
   const ok = createPasskeysClient({ baseUrl: gw.url, auth: { apiKey_header_Authorization: value } });

@@ -14,6 +14,8 @@ export function gatewayApi(spec: object): ApiDefinition<GatewayServices> {
     table: operationTable,
     handlers,
     security: { AdminApiKey: headerApiKey('AdminApiKey', 'X-API-Key') },
+    // the operator API is the platform's: a tenant's key holding a scope named gateway:admin is not enough
+    platformOperations: () => true,
     errorFormatter: () => problemError,
   };
 }

@@ -18,6 +18,7 @@ export function vaultApi(spec: object): ApiDefinition<GatewayServices> {
     table: operationTable,
     handlers,
     requiredScopes: vaultScopes,
+    platformOperations: (id) => id === 'createTenant',
     security: {
       APIKeyHeader: headerApiKey('APIKeyHeader', 'X-API-Key'),
       HTTPBearer: bearerJwt({

@@ -1,6 +1,6 @@
 /**
- * POST /api/tenants: a new tenant with its Vault login policy (platform scope `tenants:admin`,
- * enforced by the router from scopes.ts). Every field but `tenant_id` defaults as in the spec;
+ * POST /api/tenants: a new tenant with its Vault login policy (platform scope `tenants:admin`, held
+ * by a credential of the platform tenant: the router enforces both, from scopes.ts and index.ts). Every field but `tenant_id` defaults as in the spec;
  * the defaults are written out, so later changes of the spec's defaults leave this tenant alone.
  */
 import { checkBlockConfig, settingsForCreate } from '../../../identity/vault/tenant-settings.ts';
