@@ -5,13 +5,17 @@
  * transport here: those messages stay `stored` for a provider integration to pick up.
  *
  * Messages can carry one-time codes in clear, so they are kept only for a short retention
- * (default 24 h, TTL index).
+ * (default 24 h, TTL index), and a message SMTP has delivered keeps no body at all: the store is
+ * the delivery channel only when there is no transport (development).
  */
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { OutboxDoc, Store } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
+
+/** What stays of a message body once SMTP has taken it. */
+export const DELIVERED_BODY = '[delivered by SMTP; body not kept]';
 
 export const DEFAULT_OUTBOX_RETENTION_HOURS = 24;
 
@@ -74,13 +78,14 @@ export function createOutbox(options: {
           await transport.sendMail({ from, to: message.to, subject: message.subject ?? message.purpose, text: message.body });
           doc.status = 'sent';
           doc.deliveredAt = clock();
+          doc.body = DELIVERED_BODY;
         } catch (error) {
           doc.status = 'failed';
           // The transport's message names the server and the failure, never the message body.
           doc.error = error instanceof Error ? error.message : String(error);
           logger?.warn({ outboxId: doc._id, err: error }, 'e-mail delivery failed');
         }
-        await store.outbox.updateOne({ _id: doc._id }, { $set: { status: doc.status, deliveredAt: doc.deliveredAt, error: doc.error } });
+        await store.outbox.updateOne({ _id: doc._id }, { $set: { status: doc.status, deliveredAt: doc.deliveredAt, error: doc.error, body: doc.body } });
       }
       return doc;
     },

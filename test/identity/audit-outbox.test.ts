@@ -39,9 +39,12 @@ test('with a mail transport, e-mails are sent and recorded as sent or failed; SM
   const bad = await outbox.send({ tenantId: 'mail', channel: 'email', to: 'x@bounce.test', subject: 'Hi', body: 'hello', purpose: 'test' });
   const sms = await outbox.send({ tenantId: 'mail', channel: 'sms', to: '+15550101', body: 'hello', purpose: 'test' });
   t.deepEqual(sent, ['bob@example.com|Hi|hello']);
-  t.is((await h.store.outbox.findOne({ _id: ok._id }))?.status, 'sent');
+  const delivered = await h.store.outbox.findOne({ _id: ok._id });
+  t.is(delivered?.status, 'sent');
+  t.false(delivered?.body.includes('hello'), 'a delivered message keeps no body (it may carry a one-time code)');
   const failed = await h.store.outbox.findOne({ _id: bad._id });
   t.is(failed?.status, 'failed');
+  t.is(failed?.body, 'hello', 'an undelivered one keeps it, for a retry or an operator');
   t.is(failed?.error, '550 mailbox unavailable');
   t.is((await h.store.outbox.findOne({ _id: sms._id }))?.status, 'stored');
 });
