@@ -158,8 +158,46 @@ test('change password: the user behind the credential re-enrols; a key of no use
 
   t.is((await asUser.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'v2' } })).response.status, 422);
   const tenantKey = createVaultClient({ baseUrl: gw.url, auth: { APIKeyHeader: (await gw.createApiKey('default', ['*'])).value } });
-  t.is((await tenantKey.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } })).response.status, 403);
+  const noUser = await tenantKey.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  t.is(noUser.response.status, 404, 'a tenant-level key has no user (as /me answers)');
   t.is((await gw.clients.anonymous.vault.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } })).response.status, 401);
+});
+
+test('change password: a client_credentials token whose client_id is a user\'s id cannot replace that user\'s commitment', async (t) => {
+  // The exploit of the security review (finding 2): a tenant admin registers a client whose
+  // client_id equals the victim's user id; the client_credentials token's sub is then that id.
+  const tenantId = await gw.createTenant();
+  await setVaultSettings(gw, tenantId, { register_enable: true });
+  const victim = await registered(gw, { tenantId, authReqId: await authRequestFor(gw, tenantId) });
+  const victimId = (await gw.services.identity.users.getByUsername(tenantId, victim.username))!._id;
+  const secret = 'a-client-secret-chosen-by-the-attacker-0123456789';
+  await gw.services.identity.clients.create(tenantId, {
+    clientId: victimId,
+    name: 'Lookalike',
+    type: 'confidential',
+    secret,
+    grantTypes: ['client_credentials'],
+  });
+  const tokenRes = await fetch(`${gw.url}/api/oidc/${tenantId}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: victimId, client_secret: secret }).toString(),
+  });
+  t.is(tokenRes.status, 200);
+  const { access_token: accessToken } = (await tokenRes.json()) as { access_token: string };
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string };
+  t.is(claims.sub, victimId, 'the token\'s sub is the client id, which is the victim\'s user id');
+
+  const before = await gw.services.store.zkimgCommitments.findOne({ _id: victimId, tenantId });
+  const attacker = reenrolment(victim, 'attacker');
+  const asClient = createVaultClient({ baseUrl: gw.url, auth: { HTTPBearer: accessToken } });
+  const res = await asClient.POST('/auth/password/change', { body: { encrypted_commitment: attacker.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  t.is(res.response.status, 404);
+  t.regex((res.error as { detail: string }).detail, /client_credentials/);
+  t.deepEqual(await gw.services.store.zkimgCommitments.findOne({ _id: victimId, tenantId }), before, 'the victim\'s commitment is unchanged');
+  t.is(await gw.services.store.auditLog.countDocuments({ tenantId, action: 'password.change' }), 0);
+  t.true(await canLogIn(victim), 'the victim still logs in with their own key');
+  t.false(await canLogIn(attacker), 'the attacker\'s enrolment opens nothing');
 });
 
 test('get client / client-tenant: public fields only, never the secret or its hash', async (t) => {

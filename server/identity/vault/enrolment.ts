@@ -12,7 +12,8 @@
  * - Reset Password Code spends the code, replaces the commitment, clears the username's lockout
  *   record, and ends the user's sessions and refresh tokens (the spec: "Existing sessions and
  *   refresh tokens are revoked"). A wrong code is a failed attempt (lockout).
- * - Change Password replaces the commitment of the user behind the credential.
+ * - Change Password replaces the commitment of the user behind the credential (a user's API key or
+ *   access token; never a client_credentials token, whose `sub` is a client id).
  */
 import { GatewayError, conflict, forbidden, notFound, unauthorized } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
@@ -183,9 +184,9 @@ export async function resetPasswordWithCode(
 export async function changePassword(
   services: GatewayServices,
   info: LoginRequestInfo,
-  input: { tenantId: string; userId: string | undefined; encryptedCommitment: string; protoVersion: string },
+  /** `userId`: the user behind the credential (admin-access.ts requireUserId), never a client's id. */
+  input: { tenantId: string; userId: string; encryptedCommitment: string; protoVersion: string },
 ): Promise<void> {
-  if (input.userId === undefined) throw forbidden('This credential does not belong to a user');
   checkCommitmentInput(input.encryptedCommitment, input.protoVersion);
   const user = await services.identity.users.get(input.tenantId, input.userId);
   if (user === null || user.disabled) throw notFound('User not found');
