@@ -306,6 +306,8 @@ export interface LoginLockoutDoc {
   userId: string | null;
   /** Failed attempts since `windowStart`. */
   failures: number;
+  /** Attempts holding a slot in this window: the failures plus those still being checked (lockout.ts reserveAttempt). */
+  reserved: number;
   windowStart: Date;
   /** Blocks imposed so far; each one doubles the next (block_config). */
   level: number;

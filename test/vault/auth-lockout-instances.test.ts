@@ -1,9 +1,11 @@
 // Lockout counters live in MongoDB: two gateway instances (two MongoClients on one database) count
-// into the same records, and concurrent failures from both impose exactly one block.
+// into the same records, concurrent failures from both impose exactly one block, and concurrent
+// reservations from both never take more than the limit's slots.
 import test from 'ava';
+import type { GatewayError } from '../../server/http/errors.ts';
 import { startHarness, type Harness } from '../identity/_harness.ts';
 import { DEFAULT_BLOCK_CONFIG } from '../../server/identity/vault/tenant-settings.ts';
-import { lockoutState, recordFailure } from '../../server/identity/vault/lockout.ts';
+import { attemptFailed, attemptSucceeded, lockoutState, recordFailure, reserveAttempt, STALE_RESERVATION_SECONDS } from '../../server/identity/vault/lockout.ts';
 
 let h: Harness;
 test.before(async () => {
@@ -27,4 +29,39 @@ test('failures from two instances add up in one record and impose one block', as
   // Both instances see the block.
   for (const store of stores) t.deepEqual((await lockoutState(store, subject, now)).blocked, { kind: 'user', retryAfterSeconds: 60 });
   t.is((await lockoutState(second.store, subject, new Date(now.getTime() + 60_000))).blocked, null, 'over after initial_block_seconds');
+});
+
+test('reservations from two instances never hand out more than the limit; a success gives its slot back', async (t) => {
+  const second = await h.secondStore();
+  const stores = [h.store, second.store];
+  const config = { ...DEFAULT_BLOCK_CONFIG, ip_attempts_limit: 10, user_attempts_limit: 1000 };
+  const now = new Date(Date.UTC(2030, 0, 2));
+  const subject = { tenantId: 't2', ip: '192.0.2.10', usernameKey: 'bob', userId: 'u2' };
+  const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => reserveAttempt(stores[i % 2]!, config, subject, now)));
+  const held = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  t.is(held.length, 10, 'ten slots, whichever instance asked');
+  for (const o of outcomes) if (o.status === 'rejected') t.is((o.reason as GatewayError).status, 429);
+  // One attempt succeeds: its slot is free again and exactly one more attempt gets in.
+  await attemptSucceeded(second.store, held[0]!, { clearUser: false });
+  await reserveAttempt(h.store, config, subject, now);
+  await t.throwsAsync(reserveAttempt(second.store, config, subject, now));
+  // The nine others fail; the slot taken after the success is still being checked.
+  const rest = held.slice(1);
+  const blocks = await Promise.all(rest.map((a, i) => attemptFailed(stores[i % 2]!, a, {}, now)));
+  t.is(blocks.flat().length, 0, 'nine failures and one unsettled slot: no block yet');
+  t.like(await h.store.loginLockouts.findOne({ _id: 't2|ip|192.0.2.10' }), { failures: 9, reserved: 10, level: 0 });
+});
+
+test('slots of requests that never settled come back once the full window has been quiet for a while', async (t) => {
+  const config = { ...DEFAULT_BLOCK_CONFIG, ip_attempts_limit: 2, ip_attempts_reset_minutes: 60 };
+  const now = new Date(Date.UTC(2030, 0, 3));
+  const subject = { tenantId: 't3', ip: '192.0.2.11', usernameKey: null };
+  await reserveAttempt(h.store, config, subject, now);
+  await reserveAttempt(h.store, config, subject, now); // both requests "died" holding their slots
+  const full = await t.throwsAsync(reserveAttempt(h.store, config, subject, new Date(now.getTime() + 1000)));
+  t.regex(full!.message, /from this address/);
+  const later = new Date(now.getTime() + (STALE_RESERVATION_SECONDS + 1) * 1000);
+  const attempt = await reserveAttempt(h.store, config, subject, later);
+  t.is(attempt.slots.length, 1);
+  t.like(await h.store.loginLockouts.findOne({ _id: 't3|ip|192.0.2.11' }), { failures: 0, reserved: 1 });
 });

@@ -163,14 +163,80 @@ test('per IP: ip_attempts_limit failures across usernames block the address for 
   t.is(record?.level, 1, 'the doubling is remembered for the address');
 });
 
-test('concurrent failures impose one block, not several', async (t) => {
+test('concurrent failures impose one block, not several, and no more than the limit are checked', async (t) => {
   const tenantId = await tenantWith({ user_attempts_limit: 3 });
   const user = await userIn(tenantId);
   const answers = await Promise.all(Array.from({ length: 12 }, () => wrongChallenge(user)));
-  t.true(answers.every((a) => a.response.status === 401 || a.response.status === 429));
+  t.is(answers.filter((a) => a.response.status === 401).length, 3, 'three attempts held a slot and were checked');
+  t.is(answers.filter((a) => a.response.status === 429).length, 9);
   const record = await gw.services.store.loginLockouts.findOne({ _id: `${tenantId}|user|${user.username}` });
   t.is(record?.level, 1);
   t.is(record?.blockSeconds, 60);
+});
+
+// Review finding 6: the counters were read before the crypto and written after it, so parallel
+// requests all passed the check (50 guesses against a limit of 5 got 17 cipherKey evaluations).
+const ATTACKER_IP = '203.0.113.66';
+
+async function guess(user: TestUser, cipherKey: string) {
+  return gw.clients.anonymous.vault.POST('/auth/challenge', {
+    params: { query: { auth_req_id: user.authReqId! } },
+    body: { username: user.username, cipherKey },
+    ...fromIp(ATTACKER_IP),
+  });
+}
+
+test.serial('50 parallel wrong keys from one address with ip_attempts_limit 5: at most 5 are checked, the rest are 429', async (t) => {
+  const tenantId = await tenantWith({ ip_attempts_limit: 5 });
+  const user = await userIn(tenantId);
+  const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => guess(user, `${WRONG}-${i}`)));
+  const statuses = answers.map((a) => a.response.status);
+  const checked = statuses.filter((s) => s === 401).length;
+  t.true(checked <= 5, `${checked} wrong keys were checked`);
+  t.is(checked + statuses.filter((s) => s === 429).length, 50, 'every other answer is 429');
+  // The audit log has one failure per checked key: nothing was evaluated unreported.
+  t.is(await gw.services.store.auditLog.countDocuments({ tenantId, action: 'login.zkimg.challenge', outcome: 'failure' }), checked);
+  const record = await gw.services.store.loginLockouts.findOne({ _id: `${tenantId}|ip|${ATTACKER_IP}` });
+  t.is(record?.level, 1, 'the failures imposed one block');
+  t.is((await guess(user, user.cipherKey)).response.status, 429, 'the address stays blocked, even with the right key');
+});
+
+test.serial('the right key as the 13th of 50 parallel guesses is not let in once the 5 slots are taken', async (t) => {
+  const tenantId = await tenantWith({ ip_attempts_limit: 5 });
+  const user = await userIn(tenantId);
+  const keys = Array.from({ length: 50 }, (_, i) => (i === 12 ? user.cipherKey : `${WRONG}-${i}`));
+  // The first 12 go out together; the rest (the right key first) follow as soon as the address's
+  // slots are all taken or its block is in force, while the first ones may still be in flight.
+  // (Sent all at once, the server may take the 13th request before five others, and a right key
+  // among the first five checked is a legitimate login, not a bypass.)
+  const first = keys.slice(0, 12).map((k) => guess(user, k));
+  const id = `${tenantId}|ip|${ATTACKER_IP}`;
+  for (;;) {
+    const record = await gw.services.store.loginLockouts.findOne({ _id: id });
+    if (record !== null && (record.reserved >= 5 || record.blockedUntil !== null)) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const rest = keys.slice(12).map((k) => guess(user, k));
+  const statuses = (await Promise.all([...first, ...rest])).map((a) => a.response.status);
+  t.is(statuses[12], 429, 'the right key is refused: the window has no slot left');
+  t.false(statuses.includes(200));
+  t.true(statuses.filter((s) => s === 401).length <= 5);
+  t.is(await gw.services.store.zkimgChallenges.countDocuments({ tenantId }), 0, 'no challenge was issued');
+});
+
+test('a success gives its slot back: right keys never use up the address\'s attempts', async (t) => {
+  const tenantId = await tenantWith({ ip_attempts_limit: 3, user_attempts_limit: 3 });
+  const user = await userIn(tenantId);
+  const ip = '198.51.100.200';
+  const attempt = (cipherKey: string) =>
+    gw.clients.anonymous.vault.POST('/auth/challenge', { params: { query: { auth_req_id: user.authReqId! } }, body: { username: user.username, cipherKey }, ...fromIp(ip) });
+  t.is((await attempt(WRONG)).response.status, 401);
+  t.is((await attempt(WRONG)).response.status, 401);
+  for (let i = 0; i < 6; i++) t.is((await attempt(user.cipherKey)).response.status, 200, `right key ${i + 1}`);
+  const ipRecord = await gw.services.store.loginLockouts.findOne({ _id: `${tenantId}|ip|${ip}` });
+  t.like(ipRecord, { failures: 2, reserved: 2, blockedUntil: null });
+  t.is((await attempt(WRONG)).response.status, 401, 'the third failure of the window');
+  t.is((await attempt(user.cipherKey)).response.status, 429, 'blocked: the successes did not launder the failures');
 });
 
 test('blocked-ips and blocked-users: paging, sort direction, scope and tenant checks', async (t) => {

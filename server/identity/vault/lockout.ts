@@ -21,9 +21,23 @@
  * when to come back, which is what 429 + Retry-After mean; it is the same for a blocked IP and a
  * blocked username, except for the detail.
  *
+ * Attempts are reserved before they are checked (reserveAttempt), not counted after: reading the
+ * counters, doing the cryptography and then counting the failure lets every request that arrives
+ * before the first failure is counted through (50 parallel guesses against a limit of 5 got 17
+ * cipherKey evaluations). A reservation takes one of the window's `limit` slots with a single
+ * guarded update (`reserved < limit`, not blocked), so however many requests race, at most `limit`
+ * attempts per counter and window get past it. The attempt then ends one of two ways:
+ * - failed (attemptFailed): the slot stays taken and the failure is counted; the `limit`-th
+ *   failure of the window imposes the block;
+ * - succeeded (attemptSucceeded): the slot is given back, so successes never use up the budget;
+ *   after a login the username's record is cleared as well.
+ * A slot whose request died (process killed mid-check) would stay taken until the window ends; a
+ * full window that nobody touched for STALE_RESERVATION_SECONDS gets its unsettled slots back.
+ *
  * Every change is one single-document update (no transactions): the window is advanced by an
- * upsert guarded on the old window, and a block is imposed by an update guarded on the level read,
- * so concurrent failures impose one block, not several.
+ * upsert guarded on the old window, a failure is counted only in the window its slot was taken in,
+ * and a block is imposed by an update guarded on the level read, so concurrent failures impose one
+ * block, not several.
  */
 import { GatewayError } from '../../http/errors.ts';
 import type { LoginLockoutDoc, Store } from '../../store/collections.ts';
@@ -99,16 +113,184 @@ export interface ImposedBlock {
   seconds: number;
 }
 
-/** Counts one failed attempt for the IP and the username; returns the blocks it imposed. */
-export async function recordFailure(store: Store, config: BlockConfig, subject: LoginSubject, now = new Date()): Promise<ImposedBlock[]> {
-  const imposed: ImposedBlock[] = [];
-  const counters: { kind: LockoutKind; key: string; limit: number; windowSeconds: number }[] = [
-    { kind: 'ip', key: subject.ip, limit: config.ip_attempts_limit, windowSeconds: config.ip_attempts_reset_minutes * 60 },
-  ];
+/** No check holds a slot this long: a full window untouched for longer has slots of dead requests. */
+export const STALE_RESERVATION_SECONDS = 60;
+
+interface Counter {
+  kind: LockoutKind;
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+function countersOf(config: BlockConfig, subject: LoginSubject): Counter[] {
+  const counters: Counter[] = [{ kind: 'ip', key: subject.ip, limit: config.ip_attempts_limit, windowSeconds: config.ip_attempts_reset_minutes * 60 }];
   if (subject.usernameKey !== null) {
     counters.push({ kind: 'user', key: subject.usernameKey, limit: config.user_attempts_limit, windowSeconds: config.user_timeframe_seconds });
   }
-  for (const c of counters) {
+  return counters;
+}
+
+/** How long a record is remembered after its last change (the doubling of blocks lives that long). */
+function memoryUntil(config: BlockConfig, windowSeconds: number, now: Date): Date {
+  return new Date(now.getTime() + (Math.max(windowSeconds, config.max_block_time_minutes * 60) + config.max_block_time_minutes * 60) * 1000);
+}
+
+/** Matches records with no block in force (null, or a block that is over). */
+const notBlocked = (now: Date) => ({ blockedUntil: { $not: { $gt: now } } });
+
+/** One slot taken in one counter's window (the window is named by its start and the block level). */
+interface Slot extends Counter {
+  _id: string;
+  windowStart: Date;
+  level: number;
+}
+
+/** An attempt that holds a slot in each of its counters until it is settled. */
+export interface HeldAttempt {
+  readonly subject: LoginSubject;
+  readonly config: BlockConfig;
+  readonly slots: readonly Slot[];
+  settled: boolean;
+}
+
+type SlotOutcome = { slot: Slot } | { blocked: NonNullable<LockoutState['blocked']> };
+
+async function reserveSlot(store: Store, config: BlockConfig, subject: LoginSubject, c: Counter, now: Date): Promise<SlotOutcome> {
+  const _id = lockoutId(subject.tenantId, c.kind, c.key);
+  const windowFloor = new Date(now.getTime() - c.windowSeconds * 1000);
+  const expiresAt = memoryUntil(config, c.windowSeconds, now);
+  const identity = c.kind === 'user' && subject.userId != null ? { userId: subject.userId } : {};
+  const slot = (doc: LoginLockoutDoc): SlotOutcome => ({ slot: { ...c, _id, windowStart: doc.windowStart, level: doc.level } });
+  for (let attempt = 0; attempt < 4; attempt++) {
+    // The current window has a free slot and no block is in force: take it.
+    const taken = await store.loginLockouts.findOneAndUpdate(
+      { _id, windowStart: { $gt: windowFloor }, reserved: { $lt: c.limit }, ...notBlocked(now) },
+      { $inc: { reserved: 1 }, $set: { updatedAt: now, expiresAt, ...identity } },
+      { returnDocument: 'after' },
+    );
+    if (taken !== null) return slot(taken);
+    // No record, or its window is over and no block is in force: a new window starts with this
+    // attempt (the level is kept).
+    try {
+      const started = await store.loginLockouts.findOneAndUpdate(
+        { _id, windowStart: { $lte: windowFloor }, ...notBlocked(now) },
+        {
+          $set: { failures: 0, reserved: 1, windowStart: now, updatedAt: now, expiresAt, tenantId: subject.tenantId, kind: c.kind, subject: c.key, ...identity },
+          $setOnInsert: { level: 0, blockedAt: null, blockedUntil: null, blockSeconds: 0, ...(c.kind === 'user' && subject.userId != null ? {} : { userId: null }) },
+        },
+        { upsert: true, returnDocument: 'after' },
+      );
+      if (started !== null) return slot(started);
+    } catch (error) {
+      // The record exists and matched neither update: blocked, or its window is full.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const current = await store.loginLockouts.findOne({ _id });
+    if (current === null) continue; // cleared by a success in between
+    if (current.blockedUntil !== null && current.blockedUntil > now) {
+      return { blocked: { kind: c.kind, retryAfterSeconds: Math.max(1, Math.ceil((current.blockedUntil.getTime() - now.getTime()) / 1000)) } };
+    }
+    if (current.windowStart > windowFloor && current.reserved >= c.limit) {
+      const quietSince = now.getTime() - current.updatedAt.getTime();
+      if (current.reserved > current.failures && quietSince >= STALE_RESERVATION_SECONDS * 1000) {
+        // Slots of requests that never settled: give them back, then try again.
+        await store.loginLockouts.updateOne({ _id, windowStart: current.windowStart, updatedAt: current.updatedAt }, { $set: { reserved: current.failures } });
+        continue;
+      }
+      // Every slot is taken by attempts being checked or failed: if they fail, the block follows.
+      return { blocked: { kind: c.kind, retryAfterSeconds: 1 } };
+    }
+    // The record changed between the updates and the read (a window ended, a block ended): again.
+  }
+  // Still contended after several rounds: refuse rather than check unreserved.
+  return { blocked: { kind: c.kind, retryAfterSeconds: 1 } };
+}
+
+/**
+ * Takes a slot for this attempt in the IP's counter and, when a username is named, the username's,
+ * BEFORE any cryptographic work. Refuses with 429 when a block is in force or the window's slots
+ * are all taken; a slot already taken is then given back (nothing was checked).
+ */
+export async function reserveAttempt(store: Store, config: BlockConfig, subject: LoginSubject, now = new Date()): Promise<HeldAttempt> {
+  const slots: Slot[] = [];
+  for (const c of countersOf(config, subject)) {
+    const outcome = await reserveSlot(store, config, subject, c, now);
+    if ('blocked' in outcome) {
+      await giveBack(store, slots);
+      throw blockedError(outcome.blocked);
+    }
+    slots.push(outcome.slot);
+  }
+  return { subject, config, slots, settled: false };
+}
+
+async function giveBack(store: Store, slots: readonly Slot[]): Promise<void> {
+  for (const s of slots) {
+    await store.loginLockouts.updateOne({ _id: s._id, windowStart: s.windowStart, level: s.level, reserved: { $gt: 0 } }, { $inc: { reserved: -1 } });
+  }
+}
+
+/**
+ * The attempt failed: each slot becomes a counted failure in the window it was taken in (a window
+ * that has since ended or been cleared by a success is left alone). Returns the blocks imposed.
+ */
+export async function attemptFailed(store: Store, attempt: HeldAttempt, options: { userId?: string | null } = {}, now = new Date()): Promise<ImposedBlock[]> {
+  if (attempt.settled) return [];
+  attempt.settled = true;
+  const imposed: ImposedBlock[] = [];
+  // The account behind the username (blocked-users lists only accounts), when known by now.
+  const userId = options.userId ?? attempt.subject.userId ?? null;
+  for (const s of attempt.slots) {
+    const identity = s.kind === 'user' && userId !== null ? { userId } : {};
+    const doc = await store.loginLockouts.findOneAndUpdate(
+      { _id: s._id, windowStart: s.windowStart, level: s.level },
+      { $inc: { failures: 1 }, $set: { updatedAt: now, expiresAt: memoryUntil(attempt.config, s.windowSeconds, now), ...identity } },
+      { returnDocument: 'after' },
+    );
+    if (doc === null) continue;
+    const seconds = await blockIfDue(store, attempt.config, doc, s.limit, s.windowSeconds, now);
+    if (seconds !== null) imposed.push({ kind: s.kind, subject: s.key, seconds });
+  }
+  return imposed;
+}
+
+/**
+ * The attempt succeeded: its slots are given back. `clearUser` (a completed login) also clears the
+ * username's record: failures, block and doubling start afresh. The IP's record is never cleared.
+ */
+export async function attemptSucceeded(store: Store, attempt: HeldAttempt, options: { clearUser: boolean }): Promise<void> {
+  if (attempt.settled) return;
+  attempt.settled = true;
+  const userSlots = attempt.slots.filter((s) => s.kind === 'user');
+  if (options.clearUser && userSlots.length > 0) {
+    await Promise.all([
+      giveBack(store, attempt.slots.filter((s) => s.kind !== 'user')),
+      ...userSlots.map((s) => store.loginLockouts.deleteOne({ _id: s._id })),
+    ]);
+    return;
+  }
+  await giveBack(store, attempt.slots);
+}
+
+/**
+ * Gives the slots back without counting anything: for an attempt that ended in an unexpected error
+ * (the caller's failures are settled by attemptFailed before the refusal is thrown).
+ */
+export async function releaseAttempt(store: Store, attempt: HeldAttempt): Promise<void> {
+  if (attempt.settled) return;
+  attempt.settled = true;
+  await giveBack(store, attempt.slots);
+}
+
+/**
+ * Counts one failed attempt for the IP and the username that held no slot (for checks that are not
+ * reserved first); returns the blocks it imposed. The failure takes a slot as well, so reserved
+ * attempts see it.
+ */
+export async function recordFailure(store: Store, config: BlockConfig, subject: LoginSubject, now = new Date()): Promise<ImposedBlock[]> {
+  const imposed: ImposedBlock[] = [];
+  for (const c of countersOf(config, subject)) {
     const seconds = await countFailure(store, config, { tenantId: subject.tenantId, kind: c.kind, key: c.key, userId: c.kind === 'user' ? (subject.userId ?? null) : null }, c.limit, c.windowSeconds, now);
     if (seconds !== null) imposed.push({ kind: c.kind, subject: c.key, seconds });
   }
@@ -125,15 +307,14 @@ async function countFailure(
 ): Promise<number | null> {
   const _id = lockoutId(who.tenantId, who.kind, who.key);
   const windowFloor = new Date(now.getTime() - windowSeconds * 1000);
-  const memoryMs = (Math.max(windowSeconds, config.max_block_time_minutes * 60) + config.max_block_time_minutes * 60) * 1000;
-  const expiresAt = new Date(now.getTime() + memoryMs);
+  const expiresAt = memoryUntil(config, windowSeconds, now);
   const identity = who.userId !== null ? { userId: who.userId } : {};
   let doc: LoginLockoutDoc | null = null;
   for (let attempt = 0; attempt < 4 && doc === null; attempt++) {
     // Within the current window: one more failure.
     doc = await store.loginLockouts.findOneAndUpdate(
       { _id, windowStart: { $gt: windowFloor } },
-      { $inc: { failures: 1 }, $set: { updatedAt: now, expiresAt, ...identity } },
+      { $inc: { failures: 1, reserved: 1 }, $set: { updatedAt: now, expiresAt, ...identity } },
       { returnDocument: 'after' },
     );
     if (doc !== null) break;
@@ -142,7 +323,7 @@ async function countFailure(
       doc = await store.loginLockouts.findOneAndUpdate(
         { _id, windowStart: { $lte: windowFloor } },
         {
-          $set: { failures: 1, windowStart: now, updatedAt: now, expiresAt, tenantId: who.tenantId, kind: who.kind, subject: who.key, ...identity },
+          $set: { failures: 1, reserved: 1, windowStart: now, updatedAt: now, expiresAt, tenantId: who.tenantId, kind: who.kind, subject: who.key, ...identity },
           $setOnInsert: { level: 0, blockedAt: null, blockedUntil: null, blockSeconds: 0, ...(who.userId === null ? { userId: null } : {}) },
         },
         { upsert: true, returnDocument: 'after' },
@@ -152,18 +333,28 @@ async function countFailure(
       if (!isDuplicateKeyError(error)) throw error;
     }
   }
-  if (doc === null || doc.failures < limit) return null;
+  return doc === null ? null : blockIfDue(store, config, doc, limit, windowSeconds, now);
+}
+
+/**
+ * Imposes the block when `doc` (just counted) holds `limit` failures and no block is in force;
+ * guarded on the level read, so of concurrent failures one imposes it. The block starts a new
+ * window with no failures and no slots; slots of the old window settle into nothing.
+ */
+async function blockIfDue(store: Store, config: BlockConfig, doc: LoginLockoutDoc, limit: number, windowSeconds: number, now: Date): Promise<number | null> {
+  if (doc.failures < limit) return null;
   if (doc.blockedUntil !== null && doc.blockedUntil > now) return null; // already blocked
   const seconds = blockSeconds(config, doc.level);
   const blockedUntil = new Date(now.getTime() + seconds * 1000);
   const blocked = await store.loginLockouts.findOneAndUpdate(
-    { _id, level: doc.level, $or: [{ blockedUntil: null }, { blockedUntil: { $lte: now } }] },
+    { _id: doc._id, level: doc.level, ...notBlocked(now) },
     {
       $set: {
         blockedAt: now,
         blockedUntil,
         blockSeconds: seconds,
         failures: 0,
+        reserved: 0,
         windowStart: now,
         updatedAt: now,
         expiresAt: new Date(blockedUntil.getTime() + config.max_block_time_minutes * 60_000 + windowSeconds * 1000),

@@ -2,10 +2,13 @@
  * zkimg-1 login: Get Challenge and Authenticate (../shared/design/zkimg-1.md, Challenge and
  * Verification), with the tenant's lockout around both.
  *
- * Order of work in both operations: the tenant, then the user record and the lockout records (read
- * in parallel), and only then any cryptography, so a blocked IP or username costs the gateway two
- * indexed reads and nothing else. Every
- * refusal counts as one failed attempt for the IP and the username (lockout.ts) and is audited.
+ * Order of work in both operations: the tenant, then the user record and the attempt's lockout
+ * slots (lockout.ts reserveAttempt: one guarded update per counter, in parallel with the user
+ * read), and only then any cryptography, so a blocked IP or username costs the gateway a few
+ * indexed operations and nothing else, and parallel requests cannot evaluate more cipherKeys than
+ * the window allows. Every refusal counts as one failed attempt for the IP and the username and
+ * is audited; a success gives its slots back (an Authenticate success also clears the username's
+ * record).
  *
  * What a refusal says: before the commitment opens (unknown user, disabled user, wrong
  * `cipherKey`) the answer is one and the same 401, after the same work. After it opens, the caller
@@ -20,7 +23,7 @@ import { usernameKey } from '../users.ts';
 import { consumeChallenge, createChallenge, encodeChallengeData } from './challenges.ts';
 import { getCommitment, openCommitment, openDummyCommitment, ZKIMG_PROTO_VERSION, type OpenedCommitment } from './commitments.ts';
 import { livenessFailure, type LogData } from './liveness-policy.ts';
-import { blockedError, lockoutState, recordFailure, recordSuccess, type LoginSubject } from './lockout.ts';
+import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from './lockout.ts';
 import { completeLogin } from './login-continuation.ts';
 import { blockConfigOf, toVaultTenant, zkimgPolicyOf } from './tenant-settings.ts';
 
@@ -75,17 +78,47 @@ async function activeUser(services: GatewayServices, tenantId: string, username:
   return user !== null && !user.disabled ? user : null;
 }
 
-/** Counts the failure, audits it, and returns the error to throw. */
+/**
+ * Takes the attempt's lockout slots (429 when refused) while reading the active user, then runs
+ * `work` with both. An error `work` throws without settling the attempt (a refusal settles it
+ * first) gives the slots back: an internal failure is not held against the caller.
+ */
+async function underLockout<T>(
+  services: GatewayServices,
+  tenant: TenantDoc,
+  info: LoginRequestInfo,
+  username: string,
+  work: (user: UserDoc | null, attempt: HeldAttempt, subject: LoginSubject) => Promise<T>,
+): Promise<T> {
+  const key = usernameKey(username);
+  const reserving = reserveAttempt(services.store, blockConfigOf(tenant), { tenantId: tenant._id, ip: info.ip, usernameKey: key });
+  const [user, attempt] = await Promise.all([activeUser(services, tenant._id, username), reserving]).catch(async (error: unknown) => {
+    // The user read failed after the slots were taken: give them back before reporting it.
+    const held = await reserving.catch(() => null);
+    if (held !== null) await releaseAttempt(services.store, held).catch(() => undefined);
+    throw error;
+  });
+  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: key, userId: user?._id ?? null };
+  try {
+    return await work(user, attempt, subject);
+  } catch (error) {
+    await releaseAttempt(services.store, attempt).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Counts the failure (the attempt's slots), audits it, and returns the error to throw. */
 async function refuse(
   services: GatewayServices,
   tenant: TenantDoc,
+  attempt: HeldAttempt,
   subject: LoginSubject,
   info: LoginRequestInfo,
   action: string,
   reason: string,
   detail: string,
 ): Promise<GatewayError> {
-  const blocks = await recordFailure(services.store, blockConfigOf(tenant), subject);
+  const blocks = await attemptFailed(services.store, attempt, { userId: subject.userId ?? null });
   await services.identity.audit.record({
     tenantId: tenant._id,
     actor: { type: subject.userId ? 'user' : 'anonymous', id: subject.userId ?? null },
@@ -123,26 +156,25 @@ export async function issueChallenge(
   input: { authReqId?: string | null; username: string; cipherKey: string },
 ): Promise<ChallengeResult> {
   const tenant = await loginTenant(services, input.authReqId);
-  const key = usernameKey(input.username);
-  // The lockout records are keyed by IP and username, so they are read alongside the user.
-  const [user, state] = await Promise.all([activeUser(services, tenant._id, input.username), lockoutState(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: key })]);
-  if (state.blocked !== null) throw blockedError(state.blocked);
-  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: key, userId: user?._id ?? null };
-  // An unknown user costs the same query, under an id no record has.
-  const stored = await getCommitment(services.store, tenant._id, user?._id ?? NO_USER);
-  const commitment =
-    user !== null && stored !== null
-      ? openCommitment(services.identity.sealer, stored, input.cipherKey, tenant._id, user.username)
-      : openDummyCommitment(services.identity.sealer, input.cipherKey, tenant._id, input.username);
-  if (user === null || commitment === null) {
-    throw await refuse(services, tenant, subject, info, 'login.zkimg.challenge', user === null ? 'unknown_user' : 'wrong_key', BAD_CREDENTIALS);
-  }
-  const challenge = await createChallenge(services.store, {
-    tenantId: tenant._id,
-    userId: user._id,
-    proofKey: { Y: Buffer.from(commitment.Y).toString('base64url'), n: commitment.n, r: commitment.r },
+  return underLockout(services, tenant, info, input.username, async (user, attempt, subject) => {
+    // An unknown user costs the same query, under an id no record has.
+    const stored = await getCommitment(services.store, tenant._id, user?._id ?? NO_USER);
+    const commitment =
+      user !== null && stored !== null
+        ? openCommitment(services.identity.sealer, stored, input.cipherKey, tenant._id, user.username)
+        : openDummyCommitment(services.identity.sealer, input.cipherKey, tenant._id, input.username);
+    if (user === null || commitment === null) {
+      throw await refuse(services, tenant, attempt, subject, info, 'login.zkimg.challenge', user === null ? 'unknown_user' : 'wrong_key', BAD_CREDENTIALS);
+    }
+    const challenge = await createChallenge(services.store, {
+      tenantId: tenant._id,
+      userId: user._id,
+      proofKey: { Y: Buffer.from(commitment.Y).toString('base64url'), n: commitment.n, r: commitment.r },
+    });
+    // The key was right: the slots go back (the login itself is decided by Authenticate).
+    await attemptSucceeded(services.store, attempt, { clearUser: false });
+    return { challenge_data: encodeChallengeData(challenge, commitment), proto_version: ZKIMG_PROTO_VERSION };
   });
-  return { challenge_data: encodeChallengeData(challenge, commitment), proto_version: ZKIMG_PROTO_VERSION };
 }
 
 export interface BerForm {
@@ -209,86 +241,85 @@ export function checkBerReport(errors: Uint8Array, c: Pick<OpenedCommitment, 'n'
 /** Authenticate (zkimg-1.md, Verification steps 1-7). */
 export async function authenticate(services: GatewayServices, info: LoginRequestInfo, input: AuthenticateInput): Promise<AuthenticateResult> {
   const tenant = await loginTenant(services, input.authReqId);
-  const key = usernameKey(input.username);
-  const [user, state] = await Promise.all([activeUser(services, tenant._id, input.username), lockoutState(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: key })]);
-  if (state.blocked !== null) throw blockedError(state.blocked);
-  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: key, userId: user?._id ?? null };
-  const fail = async (reason: string, detail: string) => refuse(services, tenant, subject, info, 'login.zkimg', reason, detail);
+  return underLockout(services, tenant, info, input.username, async (user, attempt, subject) => {
+    const fail = async (reason: string, detail: string) => refuse(services, tenant, attempt, subject, info, 'login.zkimg', reason, detail);
 
-  // Step 1: the challenge answers once, right or wrong (consumed before anything is checked),
-  // read together with the stored commitment for step 2.
-  // An unknown user costs the same two queries, under an id no record has.
-  const owner = user?._id ?? NO_USER;
-  const [challenge, stored] = await Promise.all([
-    consumeChallenge(services.store, { id: input.challengeId, tenantId: tenant._id, userId: owner }),
-    getCommitment(services.store, tenant._id, owner),
-  ]);
-  // Step 2: the commitment opens with cipherKey (the same work for an unknown user).
-  const commitment =
-    user !== null && stored !== null
-      ? openCommitment(services.identity.sealer, stored, input.cipherKey, tenant._id, user.username)
-      : openDummyCommitment(services.identity.sealer, input.cipherKey, tenant._id, input.username);
-  if (user === null || commitment === null) throw await fail(user === null ? 'unknown_user' : 'wrong_key', BAD_CREDENTIALS);
-  if (challenge === null) throw await fail('stale_challenge', 'Unknown, expired or already used challenge');
+    // Step 1: the challenge answers once, right or wrong (consumed before anything is checked),
+    // read together with the stored commitment for step 2.
+    // An unknown user costs the same two queries, under an id no record has.
+    const owner = user?._id ?? NO_USER;
+    const [challenge, stored] = await Promise.all([
+      consumeChallenge(services.store, { id: input.challengeId, tenantId: tenant._id, userId: owner }),
+      getCommitment(services.store, tenant._id, owner),
+    ]);
+    // Step 2: the commitment opens with cipherKey (the same work for an unknown user).
+    const commitment =
+      user !== null && stored !== null
+        ? openCommitment(services.identity.sealer, stored, input.cipherKey, tenant._id, user.username)
+        : openDummyCommitment(services.identity.sealer, input.cipherKey, tenant._id, input.username);
+    if (user === null || commitment === null) throw await fail(user === null ? 'unknown_user' : 'wrong_key', BAD_CREDENTIALS);
+    if (challenge === null) throw await fail('stale_challenge', 'Unknown, expired or already used challenge');
 
-  const proof = parseProof(input.challengeData);
-  if (proof === null) throw await fail('malformed_proof', 'challenge_data must be base64url JSON {R, s, errors} with 32-byte R and s');
-  // Step 3: the bit-error report is consistent with the errors sent.
-  const report = checkBerReport(proof.errors, commitment, input.ber);
-  if (typeof report === 'string') throw await fail('ber_report', report);
-  // Step 4: the tenant's max_ber.
-  const policy = zkimgPolicyOf(tenant);
-  const rate = report.errorBits / report.m;
-  if (rate > policy.max_ber) throw await fail('max_ber', `Bit error rate ${formatBerPercent(report.errorBits, report.m)} % is above the tenant's limit`);
-  // Step 5: s < L, canonical R and Y, s B == R + h Y (cofactorless), in the crypto core.
-  const verdict = services.crypto.current().zkimgVerify({
-    Y: commitment.Y,
-    R: proof.R,
-    s: proof.s,
-    nonce: new Uint8Array(Buffer.from(challenge.nonce, 'base64url')),
-    challengeId: challenge._id,
-    username: input.username,
-    errors: proof.errors,
-    n: commitment.n,
-    r: commitment.r,
-  });
-  if (!verdict.ok) throw await fail(`proof:${verdict.reason ?? 'refused'}`, 'The proof does not verify');
+    const proof = parseProof(input.challengeData);
+    if (proof === null) throw await fail('malformed_proof', 'challenge_data must be base64url JSON {R, s, errors} with 32-byte R and s');
+    // Step 3: the bit-error report is consistent with the errors sent.
+    const report = checkBerReport(proof.errors, commitment, input.ber);
+    if (typeof report === 'string') throw await fail('ber_report', report);
+    // Step 4: the tenant's max_ber.
+    const policy = zkimgPolicyOf(tenant);
+    const rate = report.errorBits / report.m;
+    if (rate > policy.max_ber) throw await fail('max_ber', `Bit error rate ${formatBerPercent(report.errorBits, report.m)} % is above the tenant's limit`);
+    // Step 5: s < L, canonical R and Y, s B == R + h Y (cofactorless), in the crypto core.
+    const verdict = services.crypto.current().zkimgVerify({
+      Y: commitment.Y,
+      R: proof.R,
+      s: proof.s,
+      nonce: new Uint8Array(Buffer.from(challenge.nonce, 'base64url')),
+      challengeId: challenge._id,
+      username: input.username,
+      errors: proof.errors,
+      n: commitment.n,
+      r: commitment.r,
+    });
+    if (!verdict.ok) throw await fail(`proof:${verdict.reason ?? 'refused'}`, 'The proof does not verify');
 
-  // Step 6: a second step when the capture was noisy, the liveness evidence fails, or the tenant wants 2FA.
-  const vaultTenant = toVaultTenant(tenant);
-  const liveness = livenessFailure(vaultTenant.use_liveness ?? false, vaultTenant.liveness_config, input.logData);
-  const needVerify = rate > policy.verify_ber || liveness !== null || (vaultTenant.is_2fa ?? false);
+    // Step 6: a second step when the capture was noisy, the liveness evidence fails, or the tenant wants 2FA.
+    const vaultTenant = toVaultTenant(tenant);
+    const liveness = livenessFailure(vaultTenant.use_liveness ?? false, vaultTenant.liveness_config, input.logData);
+    const needVerify = rate > policy.verify_ber || liveness !== null || (vaultTenant.is_2fa ?? false);
 
-  // Step 7: the login continuation (session + one-time nonce, bound to the auth request).
-  const login = await completeLogin(services, {
-    tenantId: tenant._id,
-    userId: user._id,
-    method: 'zkimg',
-    needVerify,
-    authReqId: input.authReqId ?? null,
-    ip: info.ip,
-    userAgent: info.userAgent,
-  });
-  await Promise.all([
-    state.userRecordDirty ? recordSuccess(services.store, tenant._id, key) : undefined,
-    services.identity.audit.record({
+    // Step 7: the login continuation (session + one-time nonce, bound to the auth request).
+    const login = await completeLogin(services, {
       tenantId: tenant._id,
-      actor: { type: 'user', id: user._id },
-      action: 'login.zkimg',
-      outcome: 'success',
-      target: user._id,
+      userId: user._id,
+      method: 'zkimg',
+      needVerify,
+      authReqId: input.authReqId ?? null,
       ip: info.ip,
-      requestId: info.requestId,
-      details: {
-        sessionId: login.sessionId,
-        errorBits: report.errorBits,
-        countBits: report.m,
-        needVerify,
-        ...(liveness !== null ? { liveness } : {}),
-        imageDim: input.ber?.image_dim,
-        algorithmVersion: input.ber?.algorithm_version,
-      },
-    }),
-  ]);
-  return { nonce: login.nonce, need_verify: needVerify };
+      userAgent: info.userAgent,
+    });
+    await Promise.all([
+      // The login succeeded: the IP's slot goes back and the username starts afresh.
+      attemptSucceeded(services.store, attempt, { clearUser: true }),
+      services.identity.audit.record({
+        tenantId: tenant._id,
+        actor: { type: 'user', id: user._id },
+        action: 'login.zkimg',
+        outcome: 'success',
+        target: user._id,
+        ip: info.ip,
+        requestId: info.requestId,
+        details: {
+          sessionId: login.sessionId,
+          errorBits: report.errorBits,
+          countBits: report.m,
+          needVerify,
+          ...(liveness !== null ? { liveness } : {}),
+          imageDim: input.ber?.image_dim,
+          algorithmVersion: input.ber?.algorithm_version,
+        },
+      }),
+    ]);
+    return { nonce: login.nonce, need_verify: needVerify };
+  });
 }
