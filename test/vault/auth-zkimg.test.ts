@@ -118,7 +118,16 @@ for (const [percent, needVerify] of [[0, false], [10, false], [24.9, true]] as c
 for (const percent of [25.1, 40]) {
   test(`256x256: ${percent} % flipped bits decode but are refused by max_ber`, async (t) => {
     const { body, proof } = await prepareLogin(gw, big, pct(big, percent), `p${percent}`);
-    t.is(proof.errorBits, pct(big, percent));
+    if (percent < 30) {
+      t.is(proof.errorBits, pct(big, percent));
+    } else {
+      // At 40 % a group of r = 255 code bits now and then holds more flips than not (the flip
+      // positions follow the random username), and that group decodes to the other
+      // bit with r - flips errors: the count is then near, not equal to, the flips, and still far
+      // above max_ber.
+      t.true(Math.abs(proof.errorBits - pct(big, percent)) < 255 * 4);
+      t.true(proof.errorBits > 0.25 * 256 * 255);
+    }
     const a = await authenticateBody(gw, big, body);
     t.is(a.response.status, 401);
     t.regex((a.error as { detail: string }).detail, /above the tenant's limit/);
