@@ -2,6 +2,7 @@
 // from the outbox through the gateway API), and the login page's public client lookups.
 import test from 'ava';
 import { createVaultClient } from '../../clients/secrets-vault.ts';
+import { audiences, issuers } from '../../server/issuers.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import * as zk from '../helpers/zkimg-client.ts';
 import { authenticateBody, authRequestFor, challenge, prepareLogin, registered, setVaultSettings, type TestUser } from './auth-helpers.ts';
@@ -171,29 +172,42 @@ test('change password: a client_credentials token whose client_id is a user\'s i
   const victim = await registered(gw, { tenantId, authReqId: await authRequestFor(gw, tenantId) });
   const victimId = (await gw.services.identity.users.getByUsername(tenantId, victim.username))!._id;
   const secret = 'a-client-secret-chosen-by-the-attacker-0123456789';
-  await gw.services.identity.clients.create(tenantId, {
-    clientId: victimId,
-    name: 'Lookalike',
-    type: 'confidential',
-    secret,
-    grantTypes: ['client_credentials'],
-  });
+  await gw.services.identity.clients.create(tenantId, { clientId: victimId, name: 'Lookalike', type: 'confidential', secret, grantTypes: ['client_credentials'] });
+  const before = await gw.services.store.zkimgCommitments.findOne({ _id: victimId, tenantId });
+  const attacker = reenrolment(victim, 'attacker');
+  const change = (token: string) =>
+    createVaultClient({ baseUrl: gw.url, auth: { HTTPBearer: token } }).POST('/auth/password/change', {
+      body: { encrypted_commitment: attacker.enrolment.encryptedCommitment, proto_version: 'zkimg-1' },
+    });
+
+  // 1. Through the token endpoint, as the attacker would (the token carries whatever scopes the
+  //    client may be granted; either its scope or its lack of a user refuses it).
   const tokenRes = await fetch(`${gw.url}/api/oidc/${tenantId}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: victimId, client_secret: secret }).toString(),
   });
-  t.is(tokenRes.status, 200);
-  const { access_token: accessToken } = (await tokenRes.json()) as { access_token: string };
-  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string };
-  t.is(claims.sub, victimId, 'the token\'s sub is the client id, which is the victim\'s user id');
+  if (tokenRes.status === 200) {
+    const { access_token: issued } = (await tokenRes.json()) as { access_token: string };
+    const claims = JSON.parse(Buffer.from(issued.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string; client_id: string };
+    t.is(claims.sub, victimId, 'the token\'s sub is the client id, which is the victim\'s user id');
+    t.true([403, 404].includes((await change(issued)).response.status));
+  }
 
-  const before = await gw.services.store.zkimgCommitments.findOne({ _id: victimId, tenantId });
-  const attacker = reenrolment(victim, 'attacker');
-  const asClient = createVaultClient({ baseUrl: gw.url, auth: { HTTPBearer: accessToken } });
-  const res = await asClient.POST('/auth/password/change', { body: { encrypted_commitment: attacker.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  // 2. Even a client_credentials token holding every scope is refused by the operation itself:
+  //    sub = client_id means no user (admin-access.ts requireUserId), as /me answers.
+  const forged = await gw.services.identity.tokens.issue({
+    issuer: issuers.vault(gw.config.publicUrl, tenantId),
+    audience: [audiences.vaultApi(gw.config.publicUrl), victimId],
+    subject: victimId,
+    ttlSeconds: 300,
+    typ: 'at+jwt',
+    claims: { tid: tenantId, scope: '*', client_id: victimId },
+  });
+  const res = await change(forged.token);
   t.is(res.response.status, 404);
   t.regex((res.error as { detail: string }).detail, /client_credentials/);
+
   t.deepEqual(await gw.services.store.zkimgCommitments.findOne({ _id: victimId, tenantId }), before, 'the victim\'s commitment is unchanged');
   t.is(await gw.services.store.auditLog.countDocuments({ tenantId, action: 'password.change' }), 0);
   t.true(await canLogIn(victim), 'the victim still logs in with their own key');
