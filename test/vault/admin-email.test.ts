@@ -31,7 +31,7 @@ const TENANT = 'default';
 async function userWithKey(): Promise<{ user: TestUser; id: string; key: string }> {
   const user = await registered(gw, { username: uniqueId('em') });
   const doc = await gw.services.identity.users.getByUsername(TENANT, user.username);
-  const key = await gw.createApiKey(TENANT, [], doc!._id);
+  const key = await gw.createApiKey(TENANT, ['account'], doc!._id);
   return { user, id: doc!._id, key: key.value };
 }
 

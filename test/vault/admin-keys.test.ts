@@ -23,7 +23,7 @@ test.after.always(async () => {
 });
 
 test('a user creates a key for itself: the value is shown once, works, and is never shown again', async (t) => {
-  const own = await gw.createApiKey(tenantA, ['users:read', 'clients:read'], aliceA.id);
+  const own = await gw.createApiKey(tenantA, ['users:read', 'clients:read', 'account'], aliceA.id);
   const alice = vaultWithKey(gw, own.value);
   const r = await alice.POST('/keys', { body: { name: 'ci', scopes: ['users:read'], tenant_id: tenantA } });
   t.is(r.response.status, 201);
@@ -53,7 +53,7 @@ test('a user creates a key for itself: the value is shown once, works, and is ne
 });
 
 test('scopes: never more than the creator holds; * only from *; the docs\' aliases expand', async (t) => {
-  const creator = vaultWithKey(gw, (await gw.createApiKey(tenantA, ['users:read', 'users:write'], aliceA.id)).value);
+  const creator = vaultWithKey(gw, (await gw.createApiKey(tenantA, ['users:read', 'users:write', 'account'], aliceA.id)).value);
   const more = await creator.POST('/keys', { body: { name: 'x', scopes: ['clients:write'], tenant_id: tenantA } });
   t.is(more.response.status, 403);
   t.regex((more.error as { detail: string }).detail, /clients:write/);
@@ -90,7 +90,7 @@ test('listUserKeys lists every key of the tenant with owners; it needs keys:read
 });
 
 test('listMyKeys: a tenant-level key sees itself only', async (t) => {
-  const tenantKey = await gw.createApiKey(tenantA, ['users:read']);
+  const tenantKey = await gw.createApiKey(tenantA, ['users:read', 'account']);
   await gw.createApiKey(tenantA, ['users:read']);
   const r = await vaultWithKey(gw, tenantKey.value).GET('/keys');
   t.is(r.response.status, 200);
@@ -99,7 +99,7 @@ test('listMyKeys: a tenant-level key sees itself only', async (t) => {
 });
 
 test('regenerate by the owner: the old value is refused at once, the new one works, same id and scopes', async (t) => {
-  const owner = vaultWithKey(gw, (await gw.createApiKey(tenantA, ['users:read'], aliceA.id)).value);
+  const owner = vaultWithKey(gw, (await gw.createApiKey(tenantA, ['users:read', 'account'], aliceA.id)).value);
   const target = await gw.createApiKey(tenantA, ['users:read'], aliceA.id);
   const r = await owner.POST('/keys/{key_id}/regenerate', { params: { path: { key_id: target.id } } });
   t.is(r.response.status, 200);
@@ -120,7 +120,7 @@ test('regenerate: a key may rotate itself; another user may not; a key admin nee
 
   const bob = await gw.createUser(tenantA, uniqueId('bob'));
   const alicesKey = await gw.createApiKey(tenantA, ['users:read'], aliceA.id);
-  const bobsKey = vaultWithKey(gw, (await gw.createApiKey(tenantA, ['users:read'], bob.id)).value);
+  const bobsKey = vaultWithKey(gw, (await gw.createApiKey(tenantA, ['users:read', 'account'], bob.id)).value);
   const denied = await bobsKey.POST('/keys/{key_id}/regenerate', { params: { path: { key_id: alicesKey.id } } });
   t.is(denied.response.status, 403);
   t.is((await vaultWithKey(gw, alicesKey.value).GET('/me')).response.status, 200, 'a refused regeneration changes nothing');
@@ -148,7 +148,7 @@ test('a revoked key is refused, cannot be regenerated, and lists as inactive', a
 
 test('attack: a key of tenant B cannot list, create in, or regenerate tenant A\'s keys, even by guessing ids', async (t) => {
   const victim = await gw.createApiKey(tenantA, ['users:read', 'users:write'], aliceA.id);
-  const everyTenantScope = ['users:read', 'users:write', 'clients:read', 'clients:write', 'keys:read', 'keys:write', 'tenants:read', 'tenants:write'];
+  const everyTenantScope = ['users:read', 'users:write', 'clients:read', 'clients:write', 'keys:read', 'keys:write', 'tenants:read', 'tenants:write', 'account'];
   const keyB = vaultWithKey(gw, (await gw.createApiKey(tenantB, everyTenantScope)).value);
   const list = await keyB.GET('/keys/tenant', { params: { query: { tenant_id: tenantA } } });
   t.is(list.response.status, 403);

@@ -46,7 +46,8 @@ export async function tokenFor(gw: TestGateway, tenantId: string, user: { id: st
     tenantId,
     clientId: 'passkey-tests',
     subject: user.id,
-    scope: ['openid'],
+    // a client the tenant allowed to manage accounts (account-scope.ts): passkey enrolment needs it
+    scope: ['openid', 'account'],
     sessionId,
   });
   return { id: user.id, username: user.username, tenantId, token, vault: createVaultClient({ baseUrl: gw.url, auth: { HTTPBearer: token } }) };
