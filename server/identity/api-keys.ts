@@ -8,6 +8,9 @@
  * compared in constant time (secrets/hash.ts says why no slow KDF is needed). The value is returned
  * once, at creation or regeneration, and never stored.
  *
+ * A key owned by a user authenticates only while that user exists in the key's tenant and is not
+ * disabled (user-sessions.ts: what disabling does).
+ *
  * Operator-chosen keys (`imported`, e.g. GATEWAY_BOOTSTRAP_KEY): any value of at least 24 characters
  * that is not in the `gk_` form gets the id `imp_` + the first 24 hex digits of SHA-256("api-key-id:"
  * + value), so it is found the same way, by an id derived from the presented value.
@@ -97,6 +100,18 @@ export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
     );
   };
 
+  /**
+   * A key acts for its owner, so it stops while the owner is disabled and for good once the owner
+   * is gone. The owner is read on every use (one primary-key read) rather than mirrored onto the
+   * key: a copied flag would need every path that disables or re-enables a user to update keys
+   * too, and could lag behind the user's record between instances; the user record is the one
+   * source of truth.
+   */
+  const ownerActive = async (key: ApiKeyDoc): Promise<boolean> => {
+    const owner = await store.users.findOne({ _id: key.ownerId as string, tenantId: key.tenantId }, { projection: { disabled: 1 } });
+    return owner !== null && owner.disabled !== true;
+  };
+
   const service: ApiKeyService = {
     async create({ tenantId, ownerId = null, name = '', scopes, expiresAt = null, value: chosen }) {
       let id: string;
@@ -175,6 +190,7 @@ export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
       const matches = key !== null && verifySecretHash(value, key.secretHash);
       if (!matches || key.revokedAt !== null) return null;
       if (key.expiresAt !== null && key.expiresAt.getTime() <= now.getTime()) return null;
+      if (key.ownerId !== null && !(await ownerActive(key))) return null;
       await recordUse(key, use, now);
       return { keyId: key._id, tenantId: key.tenantId, ownerId: key.ownerId, scopes: key.scopes, name: key.name };
     },

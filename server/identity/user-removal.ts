@@ -1,18 +1,19 @@
 /**
  * What deleting a user takes with it, wherever the deletion comes from (the Vault's batch delete,
  * SCIM DELETE, later the Passkeys API): group memberships, API keys (revoked, so a copied key
- * stops at once), open sessions (no more tokens from them), the zkimg-1 commitment (image-derived
+ * stops at once), open sessions and refresh tokens (user-sessions.ts), the zkimg-1 commitment (image-derived
  * helper data) and passkey credentials. One rule, so no deletion path forgets one of them.
  */
 import type { Store } from '../store/collections.ts';
 import type { ApiKeyService } from './api-keys.ts';
+import { endUserSessions } from './user-sessions.ts';
 import { createScimGroupStore } from './scim/group-store.ts';
 import { deleteCommitment } from './vault/commitments.ts';
 
 export async function removeUserTraces(store: Store, apiKeys: ApiKeyService, tenantId: string, userId: string, now = new Date()): Promise<void> {
   await createScimGroupStore(store).removeMember(tenantId, userId);
   for (const key of await apiKeys.list(tenantId, { ownerId: userId })) await apiKeys.revoke(tenantId, key._id);
-  await store.sessions.updateMany({ tenantId, userId, endedAt: null }, { $set: { endedAt: now } });
+  await endUserSessions(store, tenantId, userId, 'user_deleted', now);
   await deleteCommitment(store, tenantId, userId);
   await store.passkeyCredentials.deleteMany({ tenantId, userId });
 }

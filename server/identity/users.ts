@@ -8,12 +8,16 @@
  * up lower-cased and are not unique.
  *
  * Tenant isolation: every function takes the tenant id and every query filters on it.
+ *
+ * Disabling: an update that disables a user also ends the user's sessions and revokes the user's
+ * refresh tokens (user-sessions.ts); API keys of a disabled user are refused by authentication.
  */
 import { randomUUID } from 'node:crypto';
 import type { Filter, Sort } from 'mongodb';
 import type { Store, UserDoc } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
+import { endUserSessions } from './user-sessions.ts';
 
 export const USERNAME_MAX = 128;
 
@@ -143,11 +147,18 @@ export function createUserService(store: Store, clock: Clock): UserService {
       const guard: Filter<UserDoc> = { _id: userId, tenantId };
       if (expectedVersion !== undefined) guard.version = expectedVersion;
       const update = { $set: set, $inc: { version: 1 }, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
+      let updated: UserDoc | null;
       try {
-        return await store.users.findOneAndUpdate(guard, update, { returnDocument: 'after' });
+        updated = await store.users.findOneAndUpdate(guard, update, { returnDocument: 'after' });
       } catch (error) {
         return conflictOnDuplicate(error);
       }
+      // Here, not in each API: every path that disables a user (the Vault's Update User, SCIM
+      // active=false, setDisabled) comes through this update, so none can forget to cut the
+      // user's sessions and tokens (user-sessions.ts). Repeating it for an already disabled user
+      // is harmless and also ends a session that raced with the first disable.
+      if (updated !== null && patch.disabled === true) await endUserSessions(store, tenantId, userId, 'user_disabled', clock());
+      return updated;
     },
 
     setDisabled(tenantId, userId, disabled) {

@@ -539,6 +539,8 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     // Reuse revokes a family and a session's tokens with one updateMany each.
     { key: { familyId: 1 }, name: 'family' },
     { key: { sessionId: 1 }, name: 'session' },
+    // Disabling or deleting a user revokes all of the user's tokens with one updateMany (identity/user-sessions.ts).
+    { key: { tenantId: 1, userId: 1 }, name: 'tenant_user' },
     TTL,
   ],
   passkeyCredentials: [

@@ -10,7 +10,9 @@ test.before(async () => {
 test.after.always(() => h?.close());
 
 test('a created key authenticates as its tenant, owner and scopes; only its hash is stored', async (t) => {
-  const { apiKeys } = h.identity();
+  const { apiKeys, users } = h.identity();
+  // A key owned by a user authenticates only while that user exists (see the disabled-owner test).
+  await users.create('t1', { id: 'user-1', username: 'user-1' });
   const { key, value } = await apiKeys.create({ tenantId: 't1', ownerId: 'user-1', name: 'ci', scopes: ['users:read'] });
   t.regex(value, /^gk_[0-9a-f]{24}_[A-Za-z0-9_-]{43}$/);
   t.is(apiKeyIdOf(value), key._id);
@@ -53,7 +55,8 @@ test('an expired key is refused once its expiry has passed', async (t) => {
 });
 
 test('a key acts only in its own tenant: other tenants cannot read, list or regenerate it, and keyAllows refuses', async (t) => {
-  const { apiKeys } = h.identity();
+  const { apiKeys, users } = h.identity();
+  await users.create('tenant-a', { id: 'u', username: 'u' });
   const { key, value } = await apiKeys.create({ tenantId: 'tenant-a', ownerId: 'u', scopes: ['users:read'] });
   t.is(await apiKeys.get('tenant-b', key._id), null);
   t.deepEqual(await apiKeys.list('tenant-b'), []);
@@ -73,7 +76,8 @@ test('scopes: exact match or the * wildcard', (t) => {
 });
 
 test('regenerate keeps the id and scopes; the old value stops working', async (t) => {
-  const { apiKeys } = h.identity();
+  const { apiKeys, users } = h.identity();
+  await users.create('t1', { id: 'o', username: 'o' });
   const { key, value } = await apiKeys.create({ tenantId: 't1', ownerId: 'o', scopes: ['x'] });
   const regenerated = (await apiKeys.regenerate('t1', key._id))!;
   t.is(regenerated.key._id, key._id);
