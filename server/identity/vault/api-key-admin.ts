@@ -5,25 +5,29 @@
  * - Scopes: the Vault's docs name `USER`, `USER:READ`, `CLIENT`, `CLIENT:READ`, `API_KEY:READ`;
  *   they are stored as the gateway's own scopes (scopes.ts), so the router's checks apply to them.
  *   A key never gets a scope its creator lacks (`*` only from a `*` holder). The platform scopes
- *   (`*`, `tenants:admin`) reach every tenant (the router lets them past the tenant guard), so they
- *   are granted only to keys of the default tenant, the platform's own: a tenant's "all scopes" key
- *   must not become a key to every other tenant.
+ *   (`*`, `tenants:admin`, `gateway:*`: platform-scopes.ts) reach beyond one tenant, so they are
+ *   granted only to keys of the default tenant, the platform's own, and only by a platform admin:
+ *   a tenant's "all scopes" key must not become a key to every other tenant or to the operator API.
  * - Ownership: a key belongs to the calling user when the credential has one in that tenant;
- *   otherwise it is a tenant-level key (owner null, `user_id: ""` in the answers).
+ *   otherwise it is a tenant-level key (owner null, `user_id: ""` in the answers). Creating a key
+ *   for oneself is account management and needs `account` (account-scope.ts), so a relying
+ *   party's token cannot mint a key that outlives the login; creating a tenant-level key is key
+ *   administration and needs `keys:write` (or a platform admin).
  * - Secrets: the value is returned once, by create and regenerate; no answer ever carries it or
  *   its hash (the spec's optional `key_hash` is left out on purpose).
- * - Regenerate: by the key's owner, by the key itself, or by a tenant key administrator (scope
- *   `keys:write`) or platform admin who holds every scope of the key, so that regeneration cannot
- *   hand anyone a more powerful key than they already have.
+ * - Regenerate: only by a caller holding every scope of the key, whoever it is (owner included),
+ *   so that regeneration never hands anyone a more powerful key than they already have; and then
+ *   by the key itself (rotating its own secret), by the owner's credential with `account`, or by a
+ *   tenant key administrator (`keys:write`) or platform admin.
  */
 import type { components } from '../../../generated/secrets-vault/schema.ts';
 import { forbidden, validationError } from '../../http/errors.ts';
-import { hasScope, type Principal } from '../../http/principal.ts';
+import { hasScope, PLATFORM_TENANT, type Principal } from '../../http/principal.ts';
 import type { ApiKeyDoc } from '../../store/collections.ts';
-import { ALL_SCOPES } from '../api-keys.ts';
-import { DEFAULT_TENANT_ID } from '../bootstrap.ts';
+import { ACCOUNT_SCOPE, mayManageOwnAccount } from './account-scope.ts';
 import { accessInfo } from './access-info.ts';
-import { PLATFORM_ADMIN_SCOPE, isPlatformAdmin, userIdOf } from './admin-access.ts';
+import { isPlatformAdmin, userIdOf } from './admin-access.ts';
+import { grantRefusal, holdsScope } from './platform-scopes.ts';
 
 export type ApiKeyInfo = components['schemas']['ApiKeyInfo'];
 export type ApiKeyCreated = components['schemas']['ApiKeyCreated'];
@@ -52,26 +56,44 @@ export function scopesForNewKey(creator: Principal, tenantId: string, requested:
     throw validationError(bad.map(([, i]) => ({ location: 'body' as const, path: ['scopes', i], message: 'is not a scope name', type: 'value_error' })));
   }
   const scopes = [...new Set(requested.flatMap((s) => SCOPE_ALIASES[s] ?? [s]))];
-  const platform = scopes.filter((s) => s === ALL_SCOPES || s === PLATFORM_ADMIN_SCOPE);
-  if (platform.length > 0 && tenantId !== DEFAULT_TENANT_ID) {
-    throw forbidden(`Platform scopes (${platform.join(' ')}) are granted only to keys of the ${DEFAULT_TENANT_ID} tenant`);
+  const refusals = scopes.map((s) => [s, grantRefusal(creator, tenantId, s)] as const);
+  const outsidePlatform = refusals.filter(([, r]) => r === 'platform_tenant_only').map(([s]) => s);
+  if (outsidePlatform.length > 0) {
+    throw forbidden(`Platform scopes (${outsidePlatform.join(' ')}) are granted only to keys of the ${PLATFORM_TENANT} tenant`);
   }
-  const lacking = scopes.filter((s) => (s === ALL_SCOPES ? !creator.scopes.includes(ALL_SCOPES) : !hasScope(creator, s)));
+  const notAdmin = refusals.filter(([, r]) => r === 'platform_admin_only').map(([s]) => s);
+  if (notAdmin.length > 0) throw forbidden(`Only a platform admin may grant platform scopes: ${notAdmin.join(' ')}`);
+  const lacking = refusals.filter(([, r]) => r === 'not_held').map(([s]) => s);
   if (lacking.length > 0) throw forbidden(`A key cannot get scopes its creator lacks: ${lacking.join(' ')}`);
   return scopes;
 }
 
 /** Whether `principal` holds every scope of `key` (`*` only by `*`). */
 function coversKey(principal: Principal, key: ApiKeyDoc): boolean {
-  return key.scopes.every((s) => (s === ALL_SCOPES ? principal.scopes.includes(ALL_SCOPES) : hasScope(principal, s)));
+  return key.scopes.every((s) => holdsScope(principal, s));
 }
 
 export function mayRegenerate(principal: Principal, key: ApiKeyDoc): boolean {
+  if (!coversKey(principal, key)) return false;
   const sameTenant = key.tenantId === principal.tenantId;
-  if (sameTenant && principal.credentialId === key._id) return true;
-  if (sameTenant && key.ownerId !== null && userIdOf(principal) === key.ownerId) return true;
-  const admin = (sameTenant && hasScope(principal, KEY_ADMIN_SCOPE)) || isPlatformAdmin(principal);
-  return admin && coversKey(principal, key);
+  if (sameTenant && principal.kind === 'api_key' && principal.credentialId === key._id) return true;
+  if (sameTenant && key.ownerId !== null && userIdOf(principal) === key.ownerId && mayManageOwnAccount(principal)) return true;
+  return (sameTenant && hasScope(principal, KEY_ADMIN_SCOPE)) || isPlatformAdmin(principal);
+}
+
+/**
+ * The owner of a key `creator` makes in `tenantId` (its own user there, else none), once the
+ * creator may make it: its own key needs `account`, a tenant-level key `keys:write` (or a
+ * platform admin). `tenantId` is already one the creator may administer (admin-access.ts).
+ */
+export function ownerForNewKey(creator: Principal, tenantId: string): string | null {
+  const ownerId = tenantId === creator.tenantId ? (userIdOf(creator) ?? null) : null;
+  if (ownerId !== null) {
+    if (!mayManageOwnAccount(creator)) throw forbidden(`Creating a key for your account needs the ${ACCOUNT_SCOPE} scope`, { params: { missingScopes: ACCOUNT_SCOPE } });
+  } else if (!hasScope(creator, KEY_ADMIN_SCOPE) && !isPlatformAdmin(creator)) {
+    throw forbidden(`Creating a tenant-level key needs the ${KEY_ADMIN_SCOPE} scope`, { params: { missingScopes: KEY_ADMIN_SCOPE } });
+  }
+  return ownerId;
 }
 
 export function isActive(key: ApiKeyDoc, now: Date): boolean {

@@ -6,7 +6,8 @@
  *   redirected (RFC 6749 §4.1.2.1), so the endpoint cannot be used as an open redirector;
  * - after that, errors go back to the client's redirect_uri (`redirectableError`):
  *   `response_type` must be `code`; the client must be allowed the authorization_code grant;
- *   `scope` must include `openid` and stay within the client's `allowed_scopes`; PKCE
+ *   `scope` must include `openid` and stay within what the client may be granted for a user
+ *   (its `allowed_scopes`, less platform scopes outside the platform tenant: client-scopes.ts); PKCE
  *   `code_challenge_method` must be `S256` (`plain` refused) with a well-formed challenge, and is
  *   required for public clients; `prompt=none` cannot be honoured (no browser session is kept
  *   here), so it answers `login_required` (Core §3.1.2.6).
@@ -14,6 +15,7 @@
 import { badRequest } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
 import type { ClientDoc } from '../../store/collections.ts';
+import { userGrantableScopes } from './client-scopes.ts';
 import { isValidCodeChallenge } from './pkce.ts';
 import { isScopeToken, parseScope } from './scopes.ts';
 
@@ -60,7 +62,8 @@ export async function checkAuthorizeRequest(services: Pick<GatewayServices, 'ide
   const scope = parseScope(query.scope);
   if (scope.some((s) => !isScopeToken(s))) throw redirectable('invalid_scope', 'malformed scope');
   if (!scope.includes('openid')) throw redirectable('invalid_scope', 'scope must include openid');
-  const refused = scope.filter((s) => !client.allowedScopes.includes(s));
+  const grantable = userGrantableScopes(tenantId, client.allowedScopes);
+  const refused = scope.filter((s) => !grantable.includes(s));
   if (refused.length > 0) throw redirectable('invalid_scope', `scope not allowed for this client: ${refused.join(' ')}`);
 
   const challenge = query.code_challenge ?? null;

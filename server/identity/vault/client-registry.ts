@@ -14,6 +14,8 @@
  * - The bootstrap's `directory-session` client keeps its type and secret: the Directory API
  *   presents the secret sealed in the bootstrap record, so changing it here would cut the
  *   Directory API off from its upstream.
+ * - `allowed_scopes` (the OpenID scopes when absent) is granting scopes, so who may list which
+ *   is client-scopes.ts's rule, checked by Create and Update Client with `allowedScopesOf`.
  */
 import type { components } from '../../../generated/secrets-vault/schema.ts';
 import { conflict, validationError, type ValidationIssue } from '../../http/errors.ts';
@@ -80,6 +82,11 @@ function extraOf(body: VaultClient): Record<string, unknown> {
   return extra;
 }
 
+/** The client's `allowed_scopes` as it will be stored: the body's, else the OpenID scopes. */
+export function allowedScopesOf(body: VaultClient): string[] {
+  return body.allowed_scopes ? [...new Set(body.allowed_scopes)] : [...DEFAULT_CLIENT_SCOPES];
+}
+
 /** client_credentials is for confidential clients only (paths.md, token endpoints). */
 function grantTypesFor(type: ClientDoc['type']): string[] {
   return type === 'confidential' ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'];
@@ -94,7 +101,7 @@ export function clientInputFromVault(body: VaultClient): ClientInput {
     ...(type === 'confidential' && body.client_secret != null ? { secret: body.client_secret } : {}),
     redirectUris: [...(body.redirect_uris ?? [])],
     postLogoutRedirectUris: [...(body.post_logout_redirect_uri ?? [])],
-    allowedScopes: body.allowed_scopes ? [...body.allowed_scopes] : [...DEFAULT_CLIENT_SCOPES],
+    allowedScopes: allowedScopesOf(body),
     grantTypes: grantTypesFor(type),
     signingAlg: body.sing_alg ?? 'EdDSA',
     tokenEndpointAuthMethod: type === 'public' ? 'none' : 'client_secret_post',
@@ -117,7 +124,7 @@ export function clientPatchFromVault(current: ClientDoc, body: VaultClient): Cli
     type,
     redirectUris: [...(body.redirect_uris ?? [])],
     postLogoutRedirectUris: [...(body.post_logout_redirect_uri ?? [])],
-    allowedScopes: body.allowed_scopes ? [...body.allowed_scopes] : [...DEFAULT_CLIENT_SCOPES],
+    allowedScopes: allowedScopesOf(body),
     grantTypes: grantTypesFor(type),
     signingAlg: body.sing_alg ?? 'EdDSA',
     tokenEndpointAuthMethod: type === 'public' ? 'none' : 'client_secret_post',

@@ -3,20 +3,21 @@
  * - confidential clients only (§4.4: "MUST only be used by confidential clients");
  * - the token acts for the client itself: `sub` is the client id, no session, no ID token and no
  *   refresh token (§4.4.3);
- * - scope: the requested one, within the client's `allowed_scopes`, or all of those by default;
- *   the user-centred `openid` and `offline_access` are never granted here.
+ * - scope: the requested one, within what the client may be granted for itself, or all of that by
+ *   default (client-scopes.ts): its `allowed_scopes` without the user-delegated scopes (OpenID
+ *   scopes, `account`: there is no user here) and, outside the platform tenant, without platform
+ *   scopes, whatever the record says.
  */
 import type { ClientDoc } from '../../store/collections.ts';
 import { issueAccessToken } from './access-tokens.ts';
+import { clientGrantableScopes } from './client-scopes.ts';
 import { invalidScope, unauthorizedClient } from './oauth-errors.ts';
 import { parseScope } from './scopes.ts';
 import type { GrantContext, TokenResponse } from './token-endpoint.ts';
 
-const USER_SCOPES = new Set(['openid', 'offline_access']);
-
 export async function clientCredentialsGrant(ctx: GrantContext, client: ClientDoc): Promise<TokenResponse> {
   if (client.type !== 'confidential') throw unauthorizedClient('client_credentials is for confidential clients only');
-  const grantable = client.allowedScopes.filter((s) => !USER_SCOPES.has(s));
+  const grantable = clientGrantableScopes(ctx.tenantId, client.allowedScopes);
   let scope = grantable;
   if (ctx.form.scope !== undefined) {
     scope = parseScope(ctx.form.scope);

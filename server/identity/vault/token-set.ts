@@ -1,12 +1,17 @@
 /**
  * The tokens a user grant (code exchange or refresh) answers with:
  * - the session must still be open and the user must exist and be enabled (else `invalid_grant`);
+ * - the scope is the grant's, less what the client may no longer be granted (client-scopes.ts):
+ *   a scope removed from its `allowed_scopes` since, or a platform scope outside the platform
+ *   tenant from a record or code written before that rule (RFC 6749 §3.3 lets the server issue
+ *   less than requested; the answer's `scope` says what was granted);
  * - an access token always; an ID token when `openid` was granted; a refresh token of the
  *   grant's family when the client may use the refresh_token grant;
  * - the issue is recorded on the session (time, address, user agent).
  */
 import type { ClientDoc } from '../../store/collections.ts';
 import { issueAccessToken } from './access-tokens.ts';
+import { userGrantableScopes } from './client-scopes.ts';
 import { issueIdToken } from './id-token.ts';
 import { invalidGrant } from './oauth-errors.ts';
 import { findActiveSession, recordTokenIssue } from './oidc-session.ts';
@@ -28,24 +33,26 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
   if (session === null) throw invalidGrant('the session of this grant has ended');
   if (user === null || user.disabled) throw invalidGrant('the user of this grant is gone or disabled');
 
+  const grantable = userGrantableScopes(tenantId, client.allowedScopes);
+  const scope = grant.scope.filter((s) => grantable.includes(s));
   const access = await issueAccessToken(services, {
     issuer,
     tenantId,
     clientId: client.clientId,
     subject: user._id,
-    scope: grant.scope,
+    scope,
     sessionId: session._id,
   });
   // The ID token (it hashes the access token), the refresh token and the session record are
   // independent of one another: issued in parallel.
   const [idToken, refreshToken] = await Promise.all([
-    grant.scope.includes('openid')
+    scope.includes('openid')
       ? issueIdToken(services, { issuer, client, user, sessionId: session._id, authTime: grant.authTime, nonce: grant.nonce, accessToken: access.token })
       : undefined,
     client.grantTypes.includes('refresh_token')
       ? issueRefreshToken(
           services.store,
-          { tenantId, clientId: client.clientId, userId: user._id, sessionId: session._id, familyId: grant.familyId, scope: grant.scope, authTime: grant.authTime },
+          { tenantId, clientId: client.clientId, userId: user._id, sessionId: session._id, familyId: grant.familyId, scope, authTime: grant.authTime },
           session.expiresAt,
         )
       : undefined,
@@ -57,6 +64,6 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
     expires_in: Math.round((access.expiresAt.getTime() - access.issuedAt.getTime()) / 1000),
     ...(idToken !== undefined ? { id_token: idToken } : {}),
     ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
-    scope: grant.scope.join(' '),
+    scope: scope.join(' '),
   };
 }

@@ -1,10 +1,12 @@
 /**
  * POST /api/clients: registers a client in the body's `tenant_id` (the caller's own tenant, or any
  * with `tenants:admin`). A confidential client's secret is in this answer only; the record keeps
- * its hash (client-registry.ts has the rules).
+ * its hash (client-registry.ts has the rules). Its `allowed_scopes` are scopes the caller grants:
+ * client-scopes.ts says which it may.
  */
 import { tenantToAdminister } from '../../../identity/vault/admin-access.ts';
-import { checkClientBody, clientInputFromVault, toVaultClient } from '../../../identity/vault/client-registry.ts';
+import { allowedScopesOf, checkClientBody, clientInputFromVault, toVaultClient } from '../../../identity/vault/client-registry.ts';
+import { checkClientScopes } from '../../../identity/vault/client-scopes.ts';
 import { identityCall } from '../../../identity/vault/identity-errors.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { auditAdmin } from './audit.ts';
@@ -12,6 +14,7 @@ import { auditAdmin } from './audit.ts';
 export const createClient: VaultHandlers<'createClient'>['createClient'] = async ({ body, principal, context }) => {
   const tenant = await tenantToAdminister(context.services, principal, body.tenant_id);
   checkClientBody(body, { checkClientId: true });
+  checkClientScopes(principal, tenant._id, allowedScopesOf(body));
   const { client, secret } = await identityCall(() => context.services.identity.clients.create(tenant._id, clientInputFromVault(body)), ['client_id']);
   await auditAdmin(context, principal, { tenantId: tenant._id, action: 'client.create', target: client.clientId, details: { type: client.type } });
   return { status: 200, body: toVaultClient(client, secret) };
