@@ -1,9 +1,21 @@
 /**
- * The scope each secured Vault operation needs (API keys carry scopes; `*` grants all). Operations
- * on the caller's own account (me, my keys, my passkeys, change password) need only to be
- * authenticated. Tenant binding is checked separately: a principal acts only inside its tenant.
+ * The scope each secured Vault operation needs, from API keys and bearer tokens alike (`*` grants
+ * all). Operations on the caller's own account need `account` (identity/vault/account-scope.ts
+ * says why: a relying party's token must not manage the user's account, nor a script's key);
+ * Create Key, Regenerate Key and Update E-mail serve both the user and administrators, so their
+ * handlers apply that rule to the self-service path. Reading who the caller is (me, my sessions)
+ * needs only to be authenticated. Tenant binding is checked separately: a principal acts only
+ * inside its tenant.
  */
+import { ACCOUNT_SCOPE } from '../../identity/vault/account-scope.ts';
+
 export const vaultScopes: Record<string, readonly string[]> = {
+  listMyKeys: [ACCOUNT_SCOPE],
+  changePassword: [ACCOUNT_SCOPE],
+  registerOptions: [ACCOUNT_SCOPE],
+  verifyRegistration: [ACCOUNT_SCOPE],
+  listPasskeys: [ACCOUNT_SCOPE],
+  updatePasskey: [ACCOUNT_SCOPE],
   createTenant: ['tenants:admin'],
   readTenants: ['tenants:read'],
   readTenant: ['tenants:read'],

@@ -1,7 +1,7 @@
 /**
  * POST /api/keys/{key_id}/regenerate: a new secret for the key; the old value stops working at
- * once. Allowed to the key's owner, the key itself, and key administrators who hold all its
- * scopes (api-key-admin.ts). The path has no tenant: the key is looked up in the caller's tenant
+ * once. Allowed only to a caller holding all the key's scopes, and then to the key itself, the
+ * owner's credential with `account`, and key administrators (api-key-admin.ts). The path has no tenant: the key is looked up in the caller's tenant
  * only (any tenant for a platform admin), so another tenant's key id is not found.
  */
 import { forbidden, notFound } from '../../../http/errors.ts';
@@ -18,7 +18,7 @@ export const regenerateApiKey: VaultHandlers<'regenerateApiKey'>['regenerateApiK
   if (key === null || key.revokedAt !== null) throw notFound('API key not found');
   if (!mayRegenerate(principal, key)) {
     await auditAdmin(context, principal, { tenantId: key.tenantId, action: 'api_key.regenerate', target: key._id, outcome: 'denied' });
-    throw forbidden('Only the key\'s owner or a key administrator holding all its scopes may regenerate it');
+    throw forbidden('Only a caller holding all of the key\'s scopes may regenerate it: the key itself, its owner (with the account scope) or a key administrator');
   }
   const fresh = await identity.apiKeys.regenerate(key.tenantId, key._id);
   if (fresh === null) throw notFound('API key not found');

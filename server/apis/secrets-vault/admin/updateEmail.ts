@@ -1,19 +1,21 @@
 /**
  * PUT /api/users/{tenant_id}/{user_id}/email: the user's new address, confirmed by a fresh zkimg-1
  * proof of that user (email-change.ts has the proof and address rules). Allowed to the user itself
- * (any of its credentials: this is self-service, so no scope is required in scopes.ts) and to
- * credentials with `users:write` in the tenant, who still need the user's proof.
+ * through a credential with `account` (the address receives reset codes, so a relying party's
+ * token may not move it: account-scope.ts) and to credentials with `users:write` in the tenant,
+ * who still need the user's proof. scopes.ts requires no scope, as either path may apply.
  */
 import { forbidden, notFound } from '../../../http/errors.ts';
 import { hasScope } from '../../../http/principal.ts';
+import { mayManageOwnAccount } from '../../../identity/vault/account-scope.ts';
 import { userIdOf } from '../../../identity/vault/admin-access.ts';
 import { changeEmail, normaliseEmail, verifyEmailChangeProof } from '../../../identity/vault/email-change.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { auditAdmin } from './audit.ts';
 
 export const updateEmail: VaultHandlers<'updateEmail'>['updateEmail'] = async ({ params, body, principal, context }) => {
-  const self = userIdOf(principal) === params.user_id && principal.tenantId === params.tenant_id;
-  if (!self && !hasScope(principal, 'users:write')) throw forbidden('Only the user, or a credential with users:write, may change this address');
+  const self = userIdOf(principal) === params.user_id && principal.tenantId === params.tenant_id && mayManageOwnAccount(principal);
+  if (!self && !hasScope(principal, 'users:write')) throw forbidden('Only the user (with the account scope), or a credential with users:write, may change this address');
   const email = normaliseEmail(body.email);
   const { identity } = context.services;
   const [tenant, user] = await Promise.all([identity.tenants.get(params.tenant_id), identity.users.get(params.tenant_id, params.user_id)]);

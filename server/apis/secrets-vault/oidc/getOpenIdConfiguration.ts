@@ -1,9 +1,11 @@
 /** GET /api/oidc/{tenant_id}/.well-known/openid-configuration: OpenID Connect Discovery 1.0 §3 metadata of the tenant's issuer. */
 import { notFound } from '../../../http/errors.ts';
 import { issuers } from '../../../issuers.ts';
+import { ACCOUNT_SCOPE } from '../../../identity/vault/account-scope.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 
-export const SUPPORTED_SCOPES = ['openid', 'email', 'profile', 'offline_access'];
+/** `account` too: relying parties the tenant allows to manage accounts ask for it (account-scope.ts). */
+export const SUPPORTED_SCOPES = ['openid', 'email', 'profile', 'offline_access', ACCOUNT_SCOPE];
 
 export const getOpenIdConfiguration: VaultHandlers<'getOpenIdConfiguration'>['getOpenIdConfiguration'] = async ({ params, context }) => {
   const { services } = context;
