@@ -320,10 +320,10 @@ export interface LoginLockoutDoc {
 
 /** A one-time password-reset code (identity/vault/reset-codes.ts); only its salted hash is kept. */
 export interface ResetCodeDoc {
-  _id: string; // uuid, also the hash salt
+  _id: string; // the code's selector (reset-codes.ts): the code names its record, and so its tenant
   tenantId: string;
   userId: string;
-  /** Reset Password Code names no tenant: the code is found by username key, then by hash. */
+  /** The code is redeemed only with the username it was issued for. */
   usernameKey: string;
   codeHash: string;
   /** Wrong codes tried against this record; it dies at the limit. */

@@ -1,10 +1,12 @@
 // Request Reset Password, Reset Password Code and Change Password at the HTTP level (codes read
 // from the outbox through the gateway API), and the login page's public client lookups.
+import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { createVaultClient } from '../../clients/secrets-vault.ts';
 import { audiences, issuers } from '../../server/issuers.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import * as zk from '../helpers/zkimg-client.ts';
+import { findResetCode, issueResetCode, redeemResetCode } from '../../server/identity/vault/reset-codes.ts';
 import { authenticateBody, authRequestFor, challenge, prepareLogin, registered, setVaultSettings, type TestUser } from './auth-helpers.ts';
 
 let gw: TestGateway;
@@ -38,7 +40,12 @@ async function requestReset(user: { username: string; email: string }, tenantId 
 async function codesTo(to: string): Promise<string[]> {
   const res = await gw.clients.admin.gateway.GET('/outbox', { params: { query: { to, channel: 'email' } } });
   if (res.data === undefined) throw new Error(`outbox: ${res.response.status}`);
-  return res.data.messages.map((m) => /is (\d{6})\./.exec(m.body)?.[1] ?? '');
+  return res.data.messages.map((m) => /is ([0-9A-Z]{4}-[0-9A-Z]{4}-\d{6})\./.exec(m.body)?.[1] ?? '');
+}
+
+/** The same code with other digits: names the same record, but is wrong. */
+function otherDigits(code: string): string {
+  return `${code.slice(0, -6)}${code.endsWith('000000') ? '000001' : '000000'}`;
 }
 
 function reenrolment(user: TestUser, seed: string) {
@@ -66,16 +73,19 @@ test('reset end to end: the code comes by e-mail, re-enrols the commitment once,
   t.is(req.response.status, 200);
   t.is(req.data, null);
   const [code] = await codesTo(user.email);
-  t.regex(code!, /^\d{6}$/);
+  t.regex(code!, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-\d{6}$/, 'selector (Crockford base32) and six digits');
   const stored = await gw.services.store.resetCodes.find({ userId: dbUser._id }).toArray();
   t.is(stored.length, 1);
-  t.false(JSON.stringify(stored).includes(`"${code}"`), 'only a hash of the code is stored');
+  const digits = code!.slice(-6);
+  t.false(Object.values(stored[0]!).some((v) => v === code || v === digits), 'only a hash of the code is stored');
 
   const fresh = reenrolment(user, 'after-reset');
-  const wrongCode = code === '000000' ? '000001' : '000000';
+  const wrongCode = otherDigits(code!);
   const bad = await vault.POST('/auth/password/reset', { body: { code: wrongCode, username: user.username, encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
   t.is(bad.response.status, 401);
-  const ok = await vault.POST('/auth/password/reset', { body: { code: code!, username: user.username, encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  // As people type it: lower case, no hyphens, O for 0 (the e-mail is the only place codes come from).
+  const typed = code!.toLowerCase().replace(/-/g, '').replace(/0/g, 'o');
+  const ok = await vault.POST('/auth/password/reset', { body: { code: typed, username: user.username, encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
   t.is(ok.response.status, 200, JSON.stringify(ok.error));
   t.is(ok.data, null);
   t.false(await canLogIn(user), 'the old key no longer opens anything');
@@ -132,7 +142,7 @@ test('reset codes: expired codes, a newer code, and five wrong tries kill a code
 
   await requestReset(user, 'default', DEMO, vault);
   const [third] = await codesTo(user.email);
-  const wrong = third === '123456' ? '654321' : '123456';
+  const wrong = otherDigits(third!);
   for (let i = 0; i < 5; i++) t.is((await reset(wrong)).response.status, 401);
   t.is((await reset(third!)).response.status, 401, 'after five wrong tries the right code is dead too');
   t.true(await canLogIn(user));
@@ -148,7 +158,7 @@ test('reset code: wrong proto_version and malformed commitments are 422', async 
 test('change password: the user behind the credential re-enrols; a key of no user and no credential are refused', async (t) => {
   const user = await registered(gw);
   const dbUser = (await gw.services.identity.users.getByUsername('default', user.username))!;
-  const key = await gw.createApiKey('default', ['account'], dbUser._id);
+  const key = await gw.createApiKey('default', [], dbUser._id);
   const asUser = createVaultClient({ baseUrl: gw.url, auth: { APIKeyHeader: key.value } });
   const fresh = reenrolment(user, 'changed');
   const res = await asUser.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
@@ -270,4 +280,64 @@ test('login operations of another tenant through auth_req_id: reset codes follow
   t.true(await canLogIn(twin), 'the default tenant\'s account is untouched');
   const { body } = await prepareLogin(gw, fresh, 0);
   t.is((await authenticateBody(gw, fresh, body)).response.status, 200);
+});
+
+test('reset codes: a stranger who knows only the username can neither burn nor hide codes, in any tenant', async (t) => {
+  // Review finding 8: codes were found by username across tenants, each wrong code was charged to
+  // all of them, and only the first 20 were compared.
+  const tenantId = await gw.createTenant();
+  await setVaultSettings(gw, tenantId, { register_enable: true });
+  await gw.services.identity.clients.create(tenantId, { clientId: 'app', name: 'App', type: 'public' });
+  const alice = await registered(gw, { tenantId, authReqId: await authRequestFor(gw, tenantId) });
+  const twin = await registered(gw, { username: alice.username }); // the same username in `default`
+  await requestReset(alice, tenantId, 'app', anonymousFrom(freshIp()));
+  const [aliceCode] = await codesTo(alice.email);
+  await requestReset(twin, 'default', DEMO, anonymousFrom(freshIp()));
+  const twinCode = (await codesTo(twin.email)).find((c) => c !== aliceCode)!;
+  // 25 more live codes for the same username in other tenants (more than the 20 once compared).
+  for (let i = 0; i < 25; i++) await issueResetCode(gw.services.store, { tenantId: `elsewhere-${i}`, userId: randomUUID(), usernameKey: alice.username });
+
+  const stranger = anonymousFrom(freshIp());
+  const fresh = reenrolment(alice, 'stranger-proof');
+  const tryCode = (vault: ReturnType<typeof anonymousFrom>, code: string, username = alice.username) =>
+    vault.POST('/auth/password/reset', { body: { code, username, encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
+  for (const guess of ['123456', '000000', 'ABCD-EFGH-123456', 'abcdefgh000000', '7777-7777-777777', `${aliceCode!.slice(0, 4)}-ZZZZ-000000`]) {
+    t.is((await tryCode(stranger, guess)).response.status, 401, guess);
+  }
+  // Alice's own code used with another username names no record of that username: no try taken.
+  t.is((await tryCode(stranger, aliceCode!, `${alice.username}-x`)).response.status, 401);
+  const tries = await gw.services.store.resetCodes.find({ usernameKey: alice.username, usedAt: null }).toArray();
+  t.is(tries.length, 27);
+  t.true(tries.every((c) => c.attempts === 0), 'no code was charged for the stranger\'s guesses');
+
+  // A wrong guess with the twin's selector (the e-mail's reader) is charged to the twin's code only.
+  t.is((await tryCode(anonymousFrom(freshIp()), otherDigits(twinCode), twin.username)).response.status, 401);
+  const charged = await gw.services.store.resetCodes.find({ usernameKey: alice.username, attempts: { $gt: 0 } }).toArray();
+  t.deepEqual(charged.map((c) => c.tenantId), ['default']);
+
+  // Both owners still reset, each in their own tenant only.
+  t.is((await tryCode(anonymousFrom(freshIp()), aliceCode!)).response.status, 200);
+  t.true(await canLogIn(fresh), 'alice logs in with her new enrolment');
+  t.true(await canLogIn(twin), 'the twin in default is untouched by alice\'s reset');
+  const twinFresh = reenrolment(twin, 'twin-reset');
+  const twinReset = await anonymousFrom(freshIp()).POST('/auth/password/reset', {
+    body: { code: twinCode, username: twin.username, encrypted_commitment: twinFresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' },
+  });
+  t.is(twinReset.response.status, 200);
+  t.true(await canLogIn(twinFresh));
+  t.true(await canLogIn(fresh), 'and alice is untouched by the twin\'s reset');
+});
+
+test('reset codes: parallel wrong tries against one code take five tries in all, then the code is dead', async (t) => {
+  const user = await registered(gw);
+  const dbUser = (await gw.services.identity.users.getByUsername('default', user.username))!;
+  const code = await issueResetCode(gw.services.store, { tenantId: 'default', userId: dbUser._id, usernameKey: user.username });
+  const named = (await findResetCode(gw.services.store, user.username, code))!;
+  t.like(named, { tenantId: 'default', userId: dbUser._id });
+  const wrong = { ...named, digits: otherDigits(code).slice(-6) };
+  const results = await Promise.all(Array.from({ length: 30 }, () => redeemResetCode(gw.services.store, user.username, wrong)));
+  t.true(results.every((r) => !r.ok));
+  t.is((await gw.services.store.resetCodes.findOne({ _id: named.selector }))!.attempts, 5, 'one try taken per guess, and none past the fifth');
+  t.is(await findResetCode(gw.services.store, user.username, code), null, 'the right code no longer names a live record');
+  t.false((await redeemResetCode(gw.services.store, user.username, named)).ok);
 });

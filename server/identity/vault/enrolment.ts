@@ -11,18 +11,19 @@
  *   whether the account exists or not, so the limit reveals nothing).
  * - Reset Password Code spends the code, replaces the commitment, clears the username's lockout
  *   record, and ends the user's sessions and refresh tokens (the spec: "Existing sessions and
- *   refresh tokens are revoked"). A wrong code is a failed attempt (lockout).
+ *   refresh tokens are revoked"). It acts only in the tenant of the record the code names
+ *   (reset-codes.ts, the tenant rule). A wrong code is a failed attempt of the address in that
+ *   tenant (lockout); every try is limited per address.
  * - Change Password replaces the commitment of the user behind the credential (a user's API key or
  *   access token; never a client_credentials token, whose `sub` is a client id).
  */
 import { GatewayError, conflict, forbidden, notFound, unauthorized } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
-import type { TenantDoc } from '../../store/collections.ts';
 import { IdentityError } from '../errors.ts';
 import { emailKey, usernameKey } from '../users.ts';
 import { checkEncryptedCommitmentShape, checkProtoVersion, deleteCommitment, saveCommitment } from './commitments.ts';
-import { assertNotBlocked, recordFailure, recordSuccess } from './lockout.ts';
-import { issueResetCode, redeemResetCode, RESET_CODE_TTL_SECONDS } from './reset-codes.ts';
+import { assertNotBlocked, attemptFailed, attemptSucceeded, recordSuccess, releaseAttempt, reserveAttempt } from './lockout.ts';
+import { findResetCode, issueResetCode, redeemResetCode, RESET_CODE_TTL_SECONDS } from './reset-codes.ts';
 import { blockConfigOf, toVaultTenant } from './tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
 
@@ -30,7 +31,7 @@ import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
 export const REGISTRATIONS_PER_IP_PER_HOUR = 60;
 export const RESET_REQUESTS_PER_IP_PER_HOUR = 10;
 export const RESET_REQUESTS_PER_USERNAME_PER_HOUR = 3;
-/** Reset Password Code without any live code to try against is limited per IP (no tenant is known). */
+/** Reset Password Code tries per IP across tenants (a code of no live record names no tenant). */
 export const RESET_CODE_TRIES_PER_IP_PER_15_MIN = 10;
 
 async function limit(services: GatewayServices, key: string, max: number, windowSeconds: number): Promise<void> {
@@ -139,32 +140,42 @@ export async function resetPasswordWithCode(
 ): Promise<void> {
   checkCommitmentInput(input.encryptedCommitment, input.protoVersion);
   const key = usernameKey(input.username);
-  // The tenant is the code's; until a code matches, any tenant with a live code for this username
-  // may be the one, so each one's IP block is checked and each is charged a wrong code. The
-  // username's own block does not apply: resetting is how a locked-out owner gets back in, and the
-  // code itself allows only RESET_CODE_MAX_ATTEMPTS tries.
-  const live = await services.store.resetCodes.find({ usernameKey: key, usedAt: null, expiresAt: { $gt: new Date() } }).project<{ tenantId: string }>({ tenantId: 1 }).toArray();
-  const tenantIds = [...new Set(live.map((d) => d.tenantId))];
-  for (const tenantId of tenantIds) await assertNotBlocked(services.store, { tenantId, ip: info.ip, usernameKey: null });
+  // Every try costs the address first: codes of no live record name no tenant to count them in.
   await limit(services, `vault:reset-code:ip:${info.ip}`, RESET_CODE_TRIES_PER_IP_PER_15_MIN, 900);
-  const result = await redeemResetCode(services.store, key, input.code);
-  if (!result.ok) {
-    for (const tenantId of result.tenantIds) {
-      const tenant = (await services.identity.tenants.get(tenantId)) as TenantDoc | null;
-      if (tenant !== null) await recordFailure(services.store, blockConfigOf(tenant), { tenantId, ip: info.ip, usernameKey: key });
-    }
+  const invalid = async (tenantId: string | null, reason: string) => {
     await services.identity.audit.record({
-      tenantId: result.tenantIds[0] ?? null,
+      tenantId,
       actor: { type: 'anonymous' },
       action: 'password.reset',
       outcome: 'failure',
       target: key,
       ip: info.ip,
       requestId: info.requestId,
-      details: { reason: 'invalid_code' },
+      details: { reason },
     });
-    throw unauthorized('Invalid or expired code');
+    return unauthorized('Invalid or expired code');
+  };
+  // The code names its record, and so its tenant (reset-codes.ts, the tenant rule); a code that
+  // names no live record of this username touches nothing.
+  const named = await findResetCode(services.store, key, input.code);
+  const tenant = named === null ? null : await services.identity.tenants.get(named.tenantId);
+  if (named === null || tenant === null) throw await invalid(null, 'unknown_code');
+  // The try is a credential check in the code's tenant: a blocked address is refused before it,
+  // and a wrong code counts for the address. The username's block does not apply: resetting is how
+  // a locked-out owner gets back in, and the code itself allows only RESET_CODE_MAX_ATTEMPTS tries.
+  const attempt = await reserveAttempt(services.store, blockConfigOf(tenant), { tenantId: tenant._id, ip: info.ip, usernameKey: null });
+  let result: Awaited<ReturnType<typeof redeemResetCode>>;
+  try {
+    result = await redeemResetCode(services.store, key, named);
+  } catch (error) {
+    await releaseAttempt(services.store, attempt).catch(() => undefined);
+    throw error;
   }
+  if (!result.ok) {
+    await attemptFailed(services.store, attempt);
+    throw await invalid(tenant._id, 'invalid_code');
+  }
+  await attemptSucceeded(services.store, attempt, { clearUser: false });
   await saveCommitment(services.store, services.identity.sealer, { tenantId: result.tenantId, userId: result.userId, encryptedCommitment: input.encryptedCommitment });
   await recordSuccess(services.store, result.tenantId, key);
   await endUserSessions(services, result.tenantId, result.userId, 'password_reset');
