@@ -37,14 +37,15 @@ test('reservations from two instances never hand out more than the limit; a succ
   const config = { ...DEFAULT_BLOCK_CONFIG, ip_attempts_limit: 10, user_attempts_limit: 1000 };
   const now = new Date(Date.UTC(2030, 0, 2));
   const subject = { tenantId: 't2', ip: '192.0.2.10', usernameKey: 'bob', userId: 'u2' };
-  const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => reserveAttempt(stores[i % 2]!, config, subject, now)));
+  const noWait = { waitMs: 0 };
+  const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => reserveAttempt(stores[i % 2]!, config, subject, now, noWait)));
   const held = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   t.is(held.length, 10, 'ten slots, whichever instance asked');
   for (const o of outcomes) if (o.status === 'rejected') t.is((o.reason as GatewayError).status, 429);
   // One attempt succeeds: its slot is free again and exactly one more attempt gets in.
   await attemptSucceeded(second.store, held[0]!, { clearUser: false });
-  await reserveAttempt(h.store, config, subject, now);
-  await t.throwsAsync(reserveAttempt(second.store, config, subject, now));
+  await reserveAttempt(h.store, config, subject, now, noWait);
+  await t.throwsAsync(reserveAttempt(second.store, config, subject, now, noWait));
   // The nine others fail; the slot taken after the success is still being checked.
   const rest = held.slice(1);
   const blocks = await Promise.all(rest.map((a, i) => attemptFailed(stores[i % 2]!, a, {}, now)));
@@ -58,10 +59,31 @@ test('slots of requests that never settled come back once the full window has be
   const subject = { tenantId: 't3', ip: '192.0.2.11', usernameKey: null };
   await reserveAttempt(h.store, config, subject, now);
   await reserveAttempt(h.store, config, subject, now); // both requests "died" holding their slots
-  const full = await t.throwsAsync(reserveAttempt(h.store, config, subject, new Date(now.getTime() + 1000)));
+  const full = await t.throwsAsync(reserveAttempt(h.store, config, subject, new Date(now.getTime() + 1000), { waitMs: 0 }));
   t.regex(full!.message, /from this address/);
   const later = new Date(now.getTime() + (STALE_RESERVATION_SECONDS + 1) * 1000);
   const attempt = await reserveAttempt(h.store, config, subject, later);
   t.is(attempt.slots.length, 1);
   t.like(await h.store.loginLockouts.findOne({ _id: 't3|ip|192.0.2.11' }), { failures: 0, reserved: 1 });
+});
+
+test('an attempt finding every slot held by checks in progress waits for one to end', async (t) => {
+  const second = await h.secondStore();
+  const config = { ...DEFAULT_BLOCK_CONFIG, ip_attempts_limit: 1, ip_attempts_reset_minutes: 60 };
+  const subject = { tenantId: 't4', ip: '192.0.2.12', usernameKey: null };
+  const first = await reserveAttempt(h.store, config, subject);
+  let granted = false;
+  const waiting = reserveAttempt(second.store, config, subject, undefined, { waitMs: 60_000 }).then((a) => {
+    granted = true;
+    return a;
+  });
+  // The second attempt is waiting (the record shows one slot, held by the first).
+  t.like(await h.store.loginLockouts.findOne({ _id: 't4|ip|192.0.2.12' }), { reserved: 1, failures: 0 });
+  t.false(granted);
+  await attemptSucceeded(h.store, first, { clearUser: false });
+  const next = await waiting;
+  t.is(next.slots.length, 1, 'the slot given back went to the waiting attempt');
+  // Its failure fills the window (limit 1): the address is blocked, and a third attempt is refused at once.
+  t.deepEqual((await attemptFailed(second.store, next)).map((b) => b.kind), ['ip']);
+  await t.throwsAsync(reserveAttempt(h.store, config, subject, undefined, { waitMs: 60_000 }), { message: /from this address/ });
 });

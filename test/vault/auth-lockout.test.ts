@@ -224,6 +224,17 @@ test.serial('the right key as the 13th of 50 parallel guesses is not let in once
   t.is(await gw.services.store.zkimgChallenges.countDocuments({ tenantId }), 0, 'no challenge was issued');
 });
 
+test('more honest logins at once from one address than ip_attempts_limit are served in turn, not refused', async (t) => {
+  const tenantId = await tenantWith({ ip_attempts_limit: 3 });
+  const users = await Promise.all(Array.from({ length: 6 }, () => userIn(tenantId)));
+  const ip = '198.51.100.201';
+  const answers = await Promise.all(
+    users.map((u) => gw.clients.anonymous.vault.POST('/auth/challenge', { params: { query: { auth_req_id: u.authReqId! } }, body: { username: u.username, cipherKey: u.cipherKey }, ...fromIp(ip) })),
+  );
+  t.deepEqual(answers.map((a) => a.response.status), [200, 200, 200, 200, 200, 200]);
+  t.like(await gw.services.store.loginLockouts.findOne({ _id: `${tenantId}|ip|${ip}` }), { failures: 0, reserved: 0 });
+});
+
 test('a success gives its slot back: right keys never use up the address\'s attempts', async (t) => {
   const tenantId = await tenantWith({ ip_attempts_limit: 3, user_attempts_limit: 3 });
   const user = await userIn(tenantId);

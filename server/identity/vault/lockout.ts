@@ -31,8 +31,10 @@
  *   failure of the window imposes the block;
  * - succeeded (attemptSucceeded): the slot is given back, so successes never use up the budget;
  *   after a login the username's record is cleared as well.
- * A slot whose request died (process killed mid-check) would stay taken until the window ends; a
- * full window that nobody touched for STALE_RESERVATION_SECONDS gets its unsettled slots back.
+ * At most `limit` checks of one address (or username) are thus in progress at once: a further
+ * attempt waits briefly for a slot (SLOT_WAIT_MS) and is refused if none comes free. A slot whose
+ * request died (process killed mid-check) would stay taken until the window ends; a full window
+ * that nobody touched for STALE_RESERVATION_SECONDS gets its unsettled slots back.
  *
  * Every change is one single-document update (no transactions): the window is advanced by an
  * upsert guarded on the old window, a failure is counted only in the window its slot was taken in,
@@ -115,6 +117,9 @@ export interface ImposedBlock {
 
 /** No check holds a slot this long: a full window untouched for longer has slots of dead requests. */
 export const STALE_RESERVATION_SECONDS = 60;
+/** How long an attempt waits for a slot held by a check in progress before it is refused. */
+export const SLOT_WAIT_MS = 3000;
+const SLOT_POLL_MS = 10;
 
 interface Counter {
   kind: LockoutKind;
@@ -156,13 +161,14 @@ export interface HeldAttempt {
 
 type SlotOutcome = { slot: Slot } | { blocked: NonNullable<LockoutState['blocked']> };
 
-async function reserveSlot(store: Store, config: BlockConfig, subject: LoginSubject, c: Counter, now: Date): Promise<SlotOutcome> {
+async function reserveSlot(store: Store, config: BlockConfig, subject: LoginSubject, c: Counter, clock: () => Date, waitUntil: number): Promise<SlotOutcome> {
   const _id = lockoutId(subject.tenantId, c.kind, c.key);
-  const windowFloor = new Date(now.getTime() - c.windowSeconds * 1000);
-  const expiresAt = memoryUntil(config, c.windowSeconds, now);
   const identity = c.kind === 'user' && subject.userId != null ? { userId: subject.userId } : {};
   const slot = (doc: LoginLockoutDoc): SlotOutcome => ({ slot: { ...c, _id, windowStart: doc.windowStart, level: doc.level } });
-  for (let attempt = 0; attempt < 4; attempt++) {
+  for (let contention = 0; contention < 4; ) {
+    const now = clock();
+    const windowFloor = new Date(now.getTime() - c.windowSeconds * 1000);
+    const expiresAt = memoryUntil(config, c.windowSeconds, now);
     // The current window has a free slot and no block is in force: take it.
     const taken = await store.loginLockouts.findOneAndUpdate(
       { _id, windowStart: { $gt: windowFloor }, reserved: { $lt: c.limit }, ...notBlocked(now) },
@@ -187,21 +193,29 @@ async function reserveSlot(store: Store, config: BlockConfig, subject: LoginSubj
       if (!isDuplicateKeyError(error)) throw error;
     }
     const current = await store.loginLockouts.findOne({ _id });
-    if (current === null) continue; // cleared by a success in between
-    if (current.blockedUntil !== null && current.blockedUntil > now) {
+    if (current !== null && current.blockedUntil !== null && current.blockedUntil > now) {
       return { blocked: { kind: c.kind, retryAfterSeconds: Math.max(1, Math.ceil((current.blockedUntil.getTime() - now.getTime()) / 1000)) } };
     }
-    if (current.windowStart > windowFloor && current.reserved >= c.limit) {
-      const quietSince = now.getTime() - current.updatedAt.getTime();
-      if (current.reserved > current.failures && quietSince >= STALE_RESERVATION_SECONDS * 1000) {
+    if (current !== null && current.windowStart > windowFloor && current.reserved >= c.limit) {
+      const inFlight = current.reserved > current.failures;
+      if (inFlight && now.getTime() - current.updatedAt.getTime() >= STALE_RESERVATION_SECONDS * 1000) {
         // Slots of requests that never settled: give them back, then try again.
         await store.loginLockouts.updateOne({ _id, windowStart: current.windowStart, updatedAt: current.updatedAt }, { $set: { reserved: current.failures } });
         continue;
       }
-      // Every slot is taken by attempts being checked or failed: if they fail, the block follows.
+      if (inFlight && Date.now() < waitUntil) {
+        // Every slot is held by an attempt being checked. Each one ends within milliseconds: as a
+        // success it frees its slot (honest users behind one address logging in at once), as a
+        // failure it brings the block nearer. Wait for that instead of refusing at once.
+        await new Promise((resolve) => setTimeout(resolve, SLOT_POLL_MS));
+        continue;
+      }
+      // Every slot is taken by failures, or by checks that did not end in time.
       return { blocked: { kind: c.kind, retryAfterSeconds: 1 } };
     }
-    // The record changed between the updates and the read (a window ended, a block ended): again.
+    // The record changed between the updates and the read (cleared by a success, a window or a
+    // block ended): again, a few times.
+    contention++;
   }
   // Still contended after several rounds: refuse rather than check unreserved.
   return { blocked: { kind: c.kind, retryAfterSeconds: 1 } };
@@ -210,12 +224,22 @@ async function reserveSlot(store: Store, config: BlockConfig, subject: LoginSubj
 /**
  * Takes a slot for this attempt in the IP's counter and, when a username is named, the username's,
  * BEFORE any cryptographic work. Refuses with 429 when a block is in force or the window's slots
- * are all taken; a slot already taken is then given back (nothing was checked).
+ * are all taken by failures; while some are held by checks in progress it waits for them (up to
+ * `waitMs`), so more honest attempts than `limit` at once from one address are served in turn
+ * rather than refused. On a refusal a slot already taken is given back (nothing was checked).
  */
-export async function reserveAttempt(store: Store, config: BlockConfig, subject: LoginSubject, now = new Date()): Promise<HeldAttempt> {
+export async function reserveAttempt(
+  store: Store,
+  config: BlockConfig,
+  subject: LoginSubject,
+  now?: Date,
+  options: { waitMs?: number } = {},
+): Promise<HeldAttempt> {
+  const clock = () => now ?? new Date();
+  const waitUntil = Date.now() + (options.waitMs ?? SLOT_WAIT_MS);
   const slots: Slot[] = [];
   for (const c of countersOf(config, subject)) {
-    const outcome = await reserveSlot(store, config, subject, c, now);
+    const outcome = await reserveSlot(store, config, subject, c, clock, waitUntil);
     if ('blocked' in outcome) {
       await giveBack(store, slots);
       throw blockedError(outcome.blocked);
