@@ -158,7 +158,7 @@ test('reset code: wrong proto_version and malformed commitments are 422', async 
 test('change password: the user behind the credential re-enrols; a key of no user and no credential are refused', async (t) => {
   const user = await registered(gw);
   const dbUser = (await gw.services.identity.users.getByUsername('default', user.username))!;
-  const key = await gw.createApiKey('default', [], dbUser._id);
+  const key = await gw.createApiKey('default', ['account'], dbUser._id);
   const asUser = createVaultClient({ baseUrl: gw.url, auth: { APIKeyHeader: key.value } });
   const fresh = reenrolment(user, 'changed');
   const res = await asUser.POST('/auth/password/change', { body: { encrypted_commitment: fresh.enrolment.encryptedCommitment, proto_version: 'zkimg-1' } });
