@@ -40,4 +40,6 @@ export interface ListQuery {
   selection: AttributeSelection;
   /** Overrides MAX_FILTER_SCAN (tests and operators that want a tighter bound). */
   maxScan?: number;
+  /** Overrides groups.ts MAX_FILTER_SCAN_MEMBERS (the same, for the members a Group filter reads). */
+  maxScanMembers?: number;
 }

@@ -22,17 +22,51 @@ import { isPlainObject, propertyKey, resolveAttributePath, stripSchemaUrn, type 
 
 export type { Filter } from 'scim2-parse-filter';
 
-/** Longest filter accepted: a filter is a query, not a payload. */
+/** Longest filter accepted (also a PATCH path's value filter): a filter is a query, not a payload. */
 export const MAX_FILTER_LENGTH = 4096;
 
-/** Parses and checks a filter against the schema; every problem is a 400 `invalidFilter`. */
-export function parseFilter(text: string, schema: ResourceSchema): Filter {
-  if (text.length > MAX_FILTER_LENGTH) throw invalidFilter(`filter is longer than ${MAX_FILTER_LENGTH} characters`);
+/**
+ * Most nodes (comparisons, `and`, `or`, `not`, value filters) in one filter. A filter is evaluated
+ * on every resource it scans (up to MAX_FILTER_SCAN) or, in a PATCH path, on every value of the
+ * attribute for each operation, so its cost is that count times its size: 4096 characters hold
+ * some 200 comparisons (0.6 s over 10,000 users); provisioning clients send one to three.
+ */
+export const MAX_FILTER_NODES = 64;
+
+function nodeCount(f: Filter): number {
+  switch (f.op) {
+    case 'and':
+    case 'or':
+      return 1 + f.filters.reduce((n, g) => n + nodeCount(g), 0);
+    case 'not':
+      return 1 + nodeCount(f.filter);
+    case '[]':
+      return 1 + nodeCount(f.valFilter);
+    default:
+      return 1;
+  }
+}
+
+/** The parsed filter, or an Error naming why it is refused (syntax, length, size). */
+function parseBounded(text: string): Filter {
+  if (text.length > MAX_FILTER_LENGTH) throw new Error(`filter is longer than ${MAX_FILTER_LENGTH} characters`);
   let ast: Filter;
   try {
     ast = parse(text);
   } catch (error) {
-    throw invalidFilter(`filter syntax: ${(error as Error).message}`);
+    throw new Error(`filter syntax: ${(error as Error).message}`);
+  }
+  if (nodeCount(ast) > MAX_FILTER_NODES) throw new Error(`filter has more than ${MAX_FILTER_NODES} comparisons and operators`);
+  return ast;
+}
+
+/** Parses and checks a filter against the schema; every problem is a 400 `invalidFilter`. */
+export function parseFilter(text: string, schema: ResourceSchema): Filter {
+  let ast: Filter;
+  try {
+    ast = parseBounded(text);
+  } catch (error) {
+    throw invalidFilter((error as Error).message);
   }
   checkFilter(ast, schema.attributes, schema, null);
   return ast;
@@ -166,6 +200,23 @@ function order(op: string, diff: number): boolean {
   }
 }
 
+/**
+ * The attribute a filter node names, resolved once per node: a node is always evaluated in the
+ * scope it was checked in, and a filter is evaluated over up to MAX_FILTER_SCAN resources (or a
+ * PATCH value filter over every value of an attribute, for each operation), so resolving the
+ * path again for each of them would cost a string split and lookups per value.
+ */
+const resolvedNodes = new WeakMap<object, ReturnType<typeof resolveFilterPath>>();
+
+function resolvedPathOf(f: AttrExp | ValuePath, scope: readonly AttributeDef[], schema: ResourceSchema, inside: AttributeDef | null) {
+  let resolved = resolvedNodes.get(f);
+  if (resolved === undefined) {
+    resolved = resolveFilterPath(f.attrPath, scope, schema, inside);
+    resolvedNodes.set(f, resolved);
+  }
+  return resolved;
+}
+
 function evaluate(f: Filter, resource: Record<string, unknown>, scope: readonly AttributeDef[], schema: ResourceSchema, inside: AttributeDef | null): boolean {
   switch (f.op) {
     case 'and':
@@ -175,13 +226,13 @@ function evaluate(f: Filter, resource: Record<string, unknown>, scope: readonly 
     case 'not':
       return !evaluate(f.filter, resource, scope, schema, inside);
     case '[]': {
-      const { attribute } = resolveFilterPath(f.attrPath, scope, schema, inside);
+      const { attribute } = resolvedPathOf(f, scope, schema, inside);
       const key = propertyKey(resource, attribute.name);
       const items = key === undefined ? [] : resource[key];
       return Array.isArray(items) && items.some((item) => isPlainObject(item) && evaluate(f.valFilter, item, attribute.subAttributes, schema, attribute));
     }
     case 'pr': {
-      const { attribute, sub } = resolveFilterPath(f.attrPath, scope, schema, inside);
+      const { attribute, sub } = resolvedPathOf(f, scope, schema, inside);
       if (!sub && attribute.type === 'complex') {
         const key = propertyKey(resource, attribute.name);
         return key !== undefined && nonEmpty(resource[key]);
@@ -189,7 +240,7 @@ function evaluate(f: Filter, resource: Record<string, unknown>, scope: readonly 
       return valuesAt(resource, attribute, sub).some(nonEmpty);
     }
     default: {
-      const { attribute, sub } = resolveFilterPath(f.attrPath, scope, schema, inside);
+      const { attribute, sub } = resolvedPathOf(f, scope, schema, inside);
       const def = comparedDef(attribute, sub, f.attrPath);
       const values = valuesAt(resource, attribute, sub);
       if (f.op === 'ne') return !values.some((v) => compare('eq', v, f.compValue, def));
@@ -229,7 +280,7 @@ export function requiredEquality(f: Filter, schema: ResourceSchema, attributePat
 export function parseValueFilter(text: string, attribute: AttributeDef, schema: ResourceSchema, onError: (detail: string) => Error): Filter {
   let ast: Filter;
   try {
-    ast = parse(text);
+    ast = parseBounded(text);
     checkFilter(ast, attribute.subAttributes, schema, attribute);
   } catch (error) {
     throw onError(`value filter ${attribute.name}[${text}]: ${(error as Error).message}`);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Filter } from 'mongodb';
 import type { ScimGroupDoc, Store, UserDoc } from '../../store/collections.ts';
 import { isDuplicateKeyError } from '../errors.ts';
-import { invalidValue, uniqueness } from './errors.ts';
+import { invalidValue, tooMany, uniqueness } from './errors.ts';
 
 export type GroupMember = ScimGroupDoc['members'][number];
 
@@ -27,32 +27,72 @@ function duplicateToUniqueness(error: unknown, displayName: string): never {
   throw error;
 }
 
-/** Most member ids one request may name (RFC 7644 §3.4.2 leaves limits to the server). */
+/**
+ * Most members a group may have, and so most member ids one request may name (RFC 7644 leaves
+ * limits to the service provider). A POST or PUT naming more is refused before any work
+ * (`checkMemberCount`); a PATCH is bounded by patch.ts's limits before it is applied, and a
+ * result over this cap is refused here.
+ */
 export const MAX_MEMBERS_PER_REQUEST = 10_000;
+
+/**
+ * Ids per `$in` query. On MongoDB any size is served by the index; the embedded engine answers an
+ * `$in` from its index only up to 256 values (store/engine/collection.ts MAX_LOOKUP_COMBOS) and
+ * scans the tenant beyond that, at a cost of the list's length per document scanned (10,000 ids
+ * over 10,000 users held the event loop for about 30 s). Batches keep every lookup on the index.
+ */
+const IDS_PER_QUERY = 256;
+
+/** The tenant's users among `ids`, fetched by index in batches (IDS_PER_QUERY). */
+async function usersByIds(store: Store, tenantId: string, ids: readonly string[]): Promise<Pick<UserDoc, '_id' | 'username'>[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) batches.push(ids.slice(i, i + IDS_PER_QUERY));
+  const found = await Promise.all(
+    batches.map((batch) => store.users.find({ tenantId, _id: { $in: batch } } as Filter<UserDoc>, { projection: { _id: 1, username: 1 } }).toArray()),
+  );
+  return found.flat();
+}
+
+/** 400 `tooMany` for a Group resource (POST or PUT body) naming more members than a group may have, before it is read further. */
+export function checkMemberCount(members: unknown): void {
+  if (Array.isArray(members) && members.length > MAX_MEMBERS_PER_REQUEST) {
+    throw tooMany(`a group has at most ${MAX_MEMBERS_PER_REQUEST} members; this request names ${members.length}`);
+  }
+}
 
 /**
  * Member references checked against the tenant's users: an id of nobody, or of another tenant's
  * user, is 400 `invalidValue` with the same message, so the answer reveals nothing about other
- * tenants. `display` is the user's userName.
+ * tenants. `display` is the user's userName. `known` holds users already looked up for this
+ * change (`liveUsers` of the version being changed): only the other ids are fetched. A user
+ * deleted since is taken out of its groups with a version bump (`removeMember`), so the guarded
+ * write of this change misses and the change is made again on fresh data.
  */
-export async function resolveMembers(store: Store, tenantId: string, ids: readonly string[]): Promise<GroupMember[]> {
+export async function resolveMembers(store: Store, tenantId: string, ids: readonly string[], known: ReadonlyMap<string, string> = new Map()): Promise<GroupMember[]> {
   const unique = [...new Set(ids)];
-  if (unique.length > MAX_MEMBERS_PER_REQUEST) throw invalidValue(`at most ${MAX_MEMBERS_PER_REQUEST} members per request`);
+  if (unique.length > MAX_MEMBERS_PER_REQUEST) throw tooMany(`a group has at most ${MAX_MEMBERS_PER_REQUEST} members; this one would have ${unique.length}`);
   if (unique.length === 0) return [];
-  const users = await store.users.find({ tenantId, _id: { $in: unique } }, { projection: { _id: 1, username: 1 } }).toArray();
+  const users = await usersByIds(store, tenantId, unique.filter((id) => !known.has(id)));
   const byId = new Map(users.map((u) => [u._id, u.username]));
+  for (const id of unique) {
+    const username = known.get(id);
+    if (username !== undefined) byId.set(id, username);
+  }
   const unknown = unique.filter((id) => !byId.has(id));
   if (unknown.length > 0) throw invalidValue(`members: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a user' : 'are not users'} of this tenant`);
   return unique.map((id) => ({ value: id, display: byId.get(id) ?? null, type: 'User' as const }));
+}
+
+/** The userNames of resolved members by id, as `liveUsers` gives them (no query: they were just looked up). */
+export function usersOf(members: readonly GroupMember[]): Map<string, string> {
+  return new Map(members.map((m) => [m.value, m.display ?? '']));
 }
 
 /** The live members' userNames by id: members whose user is gone are not shown. */
 export async function liveUsers(store: Store, tenantId: string, groups: readonly ScimGroupDoc[]): Promise<Map<string, string>> {
   const ids = [...new Set(groups.flatMap((g) => g.members.map((m) => m.value)))];
   if (ids.length === 0) return new Map();
-  const users = await store.users
-    .find({ tenantId, _id: { $in: ids } } as Filter<UserDoc>, { projection: { _id: 1, username: 1 } })
-    .toArray();
+  const users = await usersByIds(store, tenantId, ids);
   return new Map(users.map((u) => [u._id, u.username]));
 }
 
@@ -62,6 +102,8 @@ export interface ScimGroupStore {
   /** Candidates for `displayName eq` (the index is case-insensitive, like the attribute). */
   findByDisplayName(tenantId: string, displayName: string): Promise<ScimGroupDoc[]>;
   find(tenantId: string, filter: Filter<ScimGroupDoc>, options: { skip?: number; limit: number }): Promise<ScimGroupDoc[]>;
+  /** The same, one group at a time (a caller that bounds its work stops reading early). */
+  scan(tenantId: string, filter: Filter<ScimGroupDoc>, limit: number): AsyncIterable<ScimGroupDoc>;
   count(tenantId: string): Promise<number>;
   /** Replaces the group's data if it is still at `expectedVersion`; null otherwise. */
   replace(tenantId: string, id: string, data: GroupData, expectedVersion: number): Promise<ScimGroupDoc | null>;
@@ -102,6 +144,8 @@ export function createScimGroupStore(store: Store, clock: () => Date = () => new
 
     find: (tenantId, filter, { skip = 0, limit }) =>
       store.scimGroups.find({ ...filter, tenantId }).sort(byCreation).skip(skip).limit(limit).toArray(),
+
+    scan: (tenantId, filter, limit) => store.scimGroups.find({ ...filter, tenantId }).sort(byCreation).limit(limit),
 
     count: (tenantId) => store.scimGroups.countDocuments({ tenantId }),
 

@@ -18,17 +18,42 @@
  *   A readOnly attribute echoed unchanged in a path-less value is ignored.
  * - after the operations, values are checked against the schema (`invalidValue`), including the
  *   required attributes and "at most one primary" (RFC 7643 §2.4).
+ *
+ * Cost (security review finding 5): a request is bounded before anything is read or applied
+ * (MAX_PATCH_OPERATIONS, MAX_PATCH_VALUES_PER_OPERATION, MAX_PATCH_VALUES_PER_REQUEST, refused as
+ * 400 `tooMany`), and applying it is linear: incoming values are matched through an index keyed
+ * by their comparison key (value-index.ts), never by a scan per incoming value; the index is
+ * kept across consecutive adds and `attr[value eq "x"]` removes, so 100 one-member operations
+ * walk a 10,000-member list once; a new primary demotes the others once per operation.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget } from './errors.ts';
+import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget, tooMany } from './errors.ts';
 import { matchesFilter, parseValueFilter, pinnedValues, type Filter } from './filter.ts';
 import { isPlainObject, propertyKey, resolveAttributePath, stripSchemaUrn, type AttributeDef, type ResourceSchema } from './schema.ts';
 import { checkResource, checkValue } from './validate.ts';
+import { canonicalJson, identityKey, valueCaseExact, ValueIndex } from './value-index.ts';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-/** More operations than this in one request is refused: a PATCH is an edit, not a bulk import. */
-export const MAX_PATCH_OPERATIONS = 1000;
+/*
+ * Request limits, checked on the PatchOp body before the resource is even read. RFC 7644 leaves
+ * limits to the service provider; over one is 400 `tooMany` (RFC 7644 §3.12: "more results than
+ * the server is willing to calculate or process"): the values are each valid (`invalidValue` would
+ * say they are not), there are only too many of them for one request.
+ * - operations: each operation with a value filter or on a multi-valued attribute walks the
+ *   attribute's values (a group's members, up to MAX_MEMBERS_PER_REQUEST), so the number of
+ *   operations multiplies that walk. 100 covers provisioning clients (one operation per change
+ *   kind, or one per member removed by `members[value eq "..."]`); a PATCH is an edit, not a
+ *   bulk import (RFC 7644 §3.7 Bulk is that, and is not offered).
+ * - values of one operation: the largest group (MAX_MEMBERS_PER_REQUEST, 10,000) can be filled or
+ *   emptied in one operation.
+ * - values of the request: room to remove every member and add as many in one request.
+ * A value is one element of a multi-valued attribute, or one simple value; a path-less operation
+ * counts the values of each attribute it names.
+ */
+export const MAX_PATCH_OPERATIONS = 100;
+export const MAX_PATCH_VALUES_PER_OPERATION = 10_000;
+export const MAX_PATCH_VALUES_PER_REQUEST = 20_000;
 
 export interface PatchOperation {
   op: 'add' | 'remove' | 'replace';
@@ -36,7 +61,7 @@ export interface PatchOperation {
   value?: unknown;
 }
 
-/** The operations of a PatchOp body (RFC 7644 §3.5.2), or 400 `invalidSyntax`. */
+/** The operations of a PatchOp body (RFC 7644 §3.5.2), or 400 `invalidSyntax` (or `tooMany`, over the limits above). */
 export function readPatchRequest(body: unknown): PatchOperation[] {
   if (!isPlainObject(body)) throw invalidSyntax('the body must be a PatchOp object');
   const schemasKey = propertyKey(body, 'schemas');
@@ -47,8 +72,9 @@ export function readPatchRequest(body: unknown): PatchOperation[] {
   const opsKey = propertyKey(body, 'Operations');
   const ops = opsKey === undefined ? undefined : body[opsKey];
   if (!Array.isArray(ops) || ops.length === 0) throw invalidSyntax('Operations must be a non-empty array');
-  if (ops.length > MAX_PATCH_OPERATIONS) throw invalidSyntax(`at most ${MAX_PATCH_OPERATIONS} operations per request`);
-  return ops.map((raw, i) => {
+  if (ops.length > MAX_PATCH_OPERATIONS) throw tooMany(`at most ${MAX_PATCH_OPERATIONS} operations per request; this one has ${ops.length}`);
+  let total = 0;
+  return ops.map((raw, i): PatchOperation => {
     if (!isPlainObject(raw)) throw invalidSyntax(`Operations[${i}] must be an object`);
     const get = (name: string) => {
       const key = propertyKey(raw, name);
@@ -59,8 +85,30 @@ export function readPatchRequest(body: unknown): PatchOperation[] {
     if (name !== 'add' && name !== 'remove' && name !== 'replace') throw invalidSyntax(`Operations[${i}].op must be add, remove or replace`);
     const path = get('path');
     if (path !== undefined && path !== null && typeof path !== 'string') throw invalidPath(`Operations[${i}].path must be a string`);
-    return { op: name, ...(typeof path === 'string' ? { path } : {}), ...(get('value') !== undefined ? { value: get('value') } : {}) };
+    const value = get('value');
+    const count = countValues(value, typeof path !== 'string');
+    if (count > MAX_PATCH_VALUES_PER_OPERATION) throw tooMany(`Operations[${i}] has ${count} values; at most ${MAX_PATCH_VALUES_PER_OPERATION} per operation`);
+    total += count;
+    if (total > MAX_PATCH_VALUES_PER_REQUEST) throw tooMany(`at most ${MAX_PATCH_VALUES_PER_REQUEST} values per request`);
+    return { op: name, ...(typeof path === 'string' ? { path } : {}), ...(value !== undefined ? { value } : {}) };
   });
+}
+
+/**
+ * The values an operation's `value` carries: an array's elements, one for anything else. Without
+ * a path the value is an object of attributes (RFC 7644 §3.5.2), possibly nested once under a
+ * schema URN: each attribute's values are counted. Only the top of the body is visited.
+ */
+function countValues(value: unknown, pathless: boolean): number {
+  if (value === undefined || value === null) return 0;
+  if (Array.isArray(value)) return value.length;
+  if (!pathless || !isPlainObject(value)) return 1;
+  let n = 0;
+  for (const v of Object.values(value)) {
+    // a complex attribute's object counts once; a schema URN's object, by its attributes' values
+    n += isPlainObject(v) ? Math.max(1, Object.values(v).reduce<number>((sum, w) => sum + countValues(w, false), 0)) : countValues(v, false);
+  }
+  return n;
 }
 
 interface Target {
@@ -141,14 +189,37 @@ function elementsOf(resource: Record<string, unknown>, def: AttributeDef): Recor
   return Array.isArray(value) ? (value.filter(isPlainObject) as Record<string, unknown>[]) : [];
 }
 
-/** Two values of a multi-valued attribute are "the same value" when their `value`s are equal. */
-function sameValue(def: AttributeDef, a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const va = read(a, 'value');
-  const vb = read(b, 'value');
-  if (va === undefined || vb === undefined) return isDeepStrictEqual(a, b);
-  const exact = def.subAttributes.find((s) => s.name === 'value')?.caseExact ?? false;
-  if (typeof va === 'string' && typeof vb === 'string' && !exact) return va.toLowerCase() === vb.toLowerCase();
-  return isDeepStrictEqual(va, vb);
+/**
+ * Value indexes of one PATCH, by attribute name. An operation that keeps an index in step with
+ * its list returns true; any other clears them all (it may have changed a list, or values in it,
+ * behind their back). So N operations that each add or remove a few members cost the list once,
+ * not N times.
+ */
+type Indexes = Map<string, ValueIndex>;
+
+/** The attribute's index: the one already built while the attribute still holds its array, else a new one (the list written back, so that it does). */
+function indexFor(indexes: Indexes, resource: Record<string, unknown>, def: AttributeDef): ValueIndex {
+  const cached = indexes.get(def.name);
+  if (cached && read(resource, def.name) === cached.list) return cached;
+  const list = elementsOf(resource, def);
+  write(resource, def.name, list);
+  const index = new ValueIndex(list, valueCaseExact(def));
+  indexes.set(def.name, index);
+  return index;
+}
+
+/**
+ * The comparison key a value filter names when it is exactly `value eq "..."` on a string
+ * `value` (`members[value eq "2819c223"]`): its matches are then the values with that key
+ * (filter.ts compares such strings as identityKey does), found without evaluating the filter
+ * on every value.
+ */
+function valueEqualityKey(target: Target): string | null {
+  const f = target.filter;
+  if (!f || target.sub || f.op !== 'eq' || typeof f.compValue !== 'string' || f.attrPath.toLowerCase() !== 'value') return null;
+  const value = target.attribute.subAttributes.find((s) => s.name === 'value');
+  if (!value || (value.type !== 'string' && value.type !== 'reference')) return null;
+  return identityKey(value.caseExact, { value: f.compValue });
 }
 
 function canonicalElement(def: AttributeDef, item: Record<string, unknown>): Record<string, unknown> {
@@ -160,9 +231,14 @@ function canonicalElement(def: AttributeDef, item: Record<string, unknown>): Rec
   return out;
 }
 
-/** RFC 7643 §2.4: a new primary value demotes the others. */
-function demoteOtherPrimaries(list: Record<string, unknown>[], keep: Record<string, unknown>): void {
-  if (read(keep, 'primary') !== true) return;
+/**
+ * RFC 7643 §2.4: a new primary value demotes the others. Called once per operation with the last
+ * value the operation made primary (undefined when it made none): the state is the one left had
+ * each value demoted the others in turn, but an operation of N values walks the list once, not N
+ * times.
+ */
+function demoteOtherPrimaries(list: Record<string, unknown>[], keep: Record<string, unknown> | undefined): void {
+  if (keep === undefined) return;
   for (const item of list) if (item !== keep && read(item, 'primary') === true) write(item, 'primary', false);
 }
 
@@ -181,13 +257,14 @@ function matched(resource: Record<string, unknown>, target: Target, schema: Reso
   return elementsOf(resource, target.attribute).filter((e) => matchesFilter(target.filter as Filter, e, schema, target.attribute));
 }
 
-function addOrReplace(resource: Record<string, unknown>, target: Target, value: unknown, schema: ResourceSchema, op: 'add' | 'replace'): void {
+/** Applies an add or replace; true when it kept `indexes` in step (see Indexes). */
+function addOrReplace(resource: Record<string, unknown>, target: Target, value: unknown, schema: ResourceSchema, op: 'add' | 'replace', indexes: Indexes): boolean {
   const { attribute, sub, filter } = target;
   if (value === undefined) throw invalidValue(`${op} ${target.text} needs a value`);
   if (value === null) {
     if (op === 'add') throw invalidValue(`add ${target.text} needs a value`);
-    remove(resource, target, undefined, schema); // RFC 7643 §2.5: null is "unassigned"
-    return;
+    remove(resource, target, undefined, schema, indexes); // RFC 7643 §2.5: null is "unassigned"
+    return false;
   }
   if (filter) {
     const hits = matched(resource, target, schema);
@@ -199,22 +276,23 @@ function addOrReplace(resource: Record<string, unknown>, target: Target, value: 
         const created = { ...pinned, [sub.name]: value };
         const list = elementsOf(resource, attribute);
         list.push(created);
-        demoteOtherPrimaries(list, created);
+        demoteOtherPrimaries(list, read(created, 'primary') === true ? created : undefined);
         write(resource, attribute.name, list);
-        return;
+        return false;
       }
       for (const hit of hits) write(hit, sub.name, value);
-      return;
+      return false;
     }
     if (hits.length === 0) throw noTarget(`no value of ${attribute.name} matches ${target.text}`);
     if (!isPlainObject(value)) throw invalidValue(`${target.text} needs an object value`);
     checkValue(attribute, value, target.text, true);
+    const hit = new Set(hits);
     const list = elementsOf(resource, attribute).map((e) => {
-      if (!hits.includes(e)) return e;
+      if (!hit.has(e)) return e;
       return op === 'add' ? { ...e, ...canonicalElement(attribute, value) } : canonicalElement(attribute, value);
     });
     write(resource, attribute.name, list);
-    return;
+    return false;
   }
   if (sub) {
     checkValue(sub, value, target.text);
@@ -222,13 +300,13 @@ function addOrReplace(resource: Record<string, unknown>, target: Target, value: 
       const list = elementsOf(resource, attribute);
       if (list.length === 0) throw noTarget(`${attribute.name} has no values`);
       for (const item of list) write(item, sub.name, value);
-      return;
+      return false;
     }
     const current = read(resource, attribute.name);
     const object = isPlainObject(current) ? current : {};
     write(object, sub.name, value);
     write(resource, attribute.name, object);
-    return;
+    return false;
   }
   if (attribute.multiValued) {
     const incoming = (Array.isArray(value) ? value : [value]).map((v, i) => {
@@ -237,44 +315,60 @@ function addOrReplace(resource: Record<string, unknown>, target: Target, value: 
     });
     if (op === 'replace') {
       write(resource, attribute.name, incoming.length > 0 ? incoming : undefined);
-      return;
+      return false;
     }
     if (attribute.type !== 'complex') {
       const current = read(resource, attribute.name);
       const list = Array.isArray(current) ? [...current] : [];
-      for (const v of incoming) if (!list.some((x) => isDeepStrictEqual(x, v))) list.push(v);
+      const present = new Set(list.map(canonicalJson));
+      for (const v of incoming) {
+        const key = canonicalJson(v);
+        if (present.has(key)) continue;
+        present.add(key);
+        list.push(v);
+      }
       write(resource, attribute.name, list);
-      return;
+      return false;
     }
-    const list = elementsOf(resource, attribute);
+    // §3.5.2.1: an incoming value equal to a present one (or to an earlier incoming one) updates it.
+    const index = indexFor(indexes, resource, attribute);
+    let primary: Record<string, unknown> | undefined;
     for (const v of incoming as Record<string, unknown>[]) {
-      const existing = list.find((e) => sameValue(attribute, e, v));
-      if (existing) Object.assign(existing, v);
-      else list.push(v);
-      demoteOtherPrimaries(list, existing ?? v);
+      const existing = index.get(identityKey(index.caseExact, v))[0];
+      if (existing) Object.assign(existing, v); // same key: its `value` compares equal, the index holds
+      else index.append(v);
+      if (read(existing ?? v, 'primary') === true) primary = existing ?? v;
     }
-    write(resource, attribute.name, list);
-    return;
+    demoteOtherPrimaries(index.list, primary);
+    return true;
   }
   checkValue(attribute, value, target.text);
   if (attribute.type === 'complex') {
     // RFC 7644 §3.5.2.1 and §3.5.2.3: sub-attributes not given are left unchanged.
     const current = read(resource, attribute.name);
     write(resource, attribute.name, { ...(isPlainObject(current) ? current : {}), ...canonicalElement(attribute, value as Record<string, unknown>) });
-    return;
+    return false;
   }
   write(resource, attribute.name, value);
+  return false;
 }
 
-function remove(resource: Record<string, unknown>, target: Target, value: unknown, schema: ResourceSchema): void {
+/** Applies a remove; true when it kept `indexes` in step (see Indexes). */
+function remove(resource: Record<string, unknown>, target: Target, value: unknown, schema: ResourceSchema, indexes: Indexes): boolean {
   const { attribute, sub, filter } = target;
   if (attribute.required && !sub && !filter) throw invalidValue(`${attribute.name} is required and cannot be removed`);
+  const key = valueEqualityKey(target);
+  if (key !== null) {
+    indexFor(indexes, resource, attribute).removeKey(key);
+    return true;
+  }
   if (filter) {
     const hits = matched(resource, target, schema);
     const list = elementsOf(resource, attribute);
     if (sub) for (const hit of hits) write(hit, sub.name, undefined);
-    write(resource, attribute.name, sub ? list : list.filter((e) => !hits.includes(e)));
-    return;
+    const hit = new Set(hits);
+    write(resource, attribute.name, sub ? list : list.filter((e) => !hit.has(e)));
+    return false;
   }
   if (sub) {
     if (attribute.multiValued) {
@@ -283,15 +377,18 @@ function remove(resource: Record<string, unknown>, target: Target, value: unknow
       const current = read(resource, attribute.name);
       if (isPlainObject(current)) write(current, sub.name, undefined);
     }
-    return;
+    return false;
   }
   if (attribute.multiValued && value !== undefined && value !== null) {
     const doomed = (Array.isArray(value) ? value : [value]).filter(isPlainObject);
     if (doomed.length === 0) throw invalidValue(`remove ${target.text}: value must list the values to remove`);
-    write(resource, attribute.name, elementsOf(resource, attribute).filter((e) => !doomed.some((d) => sameValue(attribute, e, d))));
-    return;
+    const exact = valueCaseExact(attribute);
+    const keys = new Set(doomed.map((d) => identityKey(exact, d)));
+    write(resource, attribute.name, elementsOf(resource, attribute).filter((e) => !keys.has(identityKey(exact, e))));
+    return false;
   }
   write(resource, attribute.name, undefined);
+  return false;
 }
 
 /** Empty complex values and empty lists are "unassigned" (RFC 7643 §2.5): drop them. */
@@ -309,7 +406,8 @@ function prune(resource: Record<string, unknown>, schema: ResourceSchema): void 
   }
 }
 
-function applyOne(resource: Record<string, unknown>, operation: PatchOperation, schema: ResourceSchema): void {
+/** Applies one operation; true when it kept `indexes` in step (see Indexes). */
+function applyOne(resource: Record<string, unknown>, operation: PatchOperation, schema: ResourceSchema, indexes: Indexes): boolean {
   const { op, path, value } = operation;
   if (path === undefined) {
     if (op === 'remove') throw noTarget('remove needs a path'); // RFC 7644 §3.5.2.2
@@ -317,7 +415,7 @@ function applyOne(resource: Record<string, unknown>, operation: PatchOperation, 
     for (const [key, v] of Object.entries(value)) {
       if (key.toLowerCase() === 'schemas') continue;
       if (key.toLowerCase() === schema.id.toLowerCase()) {
-        applyOne(resource, { op, value: v }, schema);
+        applyOne(resource, { op, value: v }, schema, indexes);
         continue;
       }
       const target = parsePatchPath(key, schema);
@@ -325,21 +423,22 @@ function applyOne(resource: Record<string, unknown>, operation: PatchOperation, 
       const def = target.sub ?? target.attribute;
       if ((target.attribute.mutability === 'readOnly' || def.mutability === 'readOnly') && isDeepStrictEqual(read(resource, target.attribute.name), v)) continue;
       assertWritable(target, resource, op);
-      addOrReplace(resource, target, v, schema, op);
+      addOrReplace(resource, target, v, schema, op, indexes);
     }
-    return;
+    return false;
   }
   const target = parsePatchPath(path, schema);
-  if (!target) return;
+  if (!target) return true;
   assertWritable(target, resource, op);
-  if (op === 'remove') remove(resource, target, value, schema);
-  else addOrReplace(resource, target, value, schema, op);
+  if (op === 'remove') return remove(resource, target, value, schema, indexes);
+  return addOrReplace(resource, target, value, schema, op, indexes);
 }
 
 /** The resource after the operations, all or nothing: the input is not modified. */
 export function applyPatch(resource: Record<string, unknown>, operations: readonly PatchOperation[], schema: ResourceSchema): Record<string, unknown> {
   const next = structuredClone(resource);
-  for (const operation of operations) applyOne(next, operation, schema);
+  const indexes: Indexes = new Map();
+  for (const operation of operations) if (!applyOne(next, operation, schema, indexes)) indexes.clear();
   prune(next, schema);
   checkResource(next, schema);
   return next;
