@@ -1,12 +1,14 @@
 /**
  * GET /api/oidc/{tenant_id}/authorize: checks the request (identity/vault/authorize-checks.ts),
  * stores it as an auth request and sends the browser to the login page with `auth_req_id`.
+ * A request that passed the checks is counted per address and tenant before it is stored
+ * (auth-requests.ts limitAuthRequests): over the limit, 429 with Retry-After, nothing stored.
  * Errors about the client or its redirect_uri are answered here (400); every later error is
  * redirected to the client with `error`, `error_description`, `state` (RFC 6749 §4.1.2.1) and
  * `iss` (RFC 9207).
  */
 import { issuers } from '../../../issuers.ts';
-import { createAuthRequest } from '../../../identity/vault/auth-requests.ts';
+import { createAuthRequest, limitAuthRequests } from '../../../identity/vault/auth-requests.ts';
 import { checkAuthorizeRequest, RedirectableAuthorizeError, withQuery } from '../../../identity/vault/authorize-checks.ts';
 import type { GatewayServices } from '../../../services.ts';
 import type { VaultHandlers } from '../handler-types.ts';
@@ -24,6 +26,9 @@ export const authorize: VaultHandlers<'authorize'>['authorize'] = async ({ param
   const issuer = issuers.vault(services.config.publicUrl, tenantId);
   try {
     const checked = await checkAuthorizeRequest(services, tenantId, query);
+    // Counted once the request is one we would store (review finding 8), so the counters too are
+    // only ever for real tenants and clients; over the limit nothing is stored.
+    await limitAuthRequests(services, tenantId, context.ip);
     const request = await createAuthRequest(services.store, {
       tenantId,
       clientId: checked.client.clientId,
