@@ -267,6 +267,16 @@ test('refused assertions count toward the tenant\'s lockout', async (t) => {
   t.truthy(blocked.response.headers.get('retry-after'));
 });
 
+test('concurrent bad assertions are checked at most as often as the lockout allows', async (t) => {
+  const { tenantId, user, authenticator } = await enrolled({ block_config: { ...DEFAULT_BLOCK_CONFIG, ip_attempts_limit: 100, user_attempts_limit: 3 } });
+  const results = await Promise.all(
+    Array.from({ length: 12 }, () => passkeyLogin(gw, tenantId, user.username, authenticator, { origin: 'https://evil.example' })),
+  );
+  const statuses = results.map((r) => r.response.status);
+  t.true(statuses.every((s) => s === 401 || s === 429), statuses.join(','));
+  t.true(statuses.filter((s) => s === 401).length <= 3, `checked ${statuses.filter((s) => s === 401).length} assertions against a limit of 3`);
+});
+
 test('an expired challenge is refused', async (t) => {
   const { tenantId, user, authenticator } = await enrolled();
   const options = await loginOptions(gw, tenantId, user.username);

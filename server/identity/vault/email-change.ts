@@ -24,7 +24,7 @@ import type { GatewayServices } from '../../services.ts';
 import type { TenantDoc, UserDoc, ZkimgChallengeDoc } from '../../store/collections.ts';
 import { emailKey } from '../users.ts';
 import { consumeChallenge } from './challenges.ts';
-import { assertNotBlocked, recordFailure, type LoginSubject } from './lockout.ts';
+import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type LoginSubject } from './lockout.ts';
 import { blockConfigOf, zkimgPolicyOf } from './tenant-settings.ts';
 import { parseProof, popcount8 } from './zkimg-login.ts';
 
@@ -86,10 +86,21 @@ async function proofFailure(services: GatewayServices, input: ProofInput): Promi
 /** Verifies the user's proof, with the tenant's lockout around it; throws 401 (or 429 when blocked). */
 export async function verifyEmailChangeProof(services: GatewayServices, input: ProofInput): Promise<void> {
   const subject: LoginSubject = { tenantId: input.tenant._id, ip: input.ip, usernameKey: input.user.usernameKey, userId: input.user._id };
-  await assertNotBlocked(services.store, subject);
-  const failure = await proofFailure(services, input);
-  if (failure === null) return;
-  await recordFailure(services.store, blockConfigOf(input.tenant), subject);
+  // The attempt is reserved before the proof is checked, as for logins (lockout.ts), so concurrent
+  // requests cannot check more proofs than the tenant's limits allow.
+  const attempt = await reserveAttempt(services.store, blockConfigOf(input.tenant), subject);
+  let failure: string | null;
+  try {
+    failure = await proofFailure(services, input);
+  } catch (error) {
+    await releaseAttempt(services.store, attempt).catch(() => undefined);
+    throw error;
+  }
+  if (failure === null) {
+    await attemptSucceeded(services.store, attempt, { clearUser: false });
+    return;
+  }
+  await attemptFailed(services.store, attempt, { userId: input.user._id });
   await services.identity.audit.record({
     tenantId: input.tenant._id,
     actor: { type: 'user', id: input.user._id },

@@ -22,7 +22,7 @@ import { forbidden, GatewayError, notFound, unauthorized, validationError } from
 import type { GatewayServices } from '../../services.ts';
 import type { PasskeyCredentialDoc, TenantDoc, UserDoc } from '../../store/collections.ts';
 import { usernameKey } from '../users.ts';
-import { assertNotBlocked, recordFailure, recordSuccess, type LoginSubject } from '../vault/lockout.ts';
+import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from '../vault/lockout.ts';
 import { completeLogin, stepUpLogin } from '../vault/login-continuation.ts';
 import { blockConfigOf, toVaultTenant, vaultSettingsOf } from '../vault/tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from '../vault/zkimg-login.ts';
@@ -176,10 +176,35 @@ export async function vaultVerifyAuth(
   const named = body.username !== null ? usernameKey(body.username) : null;
   const namedUser = named === null || named === owner?.usernameKey ? owner : await services.identity.users.getByUsername(tenant._id, body.username as string);
   const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: named ?? owner?.usernameKey ?? null, userId: namedUser?._id ?? null };
-  const state = await assertNotBlocked(services.store, subject);
+  // The attempt is reserved before any verification (lockout.ts), so concurrent assertions cannot
+  // be checked beyond the tenant's limits.
+  const attempt = await reserveAttempt(services.store, blockConfigOf(tenant), subject);
+  try {
+    return await verifyUnderLockout(services, info, input, { tenant, rp, credential, owner, named, subject, attempt, body });
+  } catch (error) {
+    await releaseAttempt(services.store, attempt).catch(() => undefined);
+    throw error;
+  }
+}
 
+async function verifyUnderLockout(
+  services: Services,
+  info: LoginRequestInfo,
+  input: { authReqId: string | null },
+  held: {
+    tenant: TenantDoc;
+    rp: ReturnType<typeof relyingPartyOf>;
+    credential: Awaited<ReturnType<typeof findByCredentialId>>;
+    owner: UserDoc | null;
+    named: string | null;
+    subject: LoginSubject;
+    attempt: HeldAttempt;
+    body: ReturnType<typeof normaliseAuthentication>;
+  },
+): Promise<PasskeyLoginResult> {
+  const { tenant, rp, credential, owner, named, subject, attempt, body } = held;
   const refuse = async (reason: string, detail: string) => {
-    const blocks = await recordFailure(services.store, blockConfigOf(tenant), subject);
+    const blocks = await attemptFailed(services.store, attempt, { userId: subject.userId ?? null });
     await services.identity.audit.record({
       tenantId: tenant._id,
       actor: { type: subject.userId ? 'user' : 'anonymous', id: subject.userId ?? null },
@@ -234,7 +259,7 @@ export async function vaultVerifyAuth(
       ip: info.ip,
       userAgent: info.userAgent,
     }));
-  if (state.userRecordDirty) await recordSuccess(services.store, tenant._id, user.usernameKey);
+  await attemptSucceeded(services.store, attempt, { clearUser: true });
   await services.identity.audit.record({
     tenantId: tenant._id,
     actor: { type: 'user', id: user._id },
