@@ -32,7 +32,7 @@ test.after.always(async () => {
 });
 
 async function user(client: VaultClient, tenant: string, userName: string): Promise<string> {
-  const r = await client.POST('/scim/v2/{tenant_id}/Users', { params: { path: { tenant_id: tenant } }, body: { userName } });
+  const r = await client.POST('/scim/v2/{tenant_id}/Users', { params: { path: { tenant_id: tenant } }, body: { userName, emails: [{ value: `${userName}@example.test`, primary: true }] } });
   if (r.response.status !== 201) throw new Error(JSON.stringify(r.error));
   return r.data!.id!;
 }
@@ -176,7 +176,7 @@ test("attack: tenant B naming tenant A's ids under its own path finds nothing an
   const up = { path: { tenant_id: tenantB, user_id: victim } };
   const gp = gpath(tenantB, g.id!);
   scimError(t, await scimB.GET('/scim/v2/{tenant_id}/Users/{user_id}', { params: up }), 404);
-  scimError(t, await scimB.PUT('/scim/v2/{tenant_id}/Users/{user_id}', { params: up, body: { userName: 'hijacked' } }), 404);
+  scimError(t, await scimB.PUT('/scim/v2/{tenant_id}/Users/{user_id}', { params: up, body: { userName: 'hijacked', emails: [{ value: 'h@example.test' }] } }), 404);
   scimError(t, await scimB.PATCH('/scim/v2/{tenant_id}/Users/{user_id}', { params: up, body: { schemas: PATCH_OP, Operations: [{ op: 'replace', path: 'active', value: false }] } }), 404);
   scimError(t, await scimB.DELETE('/scim/v2/{tenant_id}/Users/{user_id}', { params: up }), 404);
   scimError(t, await scimB.GET('/scim/v2/{tenant_id}/Groups/{group_id}', { params: gp }), 404);

@@ -20,7 +20,9 @@ let gw: TestGateway;
 let filterTenant: string;
 const created = new Map<string, ScimUser>();
 
-async function createUser(tenant: string, body: ScimUser): Promise<ScimUser> {
+/** A Vault user needs an e-mail address; bodies that name none get one. */
+async function createUser(tenant: string, given: ScimUser): Promise<ScimUser> {
+  const body = given.emails ? given : { ...given, emails: [{ value: `${given.userName}@example.test`, primary: true }] };
   const r = await gw.clients.admin.vault.POST('/scim/v2/{tenant_id}/Users', { params: { path: { tenant_id: tenant } }, body });
   if (r.response.status !== 201 || !r.data) throw new Error(`create ${body.userName}: ${r.response.status} ${JSON.stringify(r.error)}`);
   return r.data;

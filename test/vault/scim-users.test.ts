@@ -31,8 +31,13 @@ test.after.always(async () => {
 
 const path = (user_id: string) => ({ path: { tenant_id: tenant, user_id } });
 
+/** A Vault user needs an e-mail address: bodies that name none get one (`emails: undefined` sends none). */
+function withEmail(body: ScimUser): ScimUser {
+  return 'emails' in body ? body : { ...body, emails: [{ value: `${body.userName}@example.test`, primary: true }] };
+}
+
 async function create(body: ScimUser) {
-  return scim.POST('/scim/v2/{tenant_id}/Users', { params: { path: { tenant_id: tenant } }, body });
+  return scim.POST('/scim/v2/{tenant_id}/Users', { params: { path: { tenant_id: tenant } }, body: withEmail(body) });
 }
 
 async function mustCreate(body: ScimUser): Promise<ScimUser> {
@@ -83,6 +88,7 @@ test('createScimUser failures: taken userName (any case) 409 uniqueness, no user
   scimError(t, await create({ userName: 'DUP-USER' }), 409, 'uniqueness');
   scimError(t, await create({ displayName: 'no name' } as ScimUser), 400, 'invalidValue');
   scimError(t, await create({ userName: 'typed', active: 'yes' as unknown as boolean }), 400, 'invalidValue');
+  scimError(t, await create({ userName: 'no-mail', emails: undefined }), 400, 'invalidValue');
   scimError(t, await create({ userName: 'mailer', emails: [{ value: 'not an address', primary: true }] }), 400, 'invalidValue');
   scimError(t, await create({ userName: 'two-primaries', emails: [{ value: 'a@x.org', primary: true }, { value: 'b@x.org', primary: true }] }), 400, 'invalidValue');
   const missingTenant = await scim.POST('/scim/v2/{tenant_id}/Users', { params: { path: { tenant_id: 'no-such-tenant' } }, body: { userName: 'x' } });
@@ -141,10 +147,10 @@ test('replaceScimUser: absent attributes are cleared, readOnly ones ignored; Vau
   t.is(r.response.headers.get('etag'), 'W/"2"');
   const vault = await scim.GET('/users/{tenant_id}/{user_id}', { params: path(u.id!) });
   t.like(vault.data, { username: 'replaced', email: 'new@example.com', is_disabled: true, locale: null });
-  scimError(t, await scim.PUT('/scim/v2/{tenant_id}/Users/{user_id}', { params: path(u.id!), headers: { 'If-Match': 'W/"1"' }, body: { userName: 'stale' } }), 412);
+  scimError(t, await scim.PUT('/scim/v2/{tenant_id}/Users/{user_id}', { params: path(u.id!), headers: { 'If-Match': 'W/"1"' }, body: withEmail({ userName: 'stale' }) }), 412);
   await mustCreate({ userName: 'taken-name' });
-  scimError(t, await scim.PUT('/scim/v2/{tenant_id}/Users/{user_id}', { params: path(u.id!), body: { userName: 'Taken-Name' } }), 409, 'uniqueness');
-  scimError(t, await scim.PUT('/scim/v2/{tenant_id}/Users/{user_id}', { params: path('no-such-user'), body: { userName: 'x' } }), 404);
+  scimError(t, await scim.PUT('/scim/v2/{tenant_id}/Users/{user_id}', { params: path(u.id!), body: withEmail({ userName: 'Taken-Name' }) }), 409, 'uniqueness');
+  scimError(t, await scim.PUT('/scim/v2/{tenant_id}/Users/{user_id}', { params: path('no-such-user'), body: withEmail({ userName: 'x' }) }), 404);
   t.is((await scim.GET('/scim/v2/{tenant_id}/Users/{user_id}', { params: path(u.id!) })).data!.userName, 'replaced', 'failed replaces changed nothing');
 });
 

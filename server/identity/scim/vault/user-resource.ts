@@ -120,7 +120,11 @@ export function userPatchFromScim(resource: Record<string, unknown>): UserPatch 
   return fields(resource);
 }
 
-/** A loose check, enough to keep the Vault's own User view (`format: email`) valid. */
+/**
+ * The Vault's own User requires an e-mail address (seed 002: `email` required, `format: email`;
+ * Register asks for one), so a Vault user provisioned by SCIM needs one too; the check is loose,
+ * enough to keep that view valid.
+ */
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 export const vaultUserMapping: ScimUserMapping = {
@@ -130,6 +134,7 @@ export const vaultUserMapping: ScimUserMapping = {
   alwaysReturned: VAULT_USER_ALWAYS_RETURNED,
   check(fields) {
     const email = fields.email ?? null;
-    if (email !== null && !EMAIL.test(email)) throw invalidValue(`emails: ${JSON.stringify(email)} is not an e-mail address`);
+    if (email === null) throw invalidValue('emails: a Vault user needs an e-mail address (one value in emails)');
+    if (!EMAIL.test(email)) throw invalidValue(`emails: ${JSON.stringify(email)} is not an e-mail address`);
   },
 };
