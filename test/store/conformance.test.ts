@@ -297,6 +297,22 @@ for (const target of targets) {
     t.deepEqual((await c.find({ tenant: { $in: [] } }).toArray()).map((d) => d.n), []);
   });
 
+  test(t$('a long $in beside other conditions: exactly the documents matching all of them'), async (t) => {
+    const c = fresh(target);
+    await c.createIndex({ tenant: 1, n: 1 });
+    await c.insertMany(Array.from({ length: 3000 }, (_, i) => ({ _id: `d${i}`, tenant: i % 3 === 0 ? 'a' : 'b', n: i, tags: [`t${i % 5}`] })));
+    const ids = Array.from({ length: 2500 }, (_, i) => `d${i * 2}`);
+    const byId = await c.find({ tenant: 'a', _id: { $in: ids }, tags: 't0' } as never, { projection: { n: 1 } }).toArray();
+    t.deepEqual(
+      byId.map((d) => d.n),
+      Array.from({ length: 3000 }, (_, i) => i).filter((i) => i % 3 === 0 && i % 2 === 0 && i < 5000 && i % 5 === 0),
+    );
+    const ns = Array.from({ length: 1500 }, (_, i) => i * 2);
+    const compound = await c.countDocuments({ tenant: 'b', n: { $in: ns } });
+    t.is(compound, ns.filter((i) => i % 3 !== 0).length);
+    t.is(await c.countDocuments({ tenant: 'b', n: { $in: ns }, tags: { $in: ['t1', 't2'] } }), ns.filter((i) => i % 3 !== 0 && [1, 2].includes(i % 5)).length);
+  });
+
   if (target.embedded) {
     test(t$('outside the subset: NotImplemented (238), never a silent wrong result'), async (t) => {
       const c = fresh(target);

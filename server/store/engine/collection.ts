@@ -16,8 +16,11 @@ export type RecordSink = (record: JournalRecord) => void;
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
-/** Most equality combinations an index lookup expands (`$in` lists); beyond that, scan. */
-const MAX_LOOKUP_COMBOS = 256;
+/**
+ * Most equality combinations an index lookup expands: one `$in` list costs its own length, but
+ * `$in` lists on several fields of a compound index multiply; beyond this, scan.
+ */
+const MAX_LOOKUP_COMBOS = 100_000;
 
 export class Collection {
   readonly db: string;
@@ -140,9 +143,11 @@ export class Collection {
 
   /** Documents matching `filter`, in natural order; the first `limit` of them when given. */
   find(filter: Doc, limit = Infinity): Doc[] {
-    const { docs, exact } = this.lookup(filter);
-    if (exact) return limit < docs.length ? docs.slice(0, limit) : docs;
-    const query = new Query(filter, QUERY_OPTIONS);
+    const { docs, residual } = this.lookup(filter);
+    if (residual === null) return limit < docs.length ? docs.slice(0, limit) : docs;
+    // Only what the lookup did not answer is tested per document: re-testing a large `$in` the
+    // index already answered would cost the list's length for every candidate.
+    const query = new Query(residual, QUERY_OPTIONS);
     const out: Doc[] = [];
     for (const d of docs) {
       if (out.length >= limit) break;
@@ -153,16 +158,16 @@ export class Collection {
 
   /**
    * A superset of the documents matching `filter`, from the smallest index lookup that its
-   * top-level equality conditions allow (or every document when none applies). `exact` when
-   * the lookup answers the filter by itself: every condition is a scalar equality on a plain
-   * field of the index used, where hash-key equality is MongoDB's equality (an array field
-   * matches through its elements, which the index holds one by one).
+   * top-level equality conditions allow (or every document when none applies), and the part of
+   * the filter the lookup leaves to test (`null` when it answers the filter by itself). A
+   * condition is answered when it is a scalar equality (or `$in` of scalars) on a plain field of
+   * the index used, where hash-key equality is MongoDB's equality (an array field matches through
+   * its elements, which the index holds one by one).
    */
-  lookup(filter: Doc): { docs: Doc[]; exact: boolean } {
-    const keys = Object.keys(filter);
+  lookup(filter: Doc): { docs: Doc[]; residual: Doc | null } {
     const idValues = equalityValues(filter, '_id');
     if (idValues) {
-      return { docs: this.inNaturalOrder(new Set(idValues.map(canonicalKey))), exact: keys.length === 1 && idValues.every(isScalar) };
+      return { docs: this.inNaturalOrder(new Set(idValues.map(canonicalKey))), residual: residualOf(filter, idValues.every(isScalar) ? ['_id'] : []) };
     }
     let best: Set<string> | undefined;
     let bestIndex: Index | undefined;
@@ -183,11 +188,9 @@ export class Collection {
         bestIndex = index;
       }
     }
-    if (!best || !bestIndex) return { docs: this.all(), exact: keys.length === 0 };
-    const exact =
-      keys.length === bestIndex.fields.length &&
-      bestIndex.fields.every((f) => !f.includes('.') && (equalityValues(filter, f) ?? []).every(isScalar));
-    return { docs: this.inNaturalOrder(best), exact };
+    if (!best || !bestIndex) return { docs: this.all(), residual: Object.keys(filter).length === 0 ? null : filter };
+    const answered = bestIndex.fields.filter((f) => !f.includes('.') && (equalityValues(filter, f) ?? []).every(isScalar));
+    return { docs: this.inNaturalOrder(best), residual: residualOf(filter, answered) };
   }
 
   private inNaturalOrder(ids: Set<string>): Doc[] {
@@ -270,6 +273,13 @@ function equalityValues(filter: Doc, field: string): unknown[] | undefined {
     return undefined;
   }
   return indexable(cond) ? [cond] : undefined;
+}
+
+/** `filter` without the `answered` top-level fields; null when nothing is left to test. */
+function residualOf(filter: Doc, answered: readonly string[]): Doc | null {
+  const rest: Doc = {};
+  for (const [k, v] of Object.entries(filter)) if (!answered.includes(k)) rest[k] = v;
+  return Object.keys(rest).length === 0 ? null : rest;
 }
 
 /** A value whose MongoDB equality is exactly hash-key equality (no embedded document). */
