@@ -92,19 +92,26 @@ function grantTypesFor(type: ClientDoc['type']): string[] {
   return type === 'confidential' ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'];
 }
 
-export function clientInputFromVault(body: VaultClient): ClientInput {
-  const type = body.client_type ?? 'confidential';
+/** What a Vault Client body sets, on create and on update alike (the type decides grants and auth). */
+function registrationOf(body: VaultClient, type: ClientDoc['type']) {
   return {
-    clientId: body.client_id,
     name: body.name,
     type,
-    ...(type === 'confidential' && body.client_secret != null ? { secret: body.client_secret } : {}),
     redirectUris: [...(body.redirect_uris ?? [])],
     postLogoutRedirectUris: [...(body.post_logout_redirect_uri ?? [])],
     allowedScopes: allowedScopesOf(body),
     grantTypes: grantTypesFor(type),
     signingAlg: body.sing_alg ?? 'EdDSA',
-    tokenEndpointAuthMethod: type === 'public' ? 'none' : 'client_secret_post',
+    tokenEndpointAuthMethod: type === 'public' ? ('none' as const) : ('client_secret_post' as const),
+  };
+}
+
+export function clientInputFromVault(body: VaultClient): ClientInput {
+  const type = body.client_type ?? 'confidential';
+  return {
+    clientId: body.client_id,
+    ...registrationOf(body, type),
+    ...(type === 'confidential' && body.client_secret != null ? { secret: body.client_secret } : {}),
     extra: extraOf(body),
   };
 }
@@ -119,17 +126,7 @@ export function clientPatchFromVault(current: ClientDoc, body: VaultClient): Cli
   if (type === 'confidential' && current.type === 'public' && body.client_secret == null) {
     throw validationError([{ location: 'body', path: ['client_secret'], message: 'a client becoming confidential needs its client_secret in the same request', type: 'value_error.missing' }]);
   }
-  const patch: ClientPatch = {
-    name: body.name,
-    type,
-    redirectUris: [...(body.redirect_uris ?? [])],
-    postLogoutRedirectUris: [...(body.post_logout_redirect_uri ?? [])],
-    allowedScopes: allowedScopesOf(body),
-    grantTypes: grantTypesFor(type),
-    signingAlg: body.sing_alg ?? 'EdDSA',
-    tokenEndpointAuthMethod: type === 'public' ? 'none' : 'client_secret_post',
-    extra: { ...current.extra, ...extraOf(body) },
-  };
+  const patch: ClientPatch = { ...registrationOf(body, type), extra: { ...current.extra, ...extraOf(body) } };
   if (type === 'public') patch.secret = null;
   else if (body.client_secret != null) patch.secret = body.client_secret;
   return patch;

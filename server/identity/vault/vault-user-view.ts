@@ -58,13 +58,20 @@ export function checkVaultUsername(username: string, path: (string | number)[] =
   if (problem) throw validationError([{ location: 'body', path, message: problem, type: 'value_error.str.regex' }]);
 }
 
-export function userInputFromVault(body: VaultUser): UserInput {
+/** The core fields a Vault User body sets, on create and on update alike. */
+function coreFieldsOf(body: VaultUser) {
   return {
     username: body.username,
     email: body.email,
     emailVerified: body.is_verified ?? false,
     disabled: body.is_disabled ?? false,
     externalId: body.external_id ?? null,
+  };
+}
+
+export function userInputFromVault(body: VaultUser): UserInput {
+  return {
+    ...coreFieldsOf(body),
     profile: {
       ...(body.locale != null ? { locale: body.locale } : {}),
       ...(body.roles != null ? { roles: [...body.roles] } : {}),
@@ -75,11 +82,7 @@ export function userInputFromVault(body: VaultUser): UserInput {
 /** Update User replaces the profile fields; a null or absent locale/roles removes them. */
 export function userPatchFromVault(body: VaultUser): UserPatch {
   return {
-    username: body.username,
-    email: body.email,
-    emailVerified: body.is_verified ?? false,
-    disabled: body.is_disabled ?? false,
-    externalId: body.external_id ?? null,
+    ...coreFieldsOf(body),
     profile: {
       locale: body.locale ?? undefined,
       roles: body.roles != null ? [...body.roles] : undefined,
