@@ -75,7 +75,7 @@ export async function startGateway(config: GatewayConfig, options: { log?: Logge
   app.use('/docs', docsRouter(loadApiDocs()));
   app.use(staticPagesRouter());
   app.use(loginPageRouter(services));
-  for (const def of apiDefinitions(services)) {
+  for (const def of apiDefinitions()) {
     app.use(
       def.serverUrl === '/' ? '/' : def.serverUrl,
       mountApi(def, {

@@ -35,8 +35,7 @@ function loadSpec(name: ApiName): object {
   return structuredClone(doc);
 }
 
-export function apiDefinitions(services: GatewayServices): ApiDefinition<GatewayServices>[] {
-  void services;
+export function apiDefinitions(): ApiDefinition<GatewayServices>[] {
   return (Object.keys(FACTORIES) as ApiName[]).map((name) => FACTORIES[name](loadSpec(name)));
 }
 

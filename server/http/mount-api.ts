@@ -99,9 +99,8 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
   for (const op of inMatchOrder(def.table)) {
     const handler = handlers[op.operationId];
     if (typeof handler !== 'function') throw new Error(`${def.name}: no handler for ${op.operationId}`);
-    const route = def.serverUrl === '/' ? op.expressPath : op.expressPath;
     router[op.method](
-      route,
+      op.expressPath,
       (req: Request, res: Response, next: NextFunction) => {
         locals(res).operation = op;
         authenticate(def, op, req, options.services).then((p) => {
@@ -128,8 +127,8 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
     }
   });
 
-  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    sendError(def, err, req, res, next);
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    sendError(def, err, res);
   });
   return router;
 }
@@ -269,7 +268,7 @@ async function invoke<S>(def: ApiDefinition<S>, op: OperationEntry, handler: Any
   }
 }
 
-function sendError<S>(def: ApiDefinition<S>, err: unknown, req: Request, res: Response, next: NextFunction): void {
+function sendError<S>(def: ApiDefinition<S>, err: unknown, res: Response): void {
   const l = locals(res);
   const gerr = toGatewayError(err);
   const errorId = randomUUID();
@@ -298,6 +297,4 @@ function sendError<S>(def: ApiDefinition<S>, err: unknown, req: Request, res: Re
     log.error({ err: validationFailure, errorId }, 'error reply failed response validation');
     if (!res.headersSent) res.end(payload);
   }
-  void next;
-  void req;
 }
