@@ -20,7 +20,19 @@ export const WASM_FLAGS = ['--enable', 'simd', '-O3', '--runtime', 'stub'] as co
  * asc's diagnostics on failure. `flags` defaults to the production flags; tests build variants
  * with `-O0` to save time.
  */
-export async function compileAssemblyScript(entry: string, outFile: string, textFile?: string, flags: readonly string[] = WASM_FLAGS): Promise<void> {
+/**
+ * asc keeps compiler state per process, and two `asc.main` calls in flight at once (tests build
+ * several variants concurrently) can stall; compilations therefore run one after another.
+ */
+let compiling: Promise<unknown> = Promise.resolve();
+
+export function compileAssemblyScript(entry: string, outFile: string, textFile?: string, flags: readonly string[] = WASM_FLAGS): Promise<void> {
+  const run = compiling.then(() => compileNow(entry, outFile, textFile, flags));
+  compiling = run.catch(() => undefined);
+  return run;
+}
+
+async function compileNow(entry: string, outFile: string, textFile: string | undefined, flags: readonly string[]): Promise<void> {
   mkdirSync(dirname(outFile), { recursive: true });
   const args = [entry, ...flags, '--outFile', outFile];
   if (textFile) args.push('--textFile', textFile);
