@@ -16,6 +16,7 @@
  * + value), so it is found the same way, by an id derived from the presented value.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Filter } from 'mongodb';
 import type { ApiKeyDoc, Store } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
@@ -23,6 +24,8 @@ import { hashSecret, randomSecret, verifySecretHash } from './secrets/hash.ts';
 
 export const ALL_SCOPES = '*';
 export const IMPORTED_KEY_MIN_LENGTH = 24;
+/** How long an expired key stays listable (as expired) before the TTL index removes it. */
+export const EXPIRED_KEY_RETENTION_DAYS = 90;
 /** Last use is written at most once per key per this interval, so busy keys do not cause a write per request. */
 export const LAST_USE_WRITE_INTERVAL_MS = 60_000;
 
@@ -67,6 +70,23 @@ export interface CreateApiKeyInput {
   value?: string;
 }
 
+/** Position in a newest-first listing: the last key of the previous page. */
+export interface ApiKeyCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface ApiKeyPageOptions {
+  /** Only this owner's keys. */
+  ownerId?: string;
+  /** Only keys granted exactly this scope (an API's own keys among the tenant's). */
+  scope?: string;
+  includeRevoked?: boolean;
+  includeExpired?: boolean;
+  after?: ApiKeyCursor | null;
+  limit: number;
+}
+
 export interface UseInfo {
   ip?: string | null;
   userAgent?: string | null;
@@ -77,6 +97,8 @@ export interface ApiKeyService {
   create(input: CreateApiKeyInput): Promise<{ key: ApiKeyDoc; value: string }>;
   get(tenantId: string, keyId: string): Promise<ApiKeyDoc | null>;
   list(tenantId: string, options?: { ownerId?: string | null; includeRevoked?: boolean }): Promise<ApiKeyDoc[]>;
+  /** A tenant's keys newest first, `limit` at a time; `next` is the cursor of the following page, if any. */
+  page(tenantId: string, options: ApiKeyPageOptions): Promise<{ items: ApiKeyDoc[]; next: ApiKeyCursor | null }>;
   revoke(tenantId: string, keyId: string): Promise<boolean>;
   /** New secret, same id, scopes and owner; the old value stops working at once. */
   regenerate(tenantId: string, keyId: string): Promise<{ key: ApiKeyDoc; value: string } | null>;
@@ -134,6 +156,7 @@ export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
         source: chosen !== undefined && !GENERATED.test(chosen) ? 'imported' : 'generated',
         createdAt: clock(),
         expiresAt,
+        purgeAt: expiresAt === null ? null : new Date(expiresAt.getTime() + EXPIRED_KEY_RETENTION_DAYS * 86_400_000),
         revokedAt: null,
         lastUsedAt: null,
         lastUsedIp: null,
@@ -155,6 +178,20 @@ export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
       if (ownerId !== undefined) filter.ownerId = ownerId;
       if (!includeRevoked) filter.revokedAt = null;
       return store.apiKeys.find(filter).sort({ createdAt: 1, _id: 1 }).toArray();
+    },
+
+    async page(tenantId, { ownerId, scope, includeRevoked = false, includeExpired = false, after = null, limit }) {
+      const and: Filter<ApiKeyDoc>[] = [{ tenantId }];
+      if (ownerId !== undefined) and.push({ ownerId });
+      if (scope !== undefined) and.push({ scopes: scope });
+      if (!includeRevoked) and.push({ revokedAt: null });
+      if (!includeExpired) and.push({ $or: [{ expiresAt: null }, { expiresAt: { $gt: clock() } }] });
+      // Keyset paging on (createdAt, _id) descending: stable while keys are added or revoked.
+      if (after !== null) and.push({ $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }] });
+      const docs = await store.apiKeys.find({ $and: and }).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).toArray();
+      const items = docs.slice(0, limit);
+      const last = items.at(-1);
+      return { items, next: docs.length > limit && last ? { createdAt: last.createdAt, id: last._id } : null };
     },
 
     async revoke(tenantId, keyId) {

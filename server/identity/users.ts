@@ -60,6 +60,8 @@ export interface UserService {
   get(tenantId: string, userId: string): Promise<UserDoc | null>;
   getByUsername(tenantId: string, username: string): Promise<UserDoc | null>;
   findByEmail(tenantId: string, email: string): Promise<UserDoc[]>;
+  /** The users of every tenant with this e-mail address (at most `limit`): one person's accounts across tenants. */
+  findByEmailInAllTenants(email: string, limit?: number): Promise<UserDoc[]>;
   list(tenantId: string, options?: UserListOptions): Promise<{ items: UserDoc[]; total: number }>;
   /** Applies `patch`; with `expectedVersion`, only if the record is still at that version (else null). */
   update(tenantId: string, userId: string, patch: UserPatch, options?: { expectedVersion?: number }): Promise<UserDoc | null>;
@@ -114,6 +116,9 @@ export function createUserService(store: Store, clock: Clock): UserService {
     getByUsername: (tenantId, username) => store.users.findOne({ tenantId, usernameKey: usernameKey(username) }),
 
     findByEmail: (tenantId, email) => store.users.find({ tenantId, emailKey: emailKey(email) }).toArray(),
+
+    findByEmailInAllTenants: (email, limit = 1000) =>
+      store.users.find({ emailKey: emailKey(email) }).sort({ tenantId: 1, createdAt: 1 }).limit(limit).toArray(),
 
     async list(tenantId, { filter = {}, sort = { createdAt: 1, _id: 1 } as Sort, skip = 0, limit = 100 } = {}) {
       const query = { ...filter, tenantId } as Filter<UserDoc>;

@@ -63,12 +63,49 @@ export interface ApiKeyDoc {
   /** `generated` keys have the `gk_<id>_<secret>` form; `imported` ones are operator-chosen values. */
   source: 'generated' | 'imported';
   createdAt: Date;
-  /** Optional expiry; the TTL index removes the record once past it. */
+  /** Optional expiry: the key stops authenticating then, but stays listable (as expired) until `purgeAt`. */
   expiresAt: Date | null;
+  /** When the TTL index removes the record: `expiresAt` + api-keys.ts `EXPIRED_KEY_RETENTION_DAYS`; null for keys that never expire. */
+  purgeAt?: Date | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
   lastUsedIp: string | null;
   lastUsedUserAgent: string | null;
+}
+
+/**
+ * An identity provider whose ID and access tokens the token-exchange API accepts, besides the
+ * gateway's own issuers (identity/federation/trusted-issuers.ts); `_id` is the issuer URL (`iss`).
+ */
+export interface TrustedIssuerDoc {
+  _id: string;
+  /** The token's `aud` must contain one of these. */
+  audiences: string[];
+  /** Where the issuer publishes its keys, fetched with a timeout and cached; or the keys inline. */
+  jwksUri: string | null;
+  jwks: { keys: Record<string, unknown>[] } | null;
+  /** The claim that carries the user's e-mail address (default `email`). */
+  emailClaim: string;
+  /** The issuer vouches for every address it sends, even without `email_verified: true`. */
+  emailsVerified: boolean;
+  /** OpenID userinfo endpoint, read with the caller's access token when the ID token lacks the e-mail. */
+  userinfoUrl: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A workspace of an org (identity/orgs/workspaces.ts). `resources` holds the resource identifiers
+ * registered in it; a unique multikey index makes a resource belong to one workspace at most,
+ * which lets one guarded single-document update register a batch all-or-nothing.
+ */
+export interface WorkspaceDoc {
+  _id: string; // uuid, the locator of the workspace rid
+  tenantId: string;
+  name: string;
+  /** Absent until the first registration (the unique index covers only workspaces that have it). */
+  resources?: string[];
+  createdAt: Date;
 }
 
 export type SigningAlg = 'EdDSA' | 'ES256' | 'RS256';
@@ -422,6 +459,8 @@ export interface Store {
   scimGroups: Collection<ScimGroupDoc>;
   passkeyCredentials: Collection<PasskeyCredentialDoc>;
   webauthnChallenges: Collection<WebauthnChallengeDoc>;
+  trustedIssuers: Collection<TrustedIssuerDoc>;
+  workspaces: Collection<WorkspaceDoc>;
 }
 
 export function openStore(db: Db): Store {
@@ -449,6 +488,8 @@ export function openStore(db: Db): Store {
     scimGroups: db.collection<ScimGroupDoc>('scimGroups'),
     passkeyCredentials: db.collection<PasskeyCredentialDoc>('passkeyCredentials'),
     webauthnChallenges: db.collection<WebauthnChallengeDoc>('webauthnChallenges'),
+    trustedIssuers: db.collection<TrustedIssuerDoc>('trustedIssuers'),
+    workspaces: db.collection<WorkspaceDoc>('workspaces'),
   };
 }
 
@@ -470,6 +511,8 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     // Usernames are unique per tenant, compared case-insensitively through `usernameKey`.
     { key: { tenantId: 1, usernameKey: 1 }, name: 'tenant_username', unique: true },
     { key: { tenantId: 1, emailKey: 1 }, name: 'tenant_email' },
+    // One address's accounts across tenants (the token-exchange API's orgs of a user).
+    { key: { emailKey: 1 }, name: 'email' },
     { key: { tenantId: 1, createdAt: 1 }, name: 'tenant_created' },
     // SCIM externalId lookups; partial so users without one are not indexed.
     {
@@ -480,7 +523,10 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   ],
   apiKeys: [
     { key: { tenantId: 1, ownerId: 1 }, name: 'tenant_owner' },
-    TTL,
+    // Listings page newest first through a tenant's keys (api-keys.ts `page`).
+    { key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' },
+    // Expired keys stay listable for a while; the record goes at `purgeAt`, not at `expiresAt`.
+    { key: { purgeAt: 1 }, name: 'ttl_purgeAt', expireAfterSeconds: 0 },
   ],
   signingKeys: [
     // At most one active key per issuer and algorithm, across every gateway instance: the loser of
@@ -549,10 +595,30 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { key: { tenantId: 1, userId: 1, createdAt: 1 }, name: 'tenant_user_created' },
   ],
   webauthnChallenges: [TTL],
+  trustedIssuers: [],
+  workspaces: [
+    { key: { tenantId: 1, createdAt: 1 }, name: 'tenant_created' },
+    // A resource is registered in one workspace at most, across every org.
+    { key: { resources: 1 }, name: 'one_workspace_per_resource', unique: true, partialFilterExpression: { resources: { $exists: true } } },
+  ],
 };
+
+/** Indexes an earlier version declared and this one replaced: dropped at start-up when present. */
+const OBSOLETE_INDEXES: Partial<Record<CollectionName, string[]>> = {
+  // API keys were removed at expiry; they now stay listable until `purgeAt`.
+  apiKeys: ['ttl_expiresAt'],
+};
+
+async function dropObsoleteIndexes(store: Store): Promise<void> {
+  for (const [name, obsolete] of Object.entries(OBSOLETE_INDEXES) as [CollectionName, string[]][]) {
+    const present = new Set((await store[name].listIndexes().toArray().catch(() => [])).map((index) => String(index.name)));
+    for (const index of obsolete) if (present.has(index)) await store[name].dropIndex(index);
+  }
+}
 
 /** Creates every declared index; idempotent, so each instance runs it at start-up. */
 export async function ensureIndexes(store: Store): Promise<void> {
+  await dropObsoleteIndexes(store);
   for (const [name, indexes] of Object.entries(INDEXES) as [CollectionName, IndexDescription[]][]) {
     if (indexes.length === 0) continue;
     await store[name].createIndexes(indexes);
