@@ -17,6 +17,7 @@ import { createSigningKeyService, type SigningKeyService } from './signing-keys.
 import { createTenantService, type TenantService } from './tenants.ts';
 import { createTokenService, type TokenService } from './tokens.ts';
 import { createUserService, type UserService } from './users.ts';
+import { createFederationService, type FederationService } from './federation/index.ts';
 
 export interface IdentityCoreOptions {
   store: Store;
@@ -37,10 +38,13 @@ export interface IdentityCoreOptions {
   signingKeyCacheTtlMs?: number;
   /** Verified-token cache entries (default 10,000; 0 disables). */
   tokenCacheSize?: number;
+  /** Timeout of a trusted issuer's JWKS fetch (default federation/issuer-keys.ts JWKS_TIMEOUT_MS). */
+  jwksTimeoutMs?: number;
 }
 
 export interface IdentityCore {
   publicUrl: string;
+  clock: Clock;
   sealer: Sealer;
   tenants: TenantService;
   users: UserService;
@@ -48,6 +52,8 @@ export interface IdentityCore {
   clients: ClientService;
   signingKeys: SigningKeyService;
   tokens: TokenService;
+  /** Tokens of trusted issuers, exchanged for the gateway's own. */
+  federation: FederationService;
   audit: AuditService;
   rateLimiter: RateLimiter;
   outbox: OutboxService;
@@ -65,6 +71,7 @@ export function createIdentityCore(options: IdentityCoreOptions): IdentityCore {
   const signingKeys = createSigningKeyService({ store, sealer, clock, logger, cacheTtlMs: options.signingKeyCacheTtlMs });
   return {
     publicUrl,
+    clock,
     sealer,
     tenants,
     users: createUserService(store, clock),
@@ -72,6 +79,7 @@ export function createIdentityCore(options: IdentityCoreOptions): IdentityCore {
     clients,
     signingKeys,
     tokens: createTokenService({ signingKeys, core, clock, cacheSize: options.tokenCacheSize }),
+    federation: createFederationService({ store, clients, signingKeys, core, clock, publicUrl, jwksTimeoutMs: options.jwksTimeoutMs }),
     audit: createAuditService({ store, clock, logger, retentionDays: options.auditRetentionDays }),
     rateLimiter: createRateLimiter(store, clock),
     outbox: createOutbox({ store, clock, logger, smtpUrl: options.smtpUrl, from: options.smtpFrom, transport: options.mailTransport }),

@@ -81,7 +81,8 @@ export interface TokenService {
 
 const normalizeTyp = (typ: string) => typ.toLowerCase().replace(/^application\//, '');
 
-function checkSignature(core: CryptoCore, key: PublishedKey, parsed: ParsedJws): boolean {
+/** EdDSA and ES256 through the crypto core; false for any other algorithm (RSA is not the core's). */
+export function checkSignature(core: CryptoCore, key: Pick<PublishedKey, 'alg' | 'raw'>, parsed: ParsedJws): boolean {
   if (key.raw === null) return false;
   if (key.alg === 'EdDSA') return core.ed25519Verify(key.raw, parsed.signingInput, parsed.signature);
   // JWS ES256 signatures are the fixed 64-byte r||s form, never DER (RFC 7518 §3.4).
@@ -96,7 +97,8 @@ function numericClaim(payload: Record<string, unknown>, name: string): number | 
   return value;
 }
 
-function checkClaims(payload: Record<string, unknown>, options: VerifyOptions, nowSeconds: number): void {
+/** RFC 7519 §4.1 registered claims: `exp` required, `nbf`, `iat` not in the future, `iss`, `aud`, then the required claims. */
+export function checkClaims(payload: Record<string, unknown>, options: VerifyOptions, nowSeconds: number): void {
   const tolerance = options.clockToleranceSeconds ?? 30;
   const exp = numericClaim(payload, 'exp');
   if (exp === undefined) throw new TokenError('missing_claim', 'exp is required');
