@@ -1,0 +1,58 @@
+/**
+ * Which e-mail addresses may register: each org (tenant) allows whole domains and single
+ * addresses, kept in the tenant's `settings.tokenExchange` section. An address is allowed when
+ * any org allows it (the registration hook names no org). Domains match exactly, case-insensitively
+ * (`example.com` does not allow `a@sub.example.com`); so do addresses. Anything that is not an
+ * address is not allowed.
+ */
+import type { Store, TenantDoc } from '../../store/collections.ts';
+import type { TenantService } from '../tenants.ts';
+import { IdentityError } from '../errors.ts';
+import { emailFrom } from '../federation/verify-federated-token.ts';
+
+export const SETTINGS_SECTION = 'tokenExchange';
+const MAX_RULES = 1000;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+export interface EmailRules {
+  domains: string[];
+  addresses: string[];
+}
+
+interface Section extends EmailRules {
+  [field: string]: unknown;
+}
+
+function sectionOf(tenant: TenantDoc): Partial<Section> {
+  const section = tenant.settings[SETTINGS_SECTION];
+  return section !== null && typeof section === 'object' ? (section as Partial<Section>) : {};
+}
+
+export function emailRulesOf(tenant: TenantDoc): EmailRules {
+  const section = sectionOf(tenant);
+  return { domains: Array.isArray(section.domains) ? section.domains : [], addresses: Array.isArray(section.addresses) ? section.addresses : [] };
+}
+
+/** Replaces the org's rules (normalised to lower case, without repeats); other settings of the section stay. */
+export async function setEmailRules(tenants: TenantService, tenant: TenantDoc, rules: EmailRules): Promise<EmailRules> {
+  const domains = [...new Set(rules.domains.map((d) => d.trim().toLowerCase()))];
+  const addresses = [...new Set(rules.addresses.map((a) => a.trim().toLowerCase()))];
+  if (domains.length + addresses.length > MAX_RULES) throw new IdentityError('invalid', `at most ${MAX_RULES} rules per org`);
+  const badDomain = domains.find((d) => !DOMAIN.test(d));
+  if (badDomain !== undefined) throw new IdentityError('invalid', `not a domain name: ${badDomain}`);
+  const badAddress = addresses.find((a) => emailFrom(a) === null);
+  if (badAddress !== undefined) throw new IdentityError('invalid', `not an e-mail address: ${badAddress}`);
+  await tenants.update(tenant._id, { settings: { [SETTINGS_SECTION]: { ...sectionOf(tenant), domains, addresses } } });
+  return { domains, addresses };
+}
+
+export async function isEmailAllowed(store: Store, value: string): Promise<boolean> {
+  const email = emailFrom(value)?.toLowerCase();
+  if (email === undefined) return false;
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const match = await store.tenants.findOne(
+    { $or: [{ [`settings.${SETTINGS_SECTION}.addresses`]: email }, { [`settings.${SETTINGS_SECTION}.domains`]: domain }] },
+    { projection: { _id: 1 } },
+  );
+  return match !== null;
+}
