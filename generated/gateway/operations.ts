@@ -11,15 +11,59 @@ export const securitySchemes = {
 } as const satisfies Record<string, SchemeEntry>;
 
 export const operationTable = [
+  {"operationId":"createOrgWorkspace","method":"post","path":"/token-exchange/orgs/{tenantId}/workspaces","expressPath":"/token-exchange/orgs/:tenantId/workspaces","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
+  {"operationId":"deleteTrustedIssuer","method":"delete","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getBootstrapStatus","method":"get","path":"/bootstrap","expressPath":"/bootstrap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getCoreStatus","method":"get","path":"/core","expressPath":"/core","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"getOrg","method":"get","path":"/token-exchange/orgs/{tenantId}","expressPath":"/token-exchange/orgs/:tenantId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"getOrgEmailRules","method":"get","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listCoreEvents","method":"get","path":"/core/history","expressPath":"/core/history","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"listOrgWorkspaces","method":"get","path":"/token-exchange/orgs/{tenantId}/workspaces","expressPath":"/token-exchange/orgs/:tenantId/workspaces","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listOutbox","method":"get","path":"/outbox","expressPath":"/outbox","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"listTrustedIssuers","method":"get","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"putOrgEmailRules","method":"put","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
+  {"operationId":"putTrustedIssuer","method":"put","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"rollbackCore","method":"post","path":"/core/rollback","expressPath":"/core/rollback","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"swapCore","method":"post","path":"/core/swap","expressPath":"/core/swap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/octet-stream"]},
 ] as const satisfies readonly OperationEntry[];
 
 export type OperationId = (typeof operationTable)[number]['operationId'];
+
+/** POST /gateway/v1/token-exchange/orgs/{tenantId}/workspaces */
+export interface CreateOrgWorkspaceRequest<Principal, Context> {
+  params: ParamsOf<operations["createOrgWorkspace"], 'path'>;
+  query: ParamsOf<operations["createOrgWorkspace"], 'query'>;
+  headers: ParamsOf<operations["createOrgWorkspace"], 'header'>;
+  cookies: ParamsOf<operations["createOrgWorkspace"], 'cookie'>;
+  body: BodyOf<operations["createOrgWorkspace"]>;
+  principal: Principal;
+  context: Context;
+}
+export type CreateOrgWorkspaceReply =
+  | Reply<201, operations["createOrgWorkspace"]['responses'][201]>
+  | Reply<400, operations["createOrgWorkspace"]['responses'][400]>
+  | Reply<401, operations["createOrgWorkspace"]['responses'][401]>
+  | Reply<403, operations["createOrgWorkspace"]['responses'][403]>
+  | Reply<404, operations["createOrgWorkspace"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 201 | 400 | 401 | 403 | 404>, operations["createOrgWorkspace"]['responses']['default']>;
+
+/** DELETE /gateway/v1/token-exchange/trusted-issuers */
+export interface DeleteTrustedIssuerRequest<Principal, Context> {
+  params: ParamsOf<operations["deleteTrustedIssuer"], 'path'>;
+  query: ParamsOf<operations["deleteTrustedIssuer"], 'query'>;
+  headers: ParamsOf<operations["deleteTrustedIssuer"], 'header'>;
+  cookies: ParamsOf<operations["deleteTrustedIssuer"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type DeleteTrustedIssuerReply =
+  | Reply<204, operations["deleteTrustedIssuer"]['responses'][204]>
+  | Reply<400, operations["deleteTrustedIssuer"]['responses'][400]>
+  | Reply<401, operations["deleteTrustedIssuer"]['responses'][401]>
+  | Reply<403, operations["deleteTrustedIssuer"]['responses'][403]>
+  | Reply<404, operations["deleteTrustedIssuer"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 204 | 400 | 401 | 403 | 404>, operations["deleteTrustedIssuer"]['responses']['default']>;
 
 /** GET /gateway/v1/bootstrap */
 export interface GetBootstrapStatusRequest<Principal, Context> {
@@ -53,6 +97,42 @@ export type GetCoreStatusReply =
   | Reply<403, operations["getCoreStatus"]['responses'][403]>
   | Reply<Exclude<ErrorStatus, 200 | 401 | 403>, operations["getCoreStatus"]['responses']['default']>;
 
+/** GET /gateway/v1/token-exchange/orgs/{tenantId} */
+export interface GetOrgRequest<Principal, Context> {
+  params: ParamsOf<operations["getOrg"], 'path'>;
+  query: ParamsOf<operations["getOrg"], 'query'>;
+  headers: ParamsOf<operations["getOrg"], 'header'>;
+  cookies: ParamsOf<operations["getOrg"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type GetOrgReply =
+  | Reply<200, operations["getOrg"]['responses'][200]>
+  | Reply<400, operations["getOrg"]['responses'][400]>
+  | Reply<401, operations["getOrg"]['responses'][401]>
+  | Reply<403, operations["getOrg"]['responses'][403]>
+  | Reply<404, operations["getOrg"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["getOrg"]['responses']['default']>;
+
+/** GET /gateway/v1/token-exchange/orgs/{tenantId}/email-rules */
+export interface GetOrgEmailRulesRequest<Principal, Context> {
+  params: ParamsOf<operations["getOrgEmailRules"], 'path'>;
+  query: ParamsOf<operations["getOrgEmailRules"], 'query'>;
+  headers: ParamsOf<operations["getOrgEmailRules"], 'header'>;
+  cookies: ParamsOf<operations["getOrgEmailRules"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type GetOrgEmailRulesReply =
+  | Reply<200, operations["getOrgEmailRules"]['responses'][200]>
+  | Reply<400, operations["getOrgEmailRules"]['responses'][400]>
+  | Reply<401, operations["getOrgEmailRules"]['responses'][401]>
+  | Reply<403, operations["getOrgEmailRules"]['responses'][403]>
+  | Reply<404, operations["getOrgEmailRules"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["getOrgEmailRules"]['responses']['default']>;
+
 /** GET /gateway/v1/core/history */
 export interface ListCoreEventsRequest<Principal, Context> {
   params: ParamsOf<operations["listCoreEvents"], 'path'>;
@@ -69,6 +149,24 @@ export type ListCoreEventsReply =
   | Reply<401, operations["listCoreEvents"]['responses'][401]>
   | Reply<403, operations["listCoreEvents"]['responses'][403]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403>, operations["listCoreEvents"]['responses']['default']>;
+
+/** GET /gateway/v1/token-exchange/orgs/{tenantId}/workspaces */
+export interface ListOrgWorkspacesRequest<Principal, Context> {
+  params: ParamsOf<operations["listOrgWorkspaces"], 'path'>;
+  query: ParamsOf<operations["listOrgWorkspaces"], 'query'>;
+  headers: ParamsOf<operations["listOrgWorkspaces"], 'header'>;
+  cookies: ParamsOf<operations["listOrgWorkspaces"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type ListOrgWorkspacesReply =
+  | Reply<200, operations["listOrgWorkspaces"]['responses'][200]>
+  | Reply<400, operations["listOrgWorkspaces"]['responses'][400]>
+  | Reply<401, operations["listOrgWorkspaces"]['responses'][401]>
+  | Reply<403, operations["listOrgWorkspaces"]['responses'][403]>
+  | Reply<404, operations["listOrgWorkspaces"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["listOrgWorkspaces"]['responses']['default']>;
 
 /** GET /gateway/v1/outbox */
 export interface ListOutboxRequest<Principal, Context> {
@@ -87,6 +185,58 @@ export type ListOutboxReply =
   | Reply<403, operations["listOutbox"]['responses'][403]>
   | Reply<404, operations["listOutbox"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["listOutbox"]['responses']['default']>;
+
+/** GET /gateway/v1/token-exchange/trusted-issuers */
+export interface ListTrustedIssuersRequest<Principal, Context> {
+  params: ParamsOf<operations["listTrustedIssuers"], 'path'>;
+  query: ParamsOf<operations["listTrustedIssuers"], 'query'>;
+  headers: ParamsOf<operations["listTrustedIssuers"], 'header'>;
+  cookies: ParamsOf<operations["listTrustedIssuers"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type ListTrustedIssuersReply =
+  | Reply<200, operations["listTrustedIssuers"]['responses'][200]>
+  | Reply<401, operations["listTrustedIssuers"]['responses'][401]>
+  | Reply<403, operations["listTrustedIssuers"]['responses'][403]>
+  | Reply<Exclude<ErrorStatus, 200 | 401 | 403>, operations["listTrustedIssuers"]['responses']['default']>;
+
+/** PUT /gateway/v1/token-exchange/orgs/{tenantId}/email-rules */
+export interface PutOrgEmailRulesRequest<Principal, Context> {
+  params: ParamsOf<operations["putOrgEmailRules"], 'path'>;
+  query: ParamsOf<operations["putOrgEmailRules"], 'query'>;
+  headers: ParamsOf<operations["putOrgEmailRules"], 'header'>;
+  cookies: ParamsOf<operations["putOrgEmailRules"], 'cookie'>;
+  body: BodyOf<operations["putOrgEmailRules"]>;
+  principal: Principal;
+  context: Context;
+}
+export type PutOrgEmailRulesReply =
+  | Reply<200, operations["putOrgEmailRules"]['responses'][200]>
+  | Reply<400, operations["putOrgEmailRules"]['responses'][400]>
+  | Reply<401, operations["putOrgEmailRules"]['responses'][401]>
+  | Reply<403, operations["putOrgEmailRules"]['responses'][403]>
+  | Reply<404, operations["putOrgEmailRules"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["putOrgEmailRules"]['responses']['default']>;
+
+/** PUT /gateway/v1/token-exchange/trusted-issuers */
+export interface PutTrustedIssuerRequest<Principal, Context> {
+  params: ParamsOf<operations["putTrustedIssuer"], 'path'>;
+  query: ParamsOf<operations["putTrustedIssuer"], 'query'>;
+  headers: ParamsOf<operations["putTrustedIssuer"], 'header'>;
+  cookies: ParamsOf<operations["putTrustedIssuer"], 'cookie'>;
+  body: BodyOf<operations["putTrustedIssuer"]>;
+  principal: Principal;
+  context: Context;
+}
+export type PutTrustedIssuerReply =
+  | Reply<200, operations["putTrustedIssuer"]['responses'][200]>
+  | Reply<400, operations["putTrustedIssuer"]['responses'][400]>
+  | Reply<401, operations["putTrustedIssuer"]['responses'][401]>
+  | Reply<403, operations["putTrustedIssuer"]['responses'][403]>
+  | Reply<409, operations["putTrustedIssuer"]['responses'][409]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 409>, operations["putTrustedIssuer"]['responses']['default']>;
 
 /** POST /gateway/v1/core/rollback */
 export interface RollbackCoreRequest<Principal, Context> {
@@ -125,10 +275,18 @@ export type SwapCoreReply =
 
 /** One function per operation of the spec; the server binds them through `operationTable`. */
 export interface Handlers<Principal, Context> {
+  createOrgWorkspace: (req: CreateOrgWorkspaceRequest<Principal, Context>) => Promise<CreateOrgWorkspaceReply>;
+  deleteTrustedIssuer: (req: DeleteTrustedIssuerRequest<Principal, Context>) => Promise<DeleteTrustedIssuerReply>;
   getBootstrapStatus: (req: GetBootstrapStatusRequest<Principal, Context>) => Promise<GetBootstrapStatusReply>;
   getCoreStatus: (req: GetCoreStatusRequest<Principal, Context>) => Promise<GetCoreStatusReply>;
+  getOrg: (req: GetOrgRequest<Principal, Context>) => Promise<GetOrgReply>;
+  getOrgEmailRules: (req: GetOrgEmailRulesRequest<Principal, Context>) => Promise<GetOrgEmailRulesReply>;
   listCoreEvents: (req: ListCoreEventsRequest<Principal, Context>) => Promise<ListCoreEventsReply>;
+  listOrgWorkspaces: (req: ListOrgWorkspacesRequest<Principal, Context>) => Promise<ListOrgWorkspacesReply>;
   listOutbox: (req: ListOutboxRequest<Principal, Context>) => Promise<ListOutboxReply>;
+  listTrustedIssuers: (req: ListTrustedIssuersRequest<Principal, Context>) => Promise<ListTrustedIssuersReply>;
+  putOrgEmailRules: (req: PutOrgEmailRulesRequest<Principal, Context>) => Promise<PutOrgEmailRulesReply>;
+  putTrustedIssuer: (req: PutTrustedIssuerRequest<Principal, Context>) => Promise<PutTrustedIssuerReply>;
   rollbackCore: (req: RollbackCoreRequest<Principal, Context>) => Promise<RollbackCoreReply>;
   swapCore: (req: SwapCoreRequest<Principal, Context>) => Promise<SwapCoreReply>;
 }

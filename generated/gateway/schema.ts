@@ -149,6 +149,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/token-exchange/trusted-issuers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trusted issuers
+         * @description The identity providers registered as trusted by the token-exchange API, by issuer. The
+         *     gateway's own issuers (each Vault tenant's OpenID provider and the Passkeys API) are always
+         *     trusted and are not listed.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        get: operations["listTrustedIssuers"];
+        /**
+         * Register or replace a trusted issuer
+         * @description Registers the issuer, or replaces its registration. Its ID tokens (and access tokens that
+         *     carry the e-mail claim) are then exchanged for access tokens of the token-exchange API when
+         *     their `aud` holds one of `audiences`. Keys come from `jwksUri` (fetched with a timeout,
+         *     cached, fetched again on an unknown `kid` at most once a minute) or from `jwks` (public
+         *     Ed25519, P-256 or RSA keys, each with a `kid`); give exactly one. URLs are https (http only
+         *     on a loopback host).
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        put: operations["putTrustedIssuer"];
+        post?: never;
+        /**
+         * Remove a trusted issuer
+         * @description Removes the registration: the issuer's tokens are refused from then on (on other gateway
+         *     instances within 30 seconds).
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        delete: operations["deleteTrustedIssuer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token-exchange/orgs/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An org
+         * @description The token-exchange API's org for a tenant (every tenant is an org): its UUID and resource
+         *     identifier, stable across restarts.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        get: operations["getOrg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token-exchange/orgs/{tenantId}/email-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An org's e-mail allow rules
+         * @description The domains and addresses this org allows to register (`isEmailAllowed`, the Okta
+         *     registration hook). An address is allowed when any org allows it.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        get: operations["getOrgEmailRules"];
+        /**
+         * Replace an org's e-mail allow rules
+         * @description Replaces the org's rules. Domains match exactly and case-insensitively (`example.com` does
+         *     not allow `a@sub.example.com`); so do addresses. At most 1000 rules per org.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        put: operations["putOrgEmailRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token-exchange/orgs/{tenantId}/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An org's workspaces
+         * @description The org's workspaces, oldest first.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        get: operations["listOrgWorkspaces"];
+        put?: never;
+        /**
+         * Create a workspace
+         * @description A new workspace of the org, where its members register resources (`registerInWorkspace`).
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        post: operations["createOrgWorkspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -535,9 +658,209 @@ export interface components {
         OutboxMessageList: {
             messages: components["schemas"]["OutboxMessage"][];
         };
+        /**
+         * @description A public JSON Web Key (RFC 7517) with a `kid`.
+         * @example {
+         *       "kty": "OKP",
+         *       "crv": "Ed25519",
+         *       "kid": "idp-2026-1",
+         *       "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+         *     }
+         */
+        Jwk: {
+            /** @enum {string} */
+            kty: "OKP" | "EC" | "RSA";
+            kid: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "issuer": "https://idp.example.com",
+         *       "audiences": [
+         *         "nominal-client"
+         *       ],
+         *       "jwksUri": "https://idp.example.com/.well-known/jwks.json"
+         *     }
+         */
+        TrustedIssuerInput: {
+            /** @description The issuer URL, exactly as in the tokens' `iss`. */
+            issuer: string;
+            /** @description The token's `aud` must hold one of these (e.g. the client id the provider issues ID tokens for). */
+            audiences: string[];
+            /** @description The provider's JWKS URL. */
+            jwksUri?: string | null;
+            /** @description The provider's public keys, inline. */
+            jwks?: {
+                keys: components["schemas"]["Jwk"][];
+            } | null;
+            /** @description The claim that carries the user's e-mail address (default `email`). */
+            emailClaim?: string | null;
+            /**
+             * @description The provider verifies every address it sends, so its tokens count as verified without
+             *     `email_verified: true` (default false). Only a verified address makes its owner a member
+             *     of the orgs where a user has it.
+             */
+            emailsVerified?: boolean | null;
+            /** @description OpenID userinfo endpoint, read with the caller's access token when an ID token lacks the e-mail. */
+            userinfoUrl?: string | null;
+        };
+        /**
+         * @example {
+         *       "issuer": "https://idp.example.com",
+         *       "audiences": [
+         *         "nominal-client"
+         *       ],
+         *       "jwksUri": "https://idp.example.com/.well-known/jwks.json",
+         *       "jwks": null,
+         *       "emailClaim": "email",
+         *       "emailsVerified": false,
+         *       "userinfoUrl": null,
+         *       "createdAt": "2026-11-02T09:15:00Z",
+         *       "updatedAt": "2026-11-02T09:15:00Z"
+         *     }
+         */
+        TrustedIssuer: {
+            issuer: string;
+            audiences: string[];
+            jwksUri: string | null;
+            jwks: {
+                keys: components["schemas"]["Jwk"][];
+            } | null;
+            emailClaim: string;
+            emailsVerified: boolean;
+            userinfoUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "issuers": []
+         *     }
+         */
+        TrustedIssuerList: {
+            issuers: components["schemas"]["TrustedIssuer"][];
+        };
+        /**
+         * @example {
+         *       "tenantId": "default",
+         *       "name": "default",
+         *       "orgUuid": "c531d9b0-490d-5d5f-abe1-3b83817c20bb",
+         *       "orgRid": "ri.authn.gateway.organization.c531d9b0-490d-5d5f-abe1-3b83817c20bb"
+         *     }
+         */
+        Org: {
+            tenantId: string;
+            name: string;
+            /** Format: uuid */
+            orgUuid: string;
+            orgRid: string;
+        };
+        /**
+         * @example {
+         *       "domains": [
+         *         "example.com"
+         *       ],
+         *       "addresses": [
+         *         "ada@partner.example"
+         *       ]
+         *     }
+         */
+        EmailRules: {
+            /** @description Whole domains allowed, e.g. `example.com`. */
+            domains: string[];
+            /** @description Single addresses allowed. */
+            addresses: string[];
+        };
+        /**
+         * @example {
+         *       "name": "Flight test"
+         *     }
+         */
+        WorkspaceInput: {
+            name: string;
+        };
+        /**
+         * @example {
+         *       "rid": "ri.security.gateway.workspace.7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+         *       "name": "Flight test",
+         *       "tenantId": "default",
+         *       "createdAt": "2026-11-02T09:15:00Z"
+         *     }
+         */
+        Workspace: {
+            /** @description The workspace's resource identifier (type `workspace`). */
+            rid: string;
+            name: string;
+            tenantId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /**
+         * @example {
+         *       "workspaces": []
+         *     }
+         */
+        WorkspaceList: {
+            workspaces: components["schemas"]["Workspace"][];
+        };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description Invalid request. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Missing or unknown API key. */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The API key lacks the scope `gateway:admin`. */
+        MissingScope: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such tenant. */
+        TenantNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Error. */
+        Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description The tenant, which is the org.
+         * @example default
+         */
+        TenantId: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -963,6 +1286,266 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    listTrustedIssuers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registered issuers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedIssuerList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putTrustedIssuer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustedIssuerInput"];
+            };
+        };
+        responses: {
+            /** @description The registration as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustedIssuer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            /** @description The issuer is one of the gateway's own, which are always trusted. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteTrustedIssuer: {
+        parameters: {
+            query: {
+                /**
+                 * @description The issuer (`iss`) to remove.
+                 * @example https://idp.example.com
+                 */
+                issuer: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            /** @description No such registration. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getOrg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The tenant, which is the org.
+                 * @example default
+                 */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The org. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Org"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            404: components["responses"]["TenantNotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOrgEmailRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The tenant, which is the org.
+                 * @example default
+                 */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailRules"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            404: components["responses"]["TenantNotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putOrgEmailRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The tenant, which is the org.
+                 * @example default
+                 */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailRules"];
+            };
+        };
+        responses: {
+            /** @description The rules as stored (lower case, without repeats). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailRules"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            404: components["responses"]["TenantNotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listOrgWorkspaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The tenant, which is the org.
+                 * @example default
+                 */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workspaces. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            404: components["responses"]["TenantNotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createOrgWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The tenant, which is the org.
+                 * @example default
+                 */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceInput"];
+            };
+        };
+        responses: {
+            /** @description The new workspace. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workspace"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            404: components["responses"]["TenantNotFound"];
+            default: components["responses"]["Error"];
         };
     };
 }

@@ -1,6 +1,7 @@
 /**
  * Our operator API (specs/gateway.yaml): the crypto core (status, swap, rollback, history), the
- * bootstrap record, and the development outbox. Every operation needs an admin key with the
+ * bootstrap record, the development outbox, and the token-exchange API's settings (token-exchange.ts).
+ * Every operation needs an admin key with the
  * `gateway:admin` scope (see index.ts).
  */
 import type { Handlers } from '../../../generated/gateway/operations.ts';
@@ -8,12 +9,15 @@ import type { OutboxDoc } from '../../store/collections.ts';
 import { GatewayError } from '../../http/errors.ts';
 import { DIRECTORY_CLIENT_ID } from '../../identity/index.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
+import { tokenExchangeHandlers } from './token-exchange.ts';
 
 const actorOf = (p: ApiPrincipal) => `key:${p.credentialId}`;
 
 const DELIVERY: Record<OutboxDoc['status'], 'outbox' | 'smtp' | 'failed'> = { stored: 'outbox', sent: 'smtp', failed: 'failed' };
 
 export const handlers: Handlers<ApiPrincipal, ApiContext> = {
+  ...tokenExchangeHandlers,
+
   async getCoreStatus({ context }) {
     return { status: 200, body: context.services.crypto.status() };
   },
