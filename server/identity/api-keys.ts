@@ -9,7 +9,7 @@
  * once, at creation or regeneration, and never stored.
  *
  * A key owned by a user authenticates only while that user exists in the key's tenant and is not
- * disabled (user-sessions.ts: what disabling does).
+ * disabled (sessions.ts: what disabling does).
  *
  * Operator-chosen keys (`imported`, e.g. GATEWAY_BOOTSTRAP_KEY): any value of at least 24 characters
  * that is not in the `gk_` form gets the id `imp_` + the first 24 hex digits of SHA-256("api-key-id:"

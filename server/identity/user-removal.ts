@@ -1,12 +1,12 @@
 /**
  * What deleting a user takes with it, wherever the deletion comes from (the Vault's batch delete,
  * SCIM DELETE, later the Passkeys API): group memberships, API keys (revoked, so a copied key
- * stops at once), open sessions and refresh tokens (user-sessions.ts), the zkimg-1 commitment (image-derived
+ * stops at once), open sessions and refresh tokens (sessions.ts), the zkimg-1 commitment (image-derived
  * helper data) and passkey credentials. One rule, so no deletion path forgets one of them.
  */
 import type { Store } from '../store/collections.ts';
 import type { ApiKeyService } from './api-keys.ts';
-import { endUserSessions } from './user-sessions.ts';
+import { endUserSessions } from './sessions.ts';
 import { createScimGroupStore } from './scim/group-store.ts';
 import { deleteCommitment } from './vault/commitments.ts';
 

@@ -10,14 +10,14 @@
  * Tenant isolation: every function takes the tenant id and every query filters on it.
  *
  * Disabling: an update that disables a user also ends the user's sessions and revokes the user's
- * refresh tokens (user-sessions.ts); API keys of a disabled user are refused by authentication.
+ * refresh tokens (sessions.ts); API keys of a disabled user are refused by authentication.
  */
 import { randomUUID } from 'node:crypto';
 import type { Filter, Sort } from 'mongodb';
 import type { Store, UserDoc } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
-import { endUserSessions } from './user-sessions.ts';
+import { endUserSessions } from './sessions.ts';
 
 export const USERNAME_MAX = 128;
 
@@ -160,7 +160,7 @@ export function createUserService(store: Store, clock: Clock): UserService {
       }
       // Here, not in each API: every path that disables a user (the Vault's Update User, SCIM
       // active=false, setDisabled) comes through this update, so none can forget to cut the
-      // user's sessions and tokens (user-sessions.ts). Repeating it for an already disabled user
+      // user's sessions and tokens (sessions.ts). Repeating it for an already disabled user
       // is harmless and also ends a session that raced with the first disable.
       if (updated !== null && patch.disabled === true) await endUserSessions(store, tenantId, userId, 'user_disabled', clock());
       return updated;

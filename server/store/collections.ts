@@ -212,7 +212,8 @@ export interface SessionDoc {
   _id: string; // uuid
   tenantId: string;
   userId: string;
-  method: 'zkimg' | 'passkey';
+  /** How the user proved who they are ('zkimg', 'passkey', or another API's method, e.g. 'otp', 'upstream'). */
+  method: string;
   ip: string | null;
   userAgent: string | null;
   createdAt: Date;
@@ -254,7 +255,8 @@ export interface LoginNonceDoc {
   userId: string;
   sessionId: string;
   authReqId: string | null;
-  method: 'zkimg' | 'passkey';
+  /** How the user proved who they are ('zkimg', 'passkey', or another API's method, e.g. 'otp', 'upstream'). */
+  method: string;
   /** The login needs a second step (unverified user or 2FA tenant) before a code may be issued. */
   needVerify: boolean;
   steppedUpAt: Date | null;
@@ -402,18 +404,28 @@ export interface PasskeyCredentialDoc {
   lastUsedFrom: { ip: string | null; userAgent: string | null; country: string | null } | null;
 }
 
-/** A WebAuthn ceremony challenge (identity/webauthn/challenges.ts): answers once, right or wrong. */
+/** A WebAuthn ceremony challenge (identity/webauthn/ceremonies.ts): answers once, right or wrong. */
 export interface WebauthnChallengeDoc {
   _id: string; // the challenge itself, base64url (the client data carries it back)
+  /**
+   * The pending ceremony's opaque id, handed to the client with the options: an API whose
+   * completion request carries it (an anonymous registration, a transaction) finds the ceremony
+   * by it, and the challenge in the client data must still be this one (identity/webauthn/ceremonies.ts).
+   */
+  session: string;
   tenantId: string;
-  purpose: 'registration' | 'authentication';
+  purpose: 'registration' | 'authentication' | 'transaction';
   /** The user the ceremony is for; null for a discoverable-credential login (or an unknown username). */
   userId: string | null;
+  /** A registration for a user who does not exist yet: the account the options announced. */
+  newUser: { name: string; displayName: string } | null;
   /** A login by username names it; a discoverable login (any of the tenant's credentials) does not. */
   byUsername: boolean;
   /** Credential ids the options allowed (authentication by username); empty otherwise. */
   allowCredentialIds: string[];
   userVerification: 'required' | 'preferred' | 'discouraged';
+  /** A transaction confirmation: the caller's id for it and the SHA-256 (base64url) of what is confirmed. */
+  transaction: { id: string; hash: string } | null;
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
@@ -585,7 +597,7 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     // Reuse revokes a family and a session's tokens with one updateMany each.
     { key: { familyId: 1 }, name: 'family' },
     { key: { sessionId: 1 }, name: 'session' },
-    // Disabling or deleting a user revokes all of the user's tokens with one updateMany (identity/user-sessions.ts).
+    // Disabling or deleting a user revokes all of the user's tokens with one updateMany (identity/sessions.ts).
     { key: { tenantId: 1, userId: 1 }, name: 'tenant_user' },
     TTL,
   ],
@@ -594,7 +606,10 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     { key: { tenantId: 1, credentialId: 1 }, name: 'tenant_credentialId', unique: true },
     { key: { tenantId: 1, userId: 1, createdAt: 1 }, name: 'tenant_user_created' },
   ],
-  webauthnChallenges: [TTL],
+  webauthnChallenges: [
+    { key: { session: 1 }, name: 'session' },
+    TTL,
+  ],
   trustedIssuers: [],
   workspaces: [
     { key: { tenantId: 1, createdAt: 1 }, name: 'tenant_created' },

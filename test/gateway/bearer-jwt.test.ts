@@ -60,7 +60,7 @@ test('a token the gateway issued is accepted', async (t) => {
 
 test('a token bound to a session is refused on every Vault endpoint once the session ends', async (t) => {
   const { completeLogin } = await import('../../server/identity/vault/login-continuation.ts');
-  const { endSession } = await import('../../server/identity/vault/oidc-session.ts');
+  const { endSession } = await import('../../server/identity/sessions.ts');
   const { sessionId } = await completeLogin(gw.services, { tenantId: 'default', userId, method: 'zkimg', needVerify: false, ip: '127.0.0.1', userAgent: 'test' });
   const token = await signed({ sid: sessionId });
   t.not((await me(token)).status, 401, 'accepted while the session lives');

@@ -1,5 +1,5 @@
 /**
- * Disabling a user in the identity core (user-sessions.ts, users.ts, api-keys.ts): the user's keys
+ * Disabling a user in the identity core (sessions.ts, users.ts, api-keys.ts): the user's keys
  * are refused while the user is disabled or gone, whichever instance disabled it; every update
  * that disables ends the user's sessions and revokes its refresh tokens, and touches no one else.
  */

@@ -1,5 +1,5 @@
 /**
- * A disabled user keeps no way in (identity/user-sessions.ts, api-keys.ts), with the security
+ * A disabled user keeps no way in (identity/sessions.ts, api-keys.ts), with the security
  * review's exploit: bob, disabled by an administrator, used his own API key to re-enable himself
  * and mint more keys, and his tokens kept working. Now his key is refused (so he cannot undo the
  * disable), his session's access token and refresh token are refused, by the Vault's Update User

@@ -7,7 +7,7 @@ import { headerApiKey } from '../../security/api-key.ts';
 import { bearerJwt } from '../../security/bearer-jwt.ts';
 import { audiences, issuers, vaultTenantOf } from '../../issuers.ts';
 import { handlers } from './handlers.ts';
-import { findActiveSession } from '../../identity/vault/oidc-session.ts';
+import { findActiveSession } from '../../identity/sessions.ts';
 import { vaultScopes } from './scopes.ts';
 
 export function vaultApi(spec: object): ApiDefinition<GatewayServices> {

@@ -20,6 +20,7 @@
 import { GatewayError, conflict, forbidden, notFound, unauthorized } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
 import { IdentityError } from '../errors.ts';
+import { endUserSessions } from '../sessions.ts';
 import { emailKey, usernameKey } from '../users.ts';
 import { checkEncryptedCommitmentShape, checkProtoVersion, deleteCommitment, saveCommitment } from './commitments.ts';
 import { assertNotBlocked, attemptFailed, attemptSucceeded, recordSuccess, releaseAttempt, reserveAttempt } from './lockout.ts';
@@ -126,13 +127,6 @@ export async function requestPasswordReset(
   });
 }
 
-/** Ends the user's sessions and revokes their refresh tokens (after a reset by e-mailed code). */
-async function endUserSessions(services: GatewayServices, tenantId: string, userId: string, reason: string): Promise<void> {
-  const now = new Date();
-  await services.store.sessions.updateMany({ tenantId, userId, endedAt: null }, { $set: { endedAt: now } });
-  await services.store.refreshTokens.updateMany({ tenantId, userId, revokedAt: null }, { $set: { revokedAt: now, revokedReason: reason } });
-}
-
 export async function resetPasswordWithCode(
   services: GatewayServices,
   info: LoginRequestInfo,
@@ -178,7 +172,7 @@ export async function resetPasswordWithCode(
   await attemptSucceeded(services.store, attempt, { clearUser: false });
   await saveCommitment(services.store, services.identity.sealer, { tenantId: result.tenantId, userId: result.userId, encryptedCommitment: input.encryptedCommitment });
   await recordSuccess(services.store, result.tenantId, key);
-  await endUserSessions(services, result.tenantId, result.userId, 'password_reset');
+  await endUserSessions(services.store, result.tenantId, result.userId, 'password_reset');
   // The code went to the user's address and came back: the address is theirs.
   await services.identity.users.update(result.tenantId, result.userId, { emailVerified: true });
   await services.identity.audit.record({

@@ -11,7 +11,7 @@
 import type { ClientDoc } from '../../store/collections.ts';
 import { redeemAuthorizationCode } from './authorization-codes.ts';
 import { invalidGrant, invalidRequest } from './oauth-errors.ts';
-import { endSession } from './oidc-session.ts';
+import { endSession } from '../sessions.ts';
 import { verifyPkce } from './pkce.ts';
 import { revokeFamily } from './refresh-tokens.ts';
 import type { GrantContext, TokenResponse } from './token-endpoint.ts';

@@ -1,7 +1,6 @@
 /**
- * What happens after a user has proven who they are (zkimg-1 or passkey) at a Vault tenant
- * (VAULT.md, seed-inventory §5 item 3):
- * - `completeLogin` opens a session and hands out a login nonce: random, single use, 5 minutes,
+ * What happens after a user has proven who they are (zkimg-1 or passkey) at a Vault tenant:
+ * - `completeLogin` opens a session (identity/sessions.ts) and hands out a login nonce: random, single use, 5 minutes,
  *   stored only as its SHA-256, bound to the tenant, the user, the session and (when given) the
  *   pending auth request. The login operations return it as `AuthResult.nonce`.
  * - A login with `needVerify` (unverified user, or a 2FA tenant) must be stepped up first:
@@ -11,18 +10,15 @@
  *   redeemed at most once even when two completions race.
  * Without an auth request the nonce is only a proof of login: nothing redeems it.
  */
-import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
-import type { LoginNonceDoc, SessionDoc } from '../../store/collections.ts';
+import type { LoginNonceDoc } from '../../store/collections.ts';
 import { hashSecret, randomSecret } from '../secrets/hash.ts';
+import { createSession, reauthenticate, type LoginMethod } from '../sessions.ts';
 import { findPendingAuthRequest } from './auth-requests.ts';
 
 export const LOGIN_NONCE_TTL_SECONDS = 300;
-/** Absolute session lifetime: refresh tokens never outlive their session. */
-export const SESSION_TTL_SECONDS = 30 * 86_400;
-
-export type LoginMethod = SessionDoc['method'];
+export { SESSION_TTL_SECONDS, type LoginMethod } from '../sessions.ts';
 
 export interface CompleteLoginInput {
   tenantId: string;
@@ -63,25 +59,7 @@ export async function completeLogin(services: Services, input: CompleteLoginInpu
     const request = await findPendingAuthRequest(services.store, input.tenantId, authReqId, now);
     if (request === null) throw new GatewayError('bad_request', 'Unknown or expired auth_req_id');
   }
-  const session: SessionDoc = {
-    _id: randomUUID(),
-    tenantId: input.tenantId,
-    userId: input.userId,
-    method: input.method,
-    ip: input.ip || null,
-    userAgent: input.userAgent || null,
-    createdAt: now,
-    authTime: now,
-    lastSeenAt: now,
-    lastSeenIp: input.ip || null,
-    lastSeenUserAgent: input.userAgent || null,
-    tokenIssuedAt: null,
-    tokenIssueIp: null,
-    tokenIssueUserAgent: null,
-    expiresAt: new Date(now.getTime() + SESSION_TTL_SECONDS * 1000),
-    endedAt: null,
-  };
-  await services.store.sessions.insertOne(session);
+  const session = await createSession(services.store, { tenantId: input.tenantId, userId: input.userId, method: input.method, ip: input.ip, userAgent: input.userAgent }, now);
   const nonce = await issueNonce(
     services,
     { tenantId: input.tenantId, userId: input.userId, sessionId: session._id, authReqId, method: input.method, needVerify: input.needVerify, steppedUpAt: null },
@@ -107,11 +85,7 @@ export async function stepUpLogin(services: Services, input: StepUpInput): Promi
   const pending = { tenantId: input.tenantId, userId: input.userId, authReqId, usedAt: null, expiresAt: { $gt: now } };
   const latest = await services.store.loginNonces.find(pending).sort({ createdAt: -1 }).limit(1).next();
   if (latest === null) return null;
-  const session = await services.store.sessions.findOneAndUpdate(
-    { _id: latest.sessionId, tenantId: input.tenantId, endedAt: null, expiresAt: { $gt: now } },
-    { $set: { authTime: now, lastSeenAt: now } },
-    { returnDocument: 'after' },
-  );
+  const session = await reauthenticate(services.store, input.tenantId, latest.sessionId, now);
   if (session === null) return null;
   await services.store.loginNonces.updateMany(pending, { $set: { steppedUpAt: now } });
   const nonce = await issueNonce(

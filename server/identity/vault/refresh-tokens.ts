@@ -10,7 +10,7 @@
  */
 import type { RefreshTokenDoc, Store } from '../../store/collections.ts';
 import { hashSecret, randomSecret } from '../secrets/hash.ts';
-import { endSession } from './oidc-session.ts';
+import { endSession } from '../sessions.ts';
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 

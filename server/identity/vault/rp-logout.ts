@@ -12,7 +12,7 @@ import { badRequest } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
 import { withQuery } from './authorize-checks.ts';
 import { verifyIdTokenHint } from './id-token-hint.ts';
-import { endSession } from './oidc-session.ts';
+import { endSession } from '../sessions.ts';
 
 export interface LogoutInput {
   idTokenHint?: string;

@@ -14,7 +14,7 @@ import { issueAccessToken } from './access-tokens.ts';
 import { userGrantableScopes } from './client-scopes.ts';
 import { issueIdToken } from './id-token.ts';
 import { invalidGrant } from './oauth-errors.ts';
-import { findActiveSession, recordTokenIssue } from './oidc-session.ts';
+import { findActiveSession, recordTokenIssue } from '../sessions.ts';
 import { issueRefreshToken } from './refresh-tokens.ts';
 import type { GrantContext, TokenResponse } from './token-endpoint.ts';
 

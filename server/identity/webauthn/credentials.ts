@@ -12,7 +12,6 @@
  *   cannot both be accepted, on any gateway instance.
  */
 import { randomUUID } from 'node:crypto';
-import { conflict } from '../../http/errors.ts';
 import type { PasskeyCredentialDoc, Store } from '../../store/collections.ts';
 import { isDuplicateKeyError } from '../errors.ts';
 
@@ -22,12 +21,13 @@ export const MAX_PASSKEYS_PER_USER = 100;
 
 export type NewCredential = Omit<PasskeyCredentialDoc, '_id' | 'createdAt' | 'updatedAt' | 'lastUsedAt' | 'lastUsedFrom'>;
 
-export async function saveCredential(store: Store, input: NewCredential, now = new Date()): Promise<PasskeyCredentialDoc> {
+/** Stores a verified credential; null when the tenant already holds a credential with its id. */
+export async function saveCredential(store: Store, input: NewCredential, now = new Date()): Promise<PasskeyCredentialDoc | null> {
   const doc: PasskeyCredentialDoc = { _id: randomUUID(), ...input, createdAt: now, updatedAt: now, lastUsedAt: null, lastUsedFrom: null };
   try {
     await store.passkeyCredentials.insertOne(doc);
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw conflict('This passkey is already registered');
+    if (isDuplicateKeyError(error)) return null;
     throw error;
   }
   return doc;
@@ -52,6 +52,12 @@ export async function renameCredential(store: Store, input: { tenantId: string; 
     { $set: { name: input.name, updatedAt: now } },
   );
   return result.matchedCount === 1;
+}
+
+/** Deletes the user's own passkey; false when the tenant has no such passkey of this user. */
+export async function deleteCredential(store: Store, input: { tenantId: string; userId: string; id: string }): Promise<boolean> {
+  const result = await store.passkeyCredentials.deleteOne({ _id: input.id, tenantId: input.tenantId, userId: input.userId });
+  return result.deletedCount === 1;
 }
 
 export interface AssertionUse {

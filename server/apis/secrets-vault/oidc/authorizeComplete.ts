@@ -15,7 +15,7 @@ import { completeAuthRequest, findPendingAuthRequest } from '../../../identity/v
 import { issueAuthorizationCode } from '../../../identity/vault/authorization-codes.ts';
 import { withQuery } from '../../../identity/vault/authorize-checks.ts';
 import { redeemLoginNonce } from '../../../identity/vault/login-continuation.ts';
-import { findActiveSession } from '../../../identity/vault/oidc-session.ts';
+import { findActiveSession } from '../../../identity/sessions.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 
 export const authorizeComplete: VaultHandlers<'authorizeComplete'>['authorizeComplete'] = async ({ params, query, context }) => {

@@ -8,7 +8,7 @@
 import { forbidden, unauthorized } from '../../../http/errors.ts';
 import { issuers } from '../../../issuers.ts';
 import { epochSeconds } from '../../../identity/clock.ts';
-import { findActiveSession } from '../../../identity/vault/oidc-session.ts';
+import { findActiveSession } from '../../../identity/sessions.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 
 export const getUserinfo: VaultHandlers<'getUserinfo'>['getUserinfo'] = async ({ params, principal, context }) => {

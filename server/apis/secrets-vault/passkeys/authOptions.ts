@@ -1,5 +1,5 @@
-/** POST /api/passkeys/auth/options: WebAuthn request options for a login in `tenant_id` (identity/webauthn/vault-passkeys.ts). */
-import { vaultAuthOptions } from '../../../identity/webauthn/vault-passkeys.ts';
+/** POST /api/passkeys/auth/options: WebAuthn request options for a login in `tenant_id` (identity/vault/passkeys.ts). */
+import { vaultAuthOptions } from '../../../identity/vault/passkeys.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 
 export const authOptions: VaultHandlers<'authOptions'>['authOptions'] = async ({ query, body, context }) => {

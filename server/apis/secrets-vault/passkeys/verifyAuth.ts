@@ -1,5 +1,5 @@
-/** POST /api/passkeys/auth/verify: verifies a passkey assertion and continues the login like Authenticate (identity/webauthn/vault-passkeys.ts). */
-import { vaultVerifyAuth } from '../../../identity/webauthn/vault-passkeys.ts';
+/** POST /api/passkeys/auth/verify: verifies a passkey assertion and continues the login like Authenticate (identity/vault/passkeys.ts). */
+import { vaultVerifyAuth } from '../../../identity/vault/passkeys.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 
 export const verifyAuth: VaultHandlers<'verifyAuth'>['verifyAuth'] = async ({ query, body, context }) => {

@@ -1,10 +1,11 @@
 /**
- * Passkeys in the Secrets Vault (issue 5, paths.md): the Vault's policy around the WebAuthn
- * ceremonies of registration.ts and authentication.ts.
+ * Passkeys in the Secrets Vault: the Vault's policy around the API-neutral WebAuthn ceremonies
+ * (identity/webauthn/registration.ts and authentication.ts), and the mapping of their failure
+ * reasons to the Vault's errors.
  *
  * - Passkeys are offered only where the tenant's `passkey_enabled` is true (spec Tenant schema).
  * - RP name: the tenant's `display_name` (its name, then its id, when that is empty); RP ID and
- *   origin from PUBLIC_URL (relying-party.ts).
+ *   origin from PUBLIC_URL (identity/webauthn/relying-party.ts).
  * - User verification: `settings.vault.webauthn.user_verification`, default `required`. A passkey
  *   login replaces the username and the PIN, so by default it must carry two factors (possession
  *   and the authenticator's PIN or biometric, the UV flag).
@@ -18,20 +19,20 @@
  */
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { components } from '../../../generated/secrets-vault/schema.ts';
-import { forbidden, GatewayError, notFound, unauthorized, validationError } from '../../http/errors.ts';
+import { badRequest, conflict, forbidden, GatewayError, notFound, unauthorized, validationError } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
 import type { PasskeyCredentialDoc, TenantDoc, UserDoc } from '../../store/collections.ts';
 import { usernameKey } from '../users.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from '../vault/lockout.ts';
-import { completeLogin, stepUpLogin } from '../vault/login-continuation.ts';
-import { blockConfigOf, toVaultTenant, vaultSettingsOf } from '../vault/tenant-settings.ts';
-import { loginTenant, type LoginRequestInfo } from '../vault/zkimg-login.ts';
-import { authenticationOptions, verifyAssertion } from './authentication.ts';
-import { pendingChallengeTenant } from './challenges.ts';
-import { PASSKEY_NAME_MAX, findByCredentialId, listUserCredentials, renameCredential } from './credentials.ts';
-import { challengeOf, registrationOptions, verifyRegistration, type UserVerification } from './registration.ts';
-import { relyingPartyOf } from './relying-party.ts';
-import { normaliseAuthentication, normaliseRegistration, type AuthenticationBody, type RegistrationBody } from './response-json.ts';
+import { authenticationOptions, verifyAssertion } from '../webauthn/authentication.ts';
+import { challengeOf, pendingCeremonyTenant } from '../webauthn/ceremonies.ts';
+import { PASSKEY_NAME_MAX, findByCredentialId, listUserCredentials, renameCredential } from '../webauthn/credentials.ts';
+import { completeRegistration, registrationOptions, type RegistrationFailure, type UserVerification } from '../webauthn/registration.ts';
+import { relyingPartyOf } from '../webauthn/relying-party.ts';
+import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from './lockout.ts';
+import { completeLogin, stepUpLogin } from './login-continuation.ts';
+import { normaliseAuthentication, normaliseRegistration, type AuthenticationBody, type RegistrationBody } from './passkey-bodies.ts';
+import { blockConfigOf, toVaultTenant, vaultSettingsOf } from './tenant-settings.ts';
+import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
 
 /** Auth options per IP and tenant per minute: each one stores a challenge. */
 export const AUTH_OPTIONS_PER_MINUTE = 120;
@@ -86,14 +87,19 @@ async function activeUser(services: Services, tenantId: string, userId: string):
 export async function vaultRegistrationOptions(services: Services, input: { tenantId: string; userId: string }): Promise<CreationOptions> {
   const tenant = await passkeyTenant(services, input.tenantId);
   const user = await activeUser(services, tenant._id, input.userId);
-  const options = await registrationOptions(services.store, {
+  const { options } = await registrationOptions(services.store, {
     rp: relyingPartyOf(services.config.publicUrl),
     rpName: rpNameOf(tenant),
     tenantId: tenant._id,
-    user,
+    user: { id: user._id, name: user.username, displayName: user.displayName, exists: true },
     userVerification: userVerificationOf(tenant),
   });
   return toCreationOptions(options);
+}
+
+/** The Vault's answer to a refused registration: a duplicate or a full list is a conflict (409), anything else 400. */
+function registrationRefusal(reason: RegistrationFailure, detail: string): GatewayError {
+  return reason === 'already_registered' || reason === 'too_many_credentials' ? conflict(detail) : badRequest(detail);
 }
 
 export async function vaultVerifyRegistration(
@@ -103,7 +109,14 @@ export async function vaultVerifyRegistration(
 ): Promise<PasskeyCredentialDoc> {
   const tenant = await passkeyTenant(services, input.tenantId);
   const user = await activeUser(services, tenant._id, input.userId);
-  const credential = await verifyRegistration(services.store, { rp: relyingPartyOf(services.config.publicUrl), tenantId: tenant._id, userId: user._id }, normaliseRegistration(input.body));
+  const body = normaliseRegistration(input.body);
+  const result = await completeRegistration(
+    services.store,
+    { rp: relyingPartyOf(services.config.publicUrl), tenantId: tenant._id, binding: { userId: user._id }, name: body.name },
+    body.response,
+  );
+  if (!result.ok) throw registrationRefusal(result.reason, result.detail);
+  const { credential } = result;
   await services.identity.audit.record({
     tenantId: tenant._id,
     actor: { type: 'user', id: user._id },
@@ -133,11 +146,11 @@ export async function vaultAuthOptions(
   // An empty username asks for a discoverable-credential login (the authenticator picks the account).
   const byUsername = input.username !== '';
   const found = byUsername ? await services.identity.users.getByUsername(tenant._id, input.username) : null;
-  const options = await authenticationOptions(services.store, {
+  const { options } = await authenticationOptions(services.store, {
     rp: relyingPartyOf(services.config.publicUrl),
     tenantId: tenant._id,
     byUsername,
-    user: found !== null && !found.disabled ? found : null,
+    userId: found !== null && !found.disabled ? found._id : null,
     userVerification: userVerificationOf(tenant),
   });
   return toRequestOptions(options);
@@ -155,7 +168,12 @@ async function assertionTenant(services: Services, authReqId: string | null, bod
     tenantId = (await loginTenant(services, authReqId))._id;
     if (bodyTenantId !== null && bodyTenantId !== tenantId) throw validationError([{ location: 'body', path: ['tenant_id'], message: 'is not the tenant of auth_req_id', type: 'value_error' }]);
   } else {
-    tenantId = bodyTenantId ?? (await pendingChallengeTenant(services.store, challengeOf(clientDataJSON)));
+    if (bodyTenantId !== null) tenantId = bodyTenantId;
+    else {
+      const challenge = challengeOf(clientDataJSON);
+      if (challenge === null) throw badRequest('clientDataJSON must be the JSON client data with a challenge');
+      tenantId = await pendingCeremonyTenant(services.store, { challenge });
+    }
   }
   if (tenantId === null) throw unauthorized('Unknown, expired or already used challenge');
   return passkeyTenant(services, tenantId);
@@ -225,8 +243,10 @@ async function verifyUnderLockout(
   const result = await verifyAssertion(
     { store: services.store, core: services.crypto.current() },
     { rp, tenantId: tenant._id, credential, ip: info.ip || null, userAgent: info.userAgent || null },
-    body,
+    body.response,
   );
+  // Client data that is not JSON with a challenge is a malformed request, not a failed login.
+  if (!result.ok && result.reason === 'malformed_response') throw badRequest('clientDataJSON must be the JSON client data with a challenge');
   if (!result.ok) {
     if (result.reason === 'sign_count' && result.credential !== null) {
       await services.identity.audit.record({

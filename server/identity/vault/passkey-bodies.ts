@@ -1,14 +1,28 @@
 /**
- * The two body forms of the verify operations, made into one: the seed's flat form
+ * The Vault's edge for passkey bodies: the two body forms of its verify operations (specs/secrets-vault.yaml),
+ * made into the WebAuthn L3 JSON the ceremonies take (identity/webauthn/): the flat form
  * (`client_data_json`, `attestation_object` ...) and WebAuthn L3's `RegistrationResponseJSON` /
  * `AuthenticationResponseJSON` (§5.1, `PublicKeyCredential.toJSON()`). Every binary value may come
- * in base64 or base64url (paths.md) and leaves here as unpadded base64url, what @simplewebauthn
- * expects. `id` and `rawId` must name the same bytes (§5.1: `id` is `rawId` base64url-encoded).
+ * in base64 or base64url and leaves here as unpadded base64url (L3 §5.1 "Base64URLString");
+ * a value that is neither is a 422 naming its field. `id` and `rawId` must name the same bytes
+ * (§5.1: `id` is `rawId` base64url-encoded).
  */
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { components } from '../../../generated/secrets-vault/schema.ts';
 import { validationError } from '../../http/errors.ts';
-import { canonicalBase64url, decodeBinary } from './binary-encoding.ts';
+import { decodeBinary, toBase64url } from '../webauthn/binary-encoding.ts';
+
+/**
+ * `value` re-encoded as unpadded base64url; a 422 naming `path` when it is not base64 or
+ * base64url (the location is the request body, as the API's validation errors report it).
+ */
+export function canonicalBase64url(value: string, path: (string | number)[]): string {
+  const bytes = decodeBinary(value);
+  if (bytes === null) {
+    throw validationError([{ location: 'body', path, message: 'must be base64url (or base64)', type: 'value_error' }]);
+  }
+  return toBase64url(bytes);
+}
 
 type Schemas = components['schemas'];
 export type RegistrationBody = Schemas['VerifyRegistrationRequest'] | Schemas['RegistrationResponseJSON'];

@@ -1,0 +1,117 @@
+/**
+ * Login sessions, for every API of the gateway: one place that opens, finds, lists and ends them.
+ *
+ * - `createSession` opens a session after a user proved who they are (any method: zkimg-1, passkey,
+ *   an upstream provider ...). Its absolute lifetime bounds every refresh token issued in it.
+ * - A session issues tokens only while it has not ended and has not reached `expiresAt`
+ *   (`findActiveSession`); `reauthenticate` records a new proof (the ID token's `auth_time`).
+ * - Ending a session (logout, refresh-token reuse, code replay) revokes its refresh tokens with one
+ *   `updateMany`; access tokens name their session (`sid`) and the bearer scheme refuses a token
+ *   whose session has ended (security/bearer-jwt.ts), so they stop at once, not at their `exp`.
+ * - `endUserSessions` cuts a user off (disabling, deletion, a password reset): every open session
+ *   of the user ends and every refresh token of the user is revoked, in one `updateMany` each. A
+ *   login racing with the cut cannot yield a token: every token issue reads the user and refuses a
+ *   disabled or missing one (oauth/token-set.ts). API keys are not revoked by disabling:
+ *   authentication refuses a key whose owner is disabled or gone (api-keys.ts); deletion revokes
+ *   them (user-removal.ts). users.ts applies this whenever an update disables a user.
+ * - Each token issue is recorded on the session (`recordTokenIssue`: time, address, user agent).
+ * All state changes are single-document guarded updates or one `updateMany`; no transactions.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SessionDoc, Store } from '../store/collections.ts';
+
+/** Absolute session lifetime: refresh tokens never outlive their session. */
+export const SESSION_TTL_SECONDS = 30 * 86_400;
+
+export type LoginMethod = SessionDoc['method'];
+
+export interface NewSession {
+  tenantId: string;
+  userId: string;
+  method: LoginMethod;
+  ip: string;
+  userAgent: string;
+  /** Absolute lifetime; `SESSION_TTL_SECONDS` by default. */
+  ttlSeconds?: number;
+}
+
+export async function createSession(store: Store, input: NewSession, now = new Date()): Promise<SessionDoc> {
+  const session: SessionDoc = {
+    _id: randomUUID(),
+    tenantId: input.tenantId,
+    userId: input.userId,
+    method: input.method,
+    ip: input.ip || null,
+    userAgent: input.userAgent || null,
+    createdAt: now,
+    authTime: now,
+    lastSeenAt: now,
+    lastSeenIp: input.ip || null,
+    lastSeenUserAgent: input.userAgent || null,
+    tokenIssuedAt: null,
+    tokenIssueIp: null,
+    tokenIssueUserAgent: null,
+    expiresAt: new Date(now.getTime() + (input.ttlSeconds ?? SESSION_TTL_SECONDS) * 1000),
+    endedAt: null,
+  };
+  await store.sessions.insertOne(session);
+  return session;
+}
+
+export function findActiveSession(store: Store, tenantId: string, sessionId: string, now = new Date()): Promise<SessionDoc | null> {
+  return store.sessions.findOne({ _id: sessionId, tenantId, endedAt: null, expiresAt: { $gt: now } });
+}
+
+/** The user's open sessions (not ended, not expired), newest first, at most `limit`, and how many there are. */
+export async function listUserSessions(
+  store: Store,
+  tenantId: string,
+  userId: string,
+  options: { limit: number },
+  now = new Date(),
+): Promise<{ sessions: SessionDoc[]; total: number }> {
+  const filter = { tenantId, userId, endedAt: null, expiresAt: { $gt: now } };
+  const [sessions, total] = await Promise.all([
+    store.sessions.find(filter).sort({ createdAt: -1, _id: -1 }).limit(options.limit).toArray(),
+    store.sessions.countDocuments(filter),
+  ]);
+  return { sessions, total };
+}
+
+/** A new proof of the user in an open session (a step-up): `authTime` moves; null when the session is not open. */
+export function reauthenticate(store: Store, tenantId: string, sessionId: string, now = new Date()): Promise<SessionDoc | null> {
+  return store.sessions.findOneAndUpdate(
+    { _id: sessionId, tenantId, endedAt: null, expiresAt: { $gt: now } },
+    { $set: { authTime: now, lastSeenAt: now } },
+    { returnDocument: 'after' },
+  );
+}
+
+export async function recordTokenIssue(store: Store, sessionId: string, ip: string, userAgent: string, now = new Date()): Promise<void> {
+  await store.sessions.updateOne(
+    { _id: sessionId },
+    {
+      $set: {
+        tokenIssuedAt: now,
+        tokenIssueIp: ip || null,
+        tokenIssueUserAgent: userAgent || null,
+        lastSeenAt: now,
+        lastSeenIp: ip || null,
+        lastSeenUserAgent: userAgent || null,
+      },
+    },
+  );
+}
+
+/** Ends the session (idempotent) and revokes every refresh token issued in it; true when it was open. */
+export async function endSession(store: Store, tenantId: string, sessionId: string, reason: string, now = new Date()): Promise<boolean> {
+  const ended = await store.sessions.updateOne({ _id: sessionId, tenantId, endedAt: null }, { $set: { endedAt: now } });
+  await store.refreshTokens.updateMany({ sessionId, tenantId, revokedAt: null }, { $set: { revokedAt: now, revokedReason: reason } });
+  return ended.modifiedCount === 1;
+}
+
+/** Ends every open session of the user and revokes every refresh token of the user. */
+export async function endUserSessions(store: Store, tenantId: string, userId: string, reason: string, now = new Date()): Promise<void> {
+  await store.sessions.updateMany({ tenantId, userId, endedAt: null }, { $set: { endedAt: now } });
+  await store.refreshTokens.updateMany({ tenantId, userId, revokedAt: null }, { $set: { revokedAt: now, revokedReason: reason } });
+}
