@@ -32,9 +32,11 @@ export const vaultError: ErrorFormatter = (err, errorId) => {
 
 /** RFC 6749 §5.2, for the Vault's "Standard" token endpoint. */
 export const oauthError: ErrorFormatter = (err, errorId) => {
+  // §5.2: any other refusal of the request itself (a JSON body, an unknown charset, a body over
+  // the limit) is `invalid_request`; `temporarily_unavailable` (§4.1.2.1) for a store outage.
   const code =
     err.options.oauthError ??
-    (err.kind === 'unauthorized' ? 'invalid_client' : err.kind === 'validation' || err.kind === 'bad_request' ? 'invalid_request' : 'server_error');
+    (err.kind === 'unauthorized' ? 'invalid_client' : err.status < 500 ? 'invalid_request' : err.status === 503 ? 'temporarily_unavailable' : 'server_error');
   const status = err.kind === 'validation' ? 400 : err.status;
   const description =
     err.kind === 'validation' ? (err.options.issues ?? []).map((i) => `${[i.location, ...i.path].join('.')}: ${i.message}`).join('; ') : publicMessage(err, errorId);
@@ -137,8 +139,8 @@ export const conjureError: ErrorFormatter = (err, errorId) => {
 export const problemError: ErrorFormatter = (err, errorId) => ({
   status: err.status,
   body: {
-    type: `urn:gateway:problem:${err.kind.replace(/_/g, '-')}`,
-    title: err.kind.replace(/_/g, ' '),
+    type: `urn:gateway:problem:${err.options.code ?? err.kind.replace(/_/g, '-')}`,
+    title: err.options.title ?? err.kind.replace(/_/g, ' '),
     status: err.status,
     detail:
       err.kind === 'validation'

@@ -56,6 +56,8 @@ export interface GatewayErrorOptions {
   issues?: ValidationIssue[];
   params?: Record<string, string>;
   headers?: Record<string, string>;
+  /** a short summary of the problem type, where the API's shape has one (RFC 9457 §3.1.3) */
+  title?: string;
   /** RFC 7644 §3.12 scimType */
   scimType?: string;
   /** RFC 6749 §5.2 error code for OAuth endpoints */

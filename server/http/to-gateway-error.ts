@@ -66,6 +66,14 @@ export function toGatewayError(err: unknown): GatewayError {
     case 'request.aborted':
       return new GatewayError('bad_request', 'Request aborted', { cause: err });
   }
+  // zlib refused a body sent with Content-Encoding gzip/deflate/br (RFC 9110 §8.4: the body is
+  // not what its encoding says, a client error).
+  if (typeof (err as { code?: unknown })?.code === 'string' && /^(Z_|ERR_BROTLI)/.test((err as { code: string }).code)) {
+    return new GatewayError('bad_request', 'The request body does not decode with its Content-Encoding', { cause: err });
+  }
+  // The router could not percent-decode a path parameter (RFC 3986 §2.1: `%` must be followed by
+  // two hex digits, and the octets must be UTF-8).
+  if (err instanceof URIError) return new GatewayError('bad_request', 'Malformed percent-encoding in the request path', { cause: err });
   if (Array.isArray(e?.errors) && typeof e.status === 'number') {
     // express-openapi-validator
     if (e.status === 400) return new GatewayError('validation', 'Request validation failed', { cause: err, issues: e.errors.map(issueFrom) });

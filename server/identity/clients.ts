@@ -4,6 +4,7 @@
  * `client_id` is unique within the tenant. Confidential clients' secrets are random, shown once,
  * and stored as SHA-256 hashes (secrets/hash.ts).
  */
+import { storeSkip } from '../store/paging.ts';
 import { randomUUID } from 'node:crypto';
 import type { ClientDoc, Store } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
@@ -79,7 +80,7 @@ export function createClientService(store: Store, clock: Clock): ClientService {
 
     list(tenantId, { skip = 0, limit = 0 } = {}) {
       // limit 0 means no limit (MongoDB's convention).
-      return store.clients.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).skip(skip).limit(limit).toArray();
+      return store.clients.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).skip(storeSkip(skip)).limit(limit).toArray();
     },
 
     update(tenantId, clientId, patch) {

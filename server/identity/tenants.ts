@@ -2,6 +2,7 @@
  * Tenants: the isolation unit of every API (a Vault tenant, a LoginID application, an org).
  * Each API keeps its own configuration under `settings.<api>`, updated without touching the others'.
  */
+import { storeSkip } from '../store/paging.ts';
 import type { Store, TenantDoc } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
@@ -36,7 +37,7 @@ export function createTenantService(store: Store, clock: Clock): TenantService {
 
     async list({ skip = 0, limit = 100 } = {}) {
       const [items, total] = await Promise.all([
-        store.tenants.find({}).sort({ _id: 1 }).skip(skip).limit(limit).toArray(),
+        store.tenants.find({}).sort({ _id: 1 }).skip(storeSkip(skip)).limit(limit).toArray(),
         store.tenants.countDocuments({}),
       ]);
       return { items, total };

@@ -12,6 +12,7 @@
  * Disabling: an update that disables a user also ends the user's sessions and revokes the user's
  * refresh tokens (sessions.ts); API keys of a disabled user are refused by authentication.
  */
+import { storeSkip } from '../store/paging.ts';
 import { randomUUID } from 'node:crypto';
 import type { Filter, Sort } from 'mongodb';
 import type { Store, UserDoc } from '../store/collections.ts';
@@ -123,7 +124,7 @@ export function createUserService(store: Store, clock: Clock): UserService {
     async list(tenantId, { filter = {}, sort = { createdAt: 1, _id: 1 } as Sort, skip = 0, limit = 100 } = {}) {
       const query = { ...filter, tenantId } as Filter<UserDoc>;
       const [items, total] = await Promise.all([
-        store.users.find(query).sort(sort).skip(skip).limit(limit).toArray(),
+        store.users.find(query).sort(sort).skip(storeSkip(skip)).limit(limit).toArray(),
         store.users.countDocuments(query),
       ]);
       return { items, total };

@@ -26,19 +26,13 @@ export const handlers: Handlers<ApiPrincipal, ApiContext> = {
     if (body.byteLength === 0) throw new GatewayError('bad_request', 'The request body must be the .wasm module');
     const result = await context.services.crypto.swap(body, actorOf(principal));
     if (result.ok) return { status: 200, body: result.status };
-    return {
-      status: 422,
-      body: { type: 'urn:gateway:problem:core-refused', title: 'Crypto core candidate refused', status: 422, detail: result.reason },
-    };
+    throw new GatewayError('bad_request', result.reason, { status: 422, code: 'core-refused', title: 'Crypto core candidate refused' });
   },
 
   async rollbackCore({ principal, context }) {
     const result = await context.services.crypto.rollback(actorOf(principal));
     if (result.ok) return { status: 200, body: result.status };
-    return {
-      status: 409,
-      body: { type: 'urn:gateway:problem:nothing-to-roll-back', title: 'Nothing to roll back to', status: 409, detail: result.reason },
-    };
+    throw new GatewayError('conflict', result.reason, { code: 'nothing-to-roll-back', title: 'Nothing to roll back to' });
   },
 
   async listCoreEvents({ query, context }) {

@@ -4,6 +4,7 @@
  * taken one is 409 `uniqueness`. Every change bumps `version` and, given the version it read, is
  * one guarded single-document update. Members are users of the same tenant (`resolveMembers`).
  */
+import { storeSkip } from '../../store/paging.ts';
 import { randomUUID } from 'node:crypto';
 import type { Filter } from 'mongodb';
 import type { ScimGroupDoc, Store, UserDoc } from '../../store/collections.ts';
@@ -130,7 +131,7 @@ export function createScimGroupStore(store: Store, clock: () => Date = () => new
     findByDisplayName: (tenantId, displayName) => store.scimGroups.find({ tenantId, displayNameKey: displayNameKey(displayName) }).toArray(),
 
     find: (tenantId, filter, { skip = 0, limit }) =>
-      store.scimGroups.find({ ...filter, tenantId }).sort(byCreation).skip(skip).limit(limit).toArray(),
+      store.scimGroups.find({ ...filter, tenantId }).sort(byCreation).skip(storeSkip(skip)).limit(limit).toArray(),
 
     scan: (tenantId, filter, limit) => store.scimGroups.find({ ...filter, tenantId }).sort(byCreation).limit(limit),
 

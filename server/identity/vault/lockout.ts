@@ -41,6 +41,7 @@
  * and a block is imposed by an update guarded on the level read, so concurrent failures impose one
  * block, not several.
  */
+import { storeSkip } from '../../store/paging.ts';
 import { GatewayError } from '../../http/errors.ts';
 import type { LoginLockoutDoc, Store } from '../../store/collections.ts';
 import { isDuplicateKeyError } from '../errors.ts';
@@ -419,7 +420,7 @@ export async function listBlocks(
   const direction = options.sortDirection === 1 ? 1 : -1;
   const skip = options.page * options.pageSize;
   const [items, total] = await Promise.all([
-    store.loginLockouts.find(filter).sort({ blockedAt: direction, _id: direction }).skip(skip).limit(options.pageSize).toArray(),
+    store.loginLockouts.find(filter).sort({ blockedAt: direction, _id: direction }).skip(storeSkip(skip)).limit(options.pageSize).toArray(),
     store.loginLockouts.countDocuments(filter),
   ]);
   return { items, total, hasNext: skip + items.length < total };

@@ -4,6 +4,7 @@
  * with it, the two FastAPI-shaped endpoints answer `{detail}` with the same status.
  */
 import { GatewayError } from '../../http/errors.ts';
+import { authChallenge } from '../../http/auth-challenge.ts';
 
 export const invalidRequest = (description: string) => new GatewayError('bad_request', description, { oauthError: 'invalid_request' });
 
@@ -20,4 +21,4 @@ export const unsupportedGrantType = (description: string) => new GatewayError('b
  * (a Bearer challenge, the gateway's default, would be wrong on a token endpoint).
  */
 export const invalidClient = (description: string, realm: string) =>
-  new GatewayError('unauthorized', description, { oauthError: 'invalid_client', headers: { 'WWW-Authenticate': `Basic realm="${realm}"` } });
+  new GatewayError('unauthorized', description, { oauthError: 'invalid_client', headers: { 'WWW-Authenticate': authChallenge('Basic', { realm }) } });
