@@ -24,6 +24,8 @@ export interface GatewayConfig {
   outboxApi: boolean;
   smtpUrl?: string;
   loginUrl?: string;
+  /** requests in flight (long polls excluded) past which new ones are shed with 503 */
+  maxInFlight: number;
 }
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -72,5 +74,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     outboxApi: bool('GATEWAY_OUTBOX', env.GATEWAY_OUTBOX, !env.MONGODB_URI),
     smtpUrl: env.SMTP_URL || undefined,
     loginUrl: env.GATEWAY_LOGIN_URL || undefined,
+    maxInFlight: int('MAX_IN_FLIGHT', env.MAX_IN_FLIGHT, 512, 1, 1_000_000),
   };
 }

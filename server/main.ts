@@ -4,7 +4,8 @@
  */
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startGateway } from './app.ts';
+import { ListenError, startGateway, type RunningGateway } from './app.ts';
+import { DataDirLockedError } from './store/engine/data-dir-lock.ts';
 
 const config = (() => {
   try {
@@ -15,7 +16,42 @@ const config = (() => {
   }
 })();
 const log = createLogger(config.logLevel);
-const gateway = await startGateway(config, { log });
+// SIGTERM/SIGINT while the store is still awaited abandons the start; afterwards, a graceful stop.
+const starting = new AbortController();
+let gateway: RunningGateway | undefined;
+let signalled = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    if (!gateway) return starting.abort(new Error(`${signal} before the gateway was ready`));
+    gateway.stop().then(
+      () => process.exit(0),
+      (e) => {
+        log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
+
+try {
+  gateway = await startGateway(config, {
+    log,
+    signal: starting.signal,
+    onListening: (url) => log.info({ url }, 'listening; connecting to the store'),
+  });
+} catch (err) {
+  if (starting.signal.aborted) process.exit(0);
+  // Expected refusals get one line and no stack: a busy port, a data directory another process
+  // holds. Anything else is unexpected and keeps its stack in the log.
+  if (err instanceof ListenError || err instanceof DataDirLockedError) {
+    console.error(`gateway: ${err.message}`);
+  } else {
+    log.fatal({ err }, 'the gateway could not start');
+  }
+  process.exit(1);
+}
 
 const lines = [
   '',
@@ -33,18 +69,3 @@ if (gateway.generatedAdminKey) {
   lines.push('', `  Bootstrap admin API key (shown once, store it now): ${gateway.generatedAdminKey}`);
 }
 process.stdout.write(`${lines.join('\n')}\n\n`);
-
-let signalled = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (signalled) process.exit(1);
-    signalled = true;
-    gateway.stop().then(
-      () => process.exit(0),
-      (e) => {
-        log.error({ err: e }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}

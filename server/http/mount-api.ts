@@ -5,6 +5,7 @@
  * own shape. Unknown paths and methods under the API's prefixes also answer in that shape.
  */
 import { randomUUID } from 'node:crypto';
+import { validateHeaderValue } from 'node:http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from 'pino';
@@ -16,6 +17,7 @@ import type { CookieOptions, RequestContext } from './context.ts';
 import { inMatchOrder, pathMatcher } from './route-order.ts';
 import { toGatewayError } from './to-gateway-error.ts';
 import { parseCookies } from './cookies.ts';
+import type { InFlightLimit } from './in-flight.ts';
 
 /** Returns null when the scheme's credential is absent; throws GatewayError when it is present but bad. */
 export type SchemeAuthenticator<Services> = (req: Request, services: Services) => Promise<Principal | null>;
@@ -42,6 +44,14 @@ export interface ApiDefinition<Services> {
    * tenants): their scopes alone are not enough, since a tenant admin can hold any scope name.
    */
   platformOperations?: (operationId: string) => boolean;
+  /**
+   * Whether the tenant a path names exists. Checked after authentication and tenant isolation,
+   * so that only a caller allowed into any tenant learns that one does not exist (404); others
+   * get the same 403 for an unknown tenant as for someone else's.
+   */
+  tenantExists?: (services: Services, tenantId: string) => Promise<boolean>;
+  /** operations that wait by design (long polls): they do not count toward the in-flight limit */
+  longPollOperations?: readonly string[];
   /** path prefixes this router answers for; defaults to [serverUrl] */
   prefixes?: readonly string[];
 }
@@ -55,11 +65,15 @@ export interface MountOptions<Services> {
   secureCookies: boolean;
   /** aborted at shutdown, so long polls can end */
   shutdownSignal: AbortSignal;
+  /** shared by every API of the gateway; absent: no load shedding */
+  inFlight?: InFlightLimit;
   onRequestDone?: (api: string, operationId: string, status: number, seconds: number) => void;
 }
 
 interface Locals {
   operation?: OperationEntry;
+  /** the operation whose error shape applies, known before the route itself matched */
+  shapeOperation?: OperationEntry;
   principal?: Principal | null;
   requestId: string;
   log: Logger;
@@ -73,7 +87,7 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
   const router = express.Router({ strict: false, caseSensitive: true });
   const prefixes = def.prefixes ?? [def.serverUrl];
   const handlers = def.handlers as Record<string, AnyHandler>;
-  const matchers = def.table.map((op) => ({ op, re: pathMatcher(op.path) }));
+  const matchers = inMatchOrder(def.table).map((op) => ({ op, re: pathMatcher(op.path) }));
 
   // A router mounted at '/' (token exchange) must leave other paths alone.
   router.use((req, _res, next) => {
@@ -90,6 +104,23 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
     next();
   });
 
+  // The operation is known before the first byte of the body is parsed, so that a body the
+  // parsers refuse (malformed JSON, a bad Content-Encoding, too many form fields) is answered in
+  // that operation's error shape (a SCIM error on SCIM routes, RFC 6749 on a token endpoint).
+  router.use((req, res, next) => {
+    const rel = def.serverUrl === '/' ? req.baseUrl + req.path : req.path;
+    const method = req.method === 'HEAD' ? 'get' : req.method.toLowerCase();
+    const atPath = matchers.filter((m) => m.re.test(rel));
+    const exact = atPath.find((m) => m.op.method === method)?.op;
+    locals(res).shapeOperation = exact ?? atPath[0]?.op;
+    if (options.inFlight && !def.longPollOperations?.includes(exact?.operationId ?? '')) {
+      const release = options.inFlight.tryEnter();
+      if (!release) return next(new GatewayError('unavailable', 'The gateway is overloaded; retry later', { headers: { 'Retry-After': '1' } }));
+      res.on('close', release);
+    }
+    next();
+  });
+
   router.use(express.json({ limit: options.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   router.use(express.urlencoded({ extended: false, limit: options.bodyLimitBytes, parameterLimit: 200 }));
   router.use(express.raw({ type: 'application/octet-stream', limit: options.binaryLimitBytes }));
@@ -103,10 +134,16 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
       op.expressPath,
       (req: Request, res: Response, next: NextFunction) => {
         locals(res).operation = op;
-        authenticate(def, op, req, options.services).then((p) => {
-          locals(res).principal = p;
-          next();
-        }, next);
+        authenticate(def, op, req, options.services)
+          .then(async (p) => {
+            locals(res).principal = p;
+            const tenant = req.params[TENANT_PATH_PARAM];
+            if (typeof tenant === 'string' && def.tenantExists && !(await def.tenantExists(options.services, tenant))) {
+              throw new GatewayError('not_found', `Tenant ${JSON.stringify(tenant)} not found`);
+            }
+            next();
+          })
+          .catch(next);
       },
       ...validator,
       (req: Request, res: Response, next: NextFunction) => {
@@ -282,10 +319,19 @@ function sendError<S>(def: ApiDefinition<S>, err: unknown, res: Response): void 
     res.destroy();
     return;
   }
-  const shaped = def.errorFormatter(l.operation)(gerr, errorId);
+  const shaped = def.errorFormatter(l.operation ?? l.shapeOperation)(gerr, errorId);
   res.status(shaped.status);
   res.setHeader('X-Error-Id', errorId);
-  for (const [k, v] of Object.entries(gerr.options.headers ?? {})) res.setHeader(k, v);
+  for (const [k, v] of Object.entries(gerr.options.headers ?? {})) {
+    // A header value built from request data that escaped quoting would make Node throw here
+    // and turn a refusal into a 500; it is dropped and logged instead.
+    try {
+      validateHeaderValue(k, v);
+      res.setHeader(k, v);
+    } catch {
+      log.error({ errorId, header: k }, 'dropped an invalid header value from an error reply');
+    }
+  }
   if (gerr.kind === 'unauthorized' && !res.getHeader('WWW-Authenticate')) res.setHeader('WWW-Authenticate', 'Bearer');
   const payload = JSON.stringify(shaped.body);
   res.type(shaped.contentType ?? 'application/json');

@@ -66,7 +66,12 @@ function driverOptions(options: ConnectStoreOptions, embedded: boolean): MongoCl
 export async function connectStore(options: ConnectStoreOptions = {}): Promise<StoreConnection> {
   if (options.mongodbUri) {
     const client = new MongoClient(options.mongodbUri, driverOptions(options, false));
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.close().catch(() => undefined);
+      throw err;
+    }
     const db = client.db(options.dbName ?? (dbNameFromUri(options.mongodbUri) || DEFAULT_DB));
     return { client, db, close: () => client.close() };
   }

@@ -35,5 +35,6 @@ export function directoryApi(spec: object): ApiDefinition<GatewayServices> {
       },
     },
     errorFormatter: () => directoryError,
+    longPollOperations: ['waitForAuthentication'],
   };
 }

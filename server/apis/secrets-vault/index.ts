@@ -35,6 +35,7 @@ export function vaultApi(spec: object): ApiDefinition<GatewayServices> {
       // needs the client record; here the scheme only has to be recognised.
       ClientSecretBasic: async () => null,
     },
+    tenantExists: async (s, tenantId) => (await s.identity.tenants.get(tenantId)) !== null,
     errorFormatter: (op) => {
       if (op?.path.startsWith('/scim/')) return scimError;
       if (op?.operationId === 'tokenExchangeStandard') return oauthError;

@@ -7,6 +7,7 @@ import { Collection, type JournalRecord } from './collection.ts';
 import { CursorStore } from './cursors.ts';
 import { MongoCommandError, notImplemented } from './errors.ts';
 import { Journal, type JournalLogger } from './journal.ts';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import type { CommandHandler, CommandRequest, EngineContext } from './context.ts';
 import type { IndexSpec } from './indexes.ts';
 import { deepClone, type Doc } from './values.ts';
@@ -62,6 +63,7 @@ export class Engine implements EngineContext {
   private pending: JournalRecord[] = [];
   private replaying = false;
   private journal: Journal | undefined;
+  private dataDirLock: DataDirLock | undefined;
   private ttlTimer: NodeJS.Timeout | undefined;
   private readonly logger: JournalLogger;
   private closed = false;
@@ -74,10 +76,15 @@ export class Engine implements EngineContext {
   static async open(options: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(options.logger ?? silentLogger);
     if (options.dataDir) {
+      // before anything in the directory is read or written: one process per data directory
+      engine.dataDirLock = await lockDataDir(options.dataDir);
       const journal = new Journal(options.dataDir, () => engine.dumpState(), engine.logger, options.maxJournalBytes ?? 64 * 1024 * 1024);
       engine.replaying = true;
       try {
         journal.open((rec) => engine.applyRecord(rec));
+      } catch (err) {
+        await engine.dataDirLock.release();
+        throw err;
       } finally {
         engine.replaying = false;
       }
@@ -244,6 +251,7 @@ export class Engine implements EngineContext {
     if (this.ttlTimer) clearInterval(this.ttlTimer);
     this.cursors.clear();
     await this.journal?.close();
+    await this.dataDirLock?.release();
   }
 }
 
