@@ -24,6 +24,12 @@ const DB_UNAVAILABLE = new Set([
   'MongoWaitQueueTimeoutError',
 ]);
 
+/** zlib's errors carry a numeric errno and a code: `Z_DATA_ERROR`, `Z_BUF_ERROR`, brotli's `ERR__ERROR_FORMAT_…`. */
+function isDecompressionError(err: unknown): boolean {
+  const { code, errno } = (err ?? {}) as { code?: unknown; errno?: unknown };
+  return typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR__|ERR_BROTLI)/.test(code);
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e = err as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (e.name && DB_UNAVAILABLE.has(e.name)) return true;
@@ -68,7 +74,7 @@ export function toGatewayError(err: unknown): GatewayError {
   }
   // zlib refused a body sent with Content-Encoding gzip/deflate/br (RFC 9110 §8.4: the body is
   // not what its encoding says, a client error).
-  if (typeof (err as { code?: unknown })?.code === 'string' && /^(Z_|ERR_BROTLI)/.test((err as { code: string }).code)) {
+  if (isDecompressionError(err)) {
     return new GatewayError('bad_request', 'The request body does not decode with its Content-Encoding', { cause: err });
   }
   // The router could not percent-decode a path parameter (RFC 3986 §2.1: `%` must be followed by
