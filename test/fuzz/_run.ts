@@ -85,11 +85,12 @@ function urlOf(baseUrl: string, serverUrl: string, op: SpecOperation, req: FuzzR
 }
 
 function injected(headers: Headers): string | undefined {
-  for (const [name, value] of headers) {
-    if (name.startsWith('fuzzinj') || name === 'set-cookie' && /fuzz=/.test(value)) return `header ${name} injected`;
-    if (/fuzzinj="/.test(value)) return `${name} gained a parameter: ${value}`;
-  }
-  return undefined;
+  let found: string | undefined;
+  headers.forEach((value, name) => {
+    if (name.startsWith('fuzzinj') || (name === 'set-cookie' && /fuzz=/.test(value))) found ??= `header ${name} injected`;
+    else if (/fuzzinj="/.test(value)) found ??= `${name} gained a parameter: ${value}`;
+  });
+  return found;
 }
 
 async function send(url: string, req: FuzzRequest, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; headers: Headers; text: string } | { error: string }> {
@@ -97,7 +98,7 @@ async function send(url: string, req: FuzzRequest, headers: Record<string, strin
     const res = await fetch(url, {
       method: req.method,
       headers,
-      body: req.body && req.method !== 'GET' && req.method !== 'HEAD' ? req.body : undefined,
+      body: req.body && req.method !== 'GET' && req.method !== 'HEAD' ? new Uint8Array(req.body) : undefined,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
