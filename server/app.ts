@@ -88,9 +88,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let storeConn: StoreConnection | undefined;
   let crypto: Awaited<ReturnType<typeof startCrypto>> | undefined;
   try {
-    storeConn = await connectStoreWithRetry({ mongodbUri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, logger: log }, log, options.signal);
+    storeConn = await connectStoreWithRetry(
+      { mongodbUri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, logger: log },
+      log,
+      options.signal,
+      (connection) => ensureIndexes(openStore(connection.db)),
+    );
     const store = openStore(storeConn.db);
-    await ensureIndexes(store);
     metrics.setDatabaseUp(true);
 
     crypto = await startCrypto({ config, store, log, metrics });

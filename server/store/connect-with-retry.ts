@@ -33,14 +33,26 @@ function abortable(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-export async function connectStoreWithRetry(options: ConnectStoreOptions, log: Logger, signal?: AbortSignal): Promise<StoreConnection> {
+/**
+ * `prepare` (creating indexes, say) runs inside the retry: a store that answers the handshake
+ * and then goes away again is one more failed attempt, not a failed start.
+ */
+export async function connectStoreWithRetry(
+  options: ConnectStoreOptions,
+  log: Logger,
+  signal?: AbortSignal,
+  prepare: (connection: StoreConnection) => Promise<void> = async () => undefined,
+): Promise<StoreConnection> {
   const where = options.mongodbUri ? `MongoDB at ${redactUri(options.mongodbUri)}` : 'the embedded store';
   for (let attempt = 1, delay = FIRST_DELAY_MS; ; attempt++, delay = Math.min(MAX_DELAY_MS, delay * 2)) {
+    let connection: StoreConnection | undefined;
     try {
-      const connection = await connectStore(options);
+      connection = await connectStore(options);
+      await prepare(connection);
       if (attempt > 1) log.info({ attempt }, `store: connected to ${where}`);
       return connection;
     } catch (err) {
+      await connection?.close().catch(() => undefined);
       if (!isDatabaseUnavailable(err)) throw err;
       log.warn(
         { attempt, retryInMs: delay },
