@@ -158,7 +158,7 @@ test('exchange: one NotAuthorized for unknown, revoked, expired keys and keys of
   t.is(ok.response.status, 200);
   t.is(ok.data?.userUuid, alice.userId);
   const refusals = [keys.revoked.apiKeyValue, keys.expired.apiKeyValue, 'gk_000000000000000000000000_' + 'A'.repeat(43), 'nonsense'];
-  const bodies = [];
+  const bodies: Record<string, unknown>[] = [];
   for (const value of refusals) {
     const res = await exchange(value);
     t.is(res.response.status, 403);

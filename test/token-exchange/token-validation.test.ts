@@ -118,7 +118,7 @@ test('inline keys: a registered key set verifies without any fetch; removing the
 
 test('the operator API refuses private keys, both or neither key source, plain-http remote URLs and the gateway\'s own issuers', async (t) => {
   const admin = gw.clients.admin.gateway;
-  const priv = { ...(ed.publicJwk as object), d: 'AAAA' } as { kty: 'OKP'; kid: string };
+  const priv = { ...(ed.publicJwk as object), d: 'AAAA' } as unknown as { kty: 'OKP'; kid: string };
   const cases = [
     { issuer: 'https://a.example', audiences: ['x'], jwks: { keys: [priv] } },
     { issuer: 'https://a.example', audiences: ['x'], jwksUri: 'https://a.example/jwks', jwks: { keys: [ed.publicJwk as { kty: 'OKP'; kid: string }] } },
