@@ -32,6 +32,28 @@ test.serial('the gateway refuses the first byte of a bad request in the shape of
   t.is(body.status, '400');
 });
 
+test.serial('what Node\'s HTTP parser refuses (a 17 KB request line) gets 431 with an error id, in the shape of the API the path names', async (t) => {
+  const { request } = await import('node:http');
+  const send = (path: string) =>
+    new Promise<{ status: number; errorId?: string; body: string }>((resolve, reject) => {
+      const req = request(`${gw.url}${path}`, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, errorId: res.headers['x-error-id'] as string | undefined, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const long = 'a'.repeat(17 * 1024);
+  const vault = await send(`/api/users/${long}`);
+  t.is(vault.status, 431);
+  t.truthy(vault.errorId);
+  t.regex(JSON.parse(vault.body).detail, /too large/);
+  const passkeys = await send(`/fido2/v2/mgmt/user?username=${long}`);
+  t.is(passkeys.status, 431);
+  t.like(JSON.parse(passkeys.body), { msgCode: 'bad_request' });
+});
+
 for (const api of API_NAMES) {
   test.serial(`${api}: no 5xx, errors in the API's shape, nothing leaked or injected`, async (t) => {
     const report = await fuzzApi(api, { baseUrl: gw.url, adminKey: gw.adminKey, seed: 0x5eed, randomRuns: 4, bodyLimit: BODY_LIMIT });
