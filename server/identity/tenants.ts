@@ -13,12 +13,22 @@ export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export interface TenantService {
   create(input: { id: string; name?: string; settings?: Record<string, unknown> }): Promise<TenantDoc>;
   get(tenantId: string): Promise<TenantDoc | null>;
+  /**
+   * Whether the tenant exists, for the check every request naming a tenant makes. No tenant is
+   * ever deleted, so a yes is remembered for a minute; an id that cannot be a tenant id is a no
+   * without a read.
+   */
+  exists(tenantId: string): Promise<boolean>;
   list(options?: { skip?: number; limit?: number }): Promise<{ items: TenantDoc[]; total: number }>;
   /** Renames and/or replaces whole per-API settings sections (`{ vault: {...} }` replaces `settings.vault` only). */
   update(tenantId: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<TenantDoc | null>;
 }
 
+const EXISTS_TTL_MS = 60_000;
+const EXISTS_CACHE_MAX = 10_000;
+
 export function createTenantService(store: Store, clock: Clock): TenantService {
+  const known = new Map<string, number>();
   return {
     async create({ id, name, settings }) {
       if (!TENANT_ID_PATTERN.test(id)) throw new IdentityError('invalid', 'tenant id must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
@@ -34,6 +44,18 @@ export function createTenantService(store: Store, clock: Clock): TenantService {
     },
 
     get: (tenantId) => store.tenants.findOne({ _id: tenantId }),
+
+    async exists(tenantId) {
+      if (!TENANT_ID_PATTERN.test(tenantId)) return false;
+      const now = clock().getTime();
+      if ((known.get(tenantId) ?? 0) > now) return true;
+      const found = (await store.tenants.findOne({ _id: tenantId }, { projection: { _id: 1 } })) !== null;
+      if (found) {
+        if (known.size >= EXISTS_CACHE_MAX) known.clear();
+        known.set(tenantId, now + EXISTS_TTL_MS);
+      }
+      return found;
+    },
 
     async list({ skip = 0, limit = 100 } = {}) {
       const [items, total] = await Promise.all([

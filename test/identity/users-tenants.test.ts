@@ -20,6 +20,15 @@ test('tenants: create, get, list, per-API settings sections updated independentl
   t.true((await tenants.list()).items.some((tenant) => tenant._id === 'acme'));
 });
 
+test('tenants.exists: a tenant that exists, one that does not (asked twice: a no is never cached), and ids that cannot be tenant ids', async (t) => {
+  const { tenants } = h.identity();
+  t.false(await tenants.exists('late'));
+  await tenants.create({ id: 'late' });
+  t.true(await tenants.exists('late'));
+  t.true(await tenants.exists('late'), 'from the cache');
+  for (const id of ['../etc', '', 'a\u0000b', 'ü', 'x'.repeat(65)]) t.false(await tenants.exists(id), JSON.stringify(id));
+});
+
 test('usernames are unique per tenant, case-insensitively, and kept as given', async (t) => {
   const { users } = h.identity();
   const alice = await users.create('t-users', { username: 'Alice', email: 'Alice@Example.com' });

@@ -35,7 +35,7 @@ export function vaultApi(spec: object): ApiDefinition<GatewayServices> {
       // needs the client record; here the scheme only has to be recognised.
       ClientSecretBasic: async () => null,
     },
-    tenantExists: async (s, tenantId) => (await s.identity.tenants.get(tenantId)) !== null,
+    tenantExists: (s, tenantId) => s.identity.tenants.exists(tenantId),
     errorFormatter: (op) => {
       if (op?.path.startsWith('/scim/')) return scimError;
       if (op?.operationId === 'tokenExchangeStandard') return oauthError;
