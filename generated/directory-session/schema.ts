@@ -276,7 +276,7 @@ export interface components {
          */
         EmptyObject: Record<string, never>;
         /**
-         * @description An application the user may open. The seed shows only `{}`, so the item shape is open;
+         * @description An application the user may open. The original API shows only `{}`, so the item shape is open;
          *     the gateway sends at least `id` and `name`.
          * @example {
          *       "id": "infinite-viewer",

@@ -752,7 +752,7 @@ export interface paths {
         post?: never;
         /**
          * Delete passkey
-         * @description Delete a passkey of the user the JWT was issued for. (In LoginID's published API, not in the seed.)
+         * @description Delete a passkey of the user the JWT was issued for. (In LoginID's published API, not in the original API.)
          */
         delete: operations["passkeyDelete"];
         options?: never;
@@ -2757,7 +2757,7 @@ export interface components {
             session: string;
         };
         /**
-         * @description A passkey of the user. The list operation names the last device `lastUsedFrom` (as the seed shows); the transaction result names it `lastUsedFromDevice` (as LoginID's published API does).
+         * @description A passkey of the user. The list operation names the last device `lastUsedFrom` (as the original API shows); the transaction result names it `lastUsedFromDevice` (as LoginID's published API does).
          * @example {
          *       "aaguid": "fbfc3007-154e-4ecc-8c0b-6e020557d7bd",
          *       "createdAt": "2023-06-15T17:29:41Z",
@@ -3818,7 +3818,7 @@ export interface components {
             value?: unknown;
         };
         /**
-         * @description A SCIM PatchOp message. RFC 7644 names the list `Operations`; the seed shows `operations`: both are accepted, and exactly one must be present.
+         * @description A SCIM PatchOp message. RFC 7644 names the list `Operations`; the original API shows `operations`: both are accepted, and exactly one must be present.
          * @example {
          *       "operations": [
          *         {
@@ -3844,7 +3844,7 @@ export interface components {
         ScimPatchRequestBody: {
             /** @description The operations, applied in order (RFC 7644 spelling). */
             Operations?: components["schemas"]["PatchOperation"][];
-            /** @description The operations, applied in order (seed spelling). */
+            /** @description The operations, applied in order (the original API's spelling). */
             operations?: components["schemas"]["PatchOperation"][];
             /**
              * @description Must contain the PatchOp message URN.

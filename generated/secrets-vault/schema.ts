@@ -11,7 +11,7 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Enrols a new user with a zkimg-1 `encrypted_commitment` (zkimg-1.md, Enrolment). The server checks its shape and stores it sealed under the gateway's master key; it cannot open it until the user logs in with `cipherKey`. The tenant is the one of the pending auth request `auth_req_id` (its tenant must have `register_enable`); without one, the bootstrap tenant `default`. Answers the JSON literal `null`.
+         * @description Enrols a new user with a zkimg-1 `encrypted_commitment` (docs/zkimg-1.md, Enrolment). The server checks its shape and stores it sealed under the gateway's master key; it cannot open it until the user logs in with `cipherKey`. The tenant is the one of the pending auth request `auth_req_id` (its tenant must have `register_enable`); without one, the bootstrap tenant `default`. Answers the JSON literal `null`.
          */
         post: operations["register"];
         delete?: never;
@@ -31,7 +31,7 @@ export interface paths {
         put?: never;
         /**
          * Get Challenge
-         * @description Opens the user's commitment with `cipherKey` and creates a single-use challenge valid for 120 s (zkimg-1.md, Challenge). `challenge_data` is base64url JSON carrying the challenge `id`, a `nonce` and the enrolled `helper`, `n`, `r`, `dim`, `alg`. An unknown user and a wrong `cipherKey` get the same 401 after the same work and count as a failed attempt.
+         * @description Opens the user's commitment with `cipherKey` and creates a single-use challenge valid for 120 s (docs/zkimg-1.md, Challenge). `challenge_data` is base64url JSON carrying the challenge `id`, a `nonce` and the enrolled `helper`, `n`, `r`, `dim`, `alg`. An unknown user and a wrong `cipherKey` get the same 401 after the same work and count as a failed attempt.
          */
         post: operations["getChallenge"];
         delete?: never;
@@ -51,7 +51,7 @@ export interface paths {
         put?: never;
         /**
          * Authenticate
-         * @description Verifies a zkimg-1 proof (zkimg-1.md, Verification): the challenge is consumed atomically, the reported bit errors must match the server's count and stay within the tenant's `max_ber`, and `s·B == R + h·Y` must hold. Answers a one-time login `nonce`; `need_verify` is true when a second step (emailed code or passkey) is needed before an authorization code is issued. With `auth_req_id`, the auth request moves on to `/oidc/{tenant_id}/authorize/complete`.
+         * @description Verifies a zkimg-1 proof (docs/zkimg-1.md, Verification): the challenge is consumed atomically, the reported bit errors must match the server's count and stay within the tenant's `max_ber`, and `s·B == R + h·Y` must hold. Answers a one-time login `nonce`; `need_verify` is true when a second step (emailed code or passkey) is needed before an authorization code is issued. With `auth_req_id`, the auth request moves on to `/oidc/{tenant_id}/authorize/complete`.
          */
         post: operations["authenticate"];
         delete?: never;
@@ -131,7 +131,7 @@ export interface paths {
         put?: never;
         /**
          * Reset Password Code
-         * @description Replaces the user's zkimg-1 commitment, given the single-use code from Request Reset Password (zkimg-1.md, Enrolment). Existing sessions and refresh tokens are revoked.
+         * @description Replaces the user's zkimg-1 commitment, given the single-use code from Request Reset Password (docs/zkimg-1.md, Enrolment). Existing sessions and refresh tokens are revoked.
          */
         post: operations["resetPasswordCode"];
         delete?: never;
@@ -151,7 +151,7 @@ export interface paths {
         put?: never;
         /**
          * Change Password
-         * @description Replaces the authenticated user's zkimg-1 commitment with a new one (zkimg-1.md, Enrolment).
+         * @description Replaces the authenticated user's zkimg-1 commitment with a new one (docs/zkimg-1.md, Enrolment).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -353,7 +353,7 @@ export interface paths {
         };
         /**
          * Read Current User
-         * @description The authenticated user (untitled in the seed; name derived from the FastAPI handler).
+         * @description The authenticated user.
          */
         get: operations["readCurrentUser"];
         put?: never;
@@ -373,7 +373,7 @@ export interface paths {
         };
         /**
          * List My Sessions
-         * @description The authenticated user's active sessions with where they were created, last issued tokens and last used (untitled in the seed; name derived).
+         * @description The authenticated user's active sessions with where they were created, last issued tokens and last used.
          */
         get: operations["listMySessions"];
         put?: never;
@@ -483,7 +483,7 @@ export interface paths {
         put?: never;
         /**
          * Batch Delete User
-         * @description Deletes the listed users of the tenant (ids of other tenants are ignored). Answers 201 with `null`, as the seed shows.
+         * @description Deletes the listed users of the tenant (ids of other tenants are ignored). Answers 201 with `null`, as the original API shows.
          */
         post: operations["batchDeleteUser"];
         delete?: never;
@@ -502,7 +502,7 @@ export interface paths {
         get?: never;
         /**
          * Update Email
-         * @description Changes the user's e-mail address, confirmed by a fresh zkimg-1 proof: `challenge_id` and `challenge_data` as in Authenticate (zkimg-1.md, Proof). The address is unverified until confirmed.
+         * @description Changes the user's e-mail address, confirmed by a fresh zkimg-1 proof: `challenge_id` and `challenge_data` as in Authenticate (docs/zkimg-1.md, Proof). The address is unverified until confirmed.
          */
         put: operations["updateEmail"];
         post?: never;
@@ -521,7 +521,7 @@ export interface paths {
         };
         /**
          * List My Keys
-         * @description The authenticated user's API keys, without secrets (untitled in the seed; name derived).
+         * @description The authenticated user's API keys, without secrets.
          */
         get: operations["listMyKeys"];
         put?: never;
@@ -585,7 +585,7 @@ export interface paths {
         };
         /**
          * List Passkeys
-         * @description The authenticated user's passkeys (untitled in the seed; name derived).
+         * @description The authenticated user's passkeys.
          */
         get: operations["listPasskeys"];
         put?: never;
@@ -627,7 +627,7 @@ export interface paths {
         put?: never;
         /**
          * Register Options
-         * @description WebAuthn registration options for the authenticated user (not in the seed's rendering, which drops operations without inputs; paths.md). The challenge is stored server-side for Verify Registration; existing passkeys are listed in `excludeCredentials`.
+         * @description WebAuthn registration options for the authenticated user (an operation without inputs, which the original API's documentation drops). The challenge is stored server-side for Verify Registration; existing passkeys are listed in `excludeCredentials`.
          */
         post: operations["registerOptions"];
         delete?: never;
@@ -647,7 +647,7 @@ export interface paths {
         put?: never;
         /**
          * Verify Registration
-         * @description Verifies a WebAuthn registration (attestation) against the stored challenge and saves the passkey for the authenticated user. The body is either the seed's flat form or a standard `RegistrationResponseJSON`; binary values are base64url (base64 is accepted).
+         * @description Verifies a WebAuthn registration (attestation) against the stored challenge and saves the passkey for the authenticated user. The body is either the original API's flat form or a standard `RegistrationResponseJSON`; binary values are base64url (base64 is accepted).
          */
         post: operations["verifyRegistration"];
         delete?: never;
@@ -667,7 +667,7 @@ export interface paths {
         put?: never;
         /**
          * Auth Options
-         * @description WebAuthn authentication options for `username` in `tenant_id` (the query's and the body's must agree). The challenge is stored server-side for Verify Auth. The seed's response sample is `null` (no response model); the gateway answers the standard options JSON.
+         * @description WebAuthn authentication options for `username` in `tenant_id` (the query's and the body's must agree). The challenge is stored server-side for Verify Auth. The original API's response sample is `null` (no response model); the gateway answers the standard options JSON.
          */
         post: operations["authOptions"];
         delete?: never;
@@ -687,7 +687,7 @@ export interface paths {
         put?: never;
         /**
          * Verify Auth
-         * @description Verifies a WebAuthn assertion against the stored challenge (client data type, challenge, origin, RP ID hash, flags, signature, sign count) and logs the user in like Authenticate: answers a one-time `nonce` for `/oidc/{tenant_id}/authorize/complete`. The body is either the seed's flat form or a standard `AuthenticationResponseJSON`.
+         * @description Verifies a WebAuthn assertion against the stored challenge (client data type, challenge, origin, RP ID hash, flags, signature, sign count) and logs the user in like Authenticate: answers a one-time `nonce` for `/oidc/{tenant_id}/authorize/complete`. The body is either the original API's flat form or a standard `AuthenticationResponseJSON`.
          */
         post: operations["verifyAuth"];
         delete?: never;
@@ -749,7 +749,7 @@ export interface paths {
         };
         /**
          * Read Tenants
-         * @description The tenants the caller may administer (untitled in the seed; name derived).
+         * @description The tenants the caller may administer.
          */
         get: operations["readTenants"];
         put?: never;
@@ -872,7 +872,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Scim User
-         * @description RFC 7644 §3.6: deletes the user; answers 204 without a body. (The seed renders this operation as a second "Get Scim User", with the same query parameters, which are accepted and ignored, and lists 200.)
+         * @description RFC 7644 §3.6: deletes the user; answers 204 without a body. (The original API renders this operation as a second "Get Scim User", with the same query parameters, which are accepted and ignored, and lists 200.)
          */
         delete: operations["deleteScimUser"];
         options?: never;
@@ -928,7 +928,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Scim Group
-         * @description RFC 7644 §3.6: deletes the group (not its members); answers 204 without a body. (The seed renders this operation as a second "Get Scim Group", with the same query parameters, which are accepted and ignored, and lists 200.)
+         * @description RFC 7644 §3.6: deletes the group (not its members); answers 204 without a body. (The original API renders this operation as a second "Get Scim Group", with the same query parameters, which are accepted and ignored, and lists 200.)
          */
         delete: operations["deleteScimGroup"];
         options?: never;
@@ -1062,7 +1062,7 @@ export interface components {
             /** @example 8 */
             deviceMemory?: number;
         };
-        /** @description Bit-error-rate report of a zkimg-1 proof (zkimg-1.md, Proof step 3 and 7). */
+        /** @description Bit-error-rate report of a zkimg-1 proof (docs/zkimg-1.md, Proof step 3 and 7). */
         BERForm: {
             ber: components["schemas"]["BERStats"];
             /**
@@ -1124,13 +1124,13 @@ export interface components {
             cipherKey: components["schemas"]["CipherKey"];
         };
         /**
-         * @description The stretched PIN or pattern (zkimg-1.md, Two factors); an opaque secret of 16 to 512 characters for the server.
+         * @description The stretched PIN or pattern (docs/zkimg-1.md); an opaque secret of 16 to 512 characters for the server.
          * @example k7Qx2vR9mWc4Lp8ZtY3nHs6B
          */
         CipherKey: string;
         ChallengeResponse: {
             /**
-             * @description base64url JSON `{id, nonce, helper, n, r, dim, alg}` (zkimg-1.md, Challenge step 3).
+             * @description base64url JSON `{id, nonce, helper, n, r, dim, alg}` (docs/zkimg-1.md, Challenge step 3).
              * @example eyJpZCI6IjZmMWMwZDJlLTVjNGItNGY3ZS05YTUxLTBmM2E4YTJiN2MxMSJ9
              */
             challenge_data: string;
@@ -1147,7 +1147,7 @@ export interface components {
              */
             challenge_id: string;
             /**
-             * @description base64url JSON `{R, s, errors}` (zkimg-1.md, Proof step 7).
+             * @description base64url JSON `{R, s, errors}` (docs/zkimg-1.md, Proof step 7).
              * @example eyJSIjoiLi4uIiwicyI6Ii4uLiIsImVycm9ycyI6Ii4uLiJ9
              */
             challenge_data: string;
@@ -1171,7 +1171,7 @@ export interface components {
             /** @example alice */
             username: string;
             /**
-             * @description Not format-checked (as in the seed).
+             * @description Not format-checked (as in the original API).
              * @example user@example.com
              */
             email: string;
@@ -1198,7 +1198,7 @@ export interface components {
             /** @example eyJSIjoiLi4uIiwicyI6Ii4uLiIsImVycm9ycyI6Ii4uLiJ9 */
             challenge_data: string;
             /**
-             * @description Not format-checked by the schema (as in the seed).
+             * @description Not format-checked by the schema (as in the original API).
              * @example alice@example.org
              */
             email: string;
@@ -1644,7 +1644,7 @@ export interface components {
             /** @default 2880 */
             max_block_time_minutes: number;
         };
-        /** @description Liveness challenge policy (the blink defaults are the seed's, min above max). */
+        /** @description Liveness challenge policy (the blink defaults are the original API's, min above max). */
         LivenessConfig: {
             /** @default 4 */
             number_steps_min: number;
@@ -2003,7 +2003,7 @@ export interface components {
             /** @example YubiKey 5C */
             name: string;
         };
-        /** @description The seed's flat registration result (base64url values). */
+        /** @description The original API's flat registration result (base64url values). */
         VerifyRegistrationRequest: {
             /** @example KEbWNCc7NgaYnUyrNeFGX9_3Y-8oJ3KwzjnaiD1d1LVTxR7v3CaKfCz2Vy_g_MHS */
             id: string;
@@ -2028,7 +2028,7 @@ export interface components {
             /** @example default */
             tenant_id: string;
         };
-        /** @description The seed's flat authentication result (base64url values). */
+        /** @description The original API's flat authentication result (base64url values). */
         VerifyAuthRequest: {
             /** @example KEbWNCc7NgaYnUyrNeFGX9_3Y-8oJ3KwzjnaiD1d1LVTxR7v3CaKfCz2Vy_g_MHS */
             id: string;
@@ -2513,7 +2513,7 @@ export interface operations {
         parameters: {
             query: {
                 client_id: string;
-                /** @description Tenant of the client (typed `any` in the seed). */
+                /** @description Tenant of the client (typed `any` in the original API). */
                 tenant_id: string;
             };
             header?: never;
@@ -2555,7 +2555,7 @@ export interface operations {
         parameters: {
             query: {
                 client_id: string;
-                /** @description Tenant of the client (typed `any` in the seed). */
+                /** @description Tenant of the client (typed `any` in the original API). */
                 tenant_id: string;
             };
             header?: never;
@@ -2725,7 +2725,7 @@ export interface operations {
     oidcLogoutRedirect: {
         parameters: {
             query?: {
-                /** @description A previously issued ID token (marked required in the seed, but nullable). */
+                /** @description A previously issued ID token (marked required in the original API, but nullable). */
                 id_token_hint?: string;
                 state?: string;
                 post_logout_redirect_uri?: string;
@@ -3620,7 +3620,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response (the JSON literal `null`; 201 as in the seed). */
+            /** @description Successful Response (the JSON literal `null`; 201 as in the original API). */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -4951,7 +4951,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Listed by the seed; the gateway answers 204. */
+            /** @description Listed by the original API; the gateway answers 204. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5616,7 +5616,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Listed by the seed; the gateway answers 204. */
+            /** @description Listed by the original API; the gateway answers 204. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -88,7 +88,7 @@ export interface paths {
          * Is email allowed (Okta)
          * @description Same decision as `isEmailAllowed`, in the format of an Okta registration inline hook: Okta
          *     posts the registration event, the answer is one `com.okta.action.update` command whose
-         *     `registration` is `ALLOW` or `DENY`. Okta sends many more fields than the seed types name;
+         *     `registration` is `ALLOW` or `DENY`. Okta sends many more fields than the original API types name;
          *     they are ignored. Seed types: OktaRegistrationRequest, OktaRegistrationEventData,
          *     OktaRegistrationUserProfile, OktaRegistrationResponse, OktaUpdateActionCommand,
          *     OktaUpdateActionValue, OktaRegistrationStatus.
@@ -801,7 +801,7 @@ export interface components {
             nextPageToken?: string;
         };
         /**
-         * @description A claim value (conjure union; not used by any operation, kept because the seed names it).
+         * @description A claim value (conjure union; not used by any operation, kept because the original API names it).
          * @example {
          *       "type": "stringList",
          *       "stringList": [

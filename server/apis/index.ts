@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ApiDefinition } from '../http/mount-api.ts';
+import { isImplemented } from '../http/not-implemented.ts';
 import type { DocEntry } from '../ops/docs.ts';
 import type { GatewayServices } from '../services.ts';
 import { directoryApi } from './directory-session/index.ts';
@@ -42,6 +43,8 @@ export function apiDefinitions(): ApiDefinition<GatewayServices>[] {
 export function loadApiDocs(): DocEntry[] {
   return (Object.keys(FACTORIES) as ApiName[]).map((name) => {
     const spec = loadSpec(name) as { info?: { title?: string; version?: string } };
-    return { name, title: spec.info?.title ?? name, version: spec.info?.version ?? '', spec };
+    const handlers = FACTORIES[name](spec).handlers as Record<string, unknown>;
+    const pending = new Set(Object.keys(handlers).filter((id) => !isImplemented(handlers[id])));
+    return { name, title: spec.info?.title ?? name, version: spec.info?.version ?? '', spec, notImplemented: pending };
   });
 }

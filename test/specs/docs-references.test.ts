@@ -1,0 +1,38 @@
+/**
+ * The specs and the docs point only at files of this repository: every `docs/...` path a spec
+ * names exists, no spec names a design document that does not ship, and every relative link of
+ * docs/ resolves.
+ */
+import test from 'ava';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const specs = readdirSync(join(root, 'specs')).filter((f) => f.endsWith('.yaml'));
+
+test('specs cite no document outside the repository', (t) => {
+  for (const file of specs) {
+    const text = readFileSync(join(root, 'specs', file), 'utf8');
+    t.notRegex(text, /paths\.md|seed-inventory|shared\/design|\bthe seed\b/i, file);
+    t.notRegex(text, /(?<!docs\/)zkimg-1\.md/, file);
+    for (const m of text.matchAll(/\bdocs\/[\w./-]+\.md/g)) t.true(existsSync(join(root, m[0])), `${file}: ${m[0]}`);
+  }
+});
+
+test('every relative link in docs/ resolves', (t) => {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : d.name.endsWith('.md') ? [join(dir, d.name)] : []));
+  const files = walk(join(root, 'docs'));
+  t.true(files.length >= 7);
+  for (const file of files) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/\]\(([^)#:]+)(#[^)]*)?\)/g)) {
+      t.true(existsSync(join(dirname(file), m[1]!)), `${file}: ${m[1]}`);
+    }
+  }
+});
+
+test('each login flow is a Mermaid sequence diagram', (t) => {
+  const flows = readFileSync(join(root, 'docs/login-flows.md'), 'utf8');
+  t.true((flows.match(/```mermaid\nsequenceDiagram/g) ?? []).length >= 5);
+});
