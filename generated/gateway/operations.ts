@@ -17,11 +17,13 @@ export const operationTable = [
   {"operationId":"getCoreStatus","method":"get","path":"/core","expressPath":"/core","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getOrg","method":"get","path":"/token-exchange/orgs/{tenantId}","expressPath":"/token-exchange/orgs/:tenantId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getOrgEmailRules","method":"get","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"getOrgExchangeClients","method":"get","path":"/token-exchange/orgs/{tenantId}/exchange-clients","expressPath":"/token-exchange/orgs/:tenantId/exchange-clients","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listCoreEvents","method":"get","path":"/core/history","expressPath":"/core/history","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listOrgWorkspaces","method":"get","path":"/token-exchange/orgs/{tenantId}/workspaces","expressPath":"/token-exchange/orgs/:tenantId/workspaces","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listOutbox","method":"get","path":"/outbox","expressPath":"/outbox","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listTrustedIssuers","method":"get","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"putOrgEmailRules","method":"put","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
+  {"operationId":"putOrgExchangeClients","method":"put","path":"/token-exchange/orgs/{tenantId}/exchange-clients","expressPath":"/token-exchange/orgs/:tenantId/exchange-clients","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putTrustedIssuer","method":"put","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"rollbackCore","method":"post","path":"/core/rollback","expressPath":"/core/rollback","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"swapCore","method":"post","path":"/core/swap","expressPath":"/core/swap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/octet-stream"]},
@@ -133,6 +135,24 @@ export type GetOrgEmailRulesReply =
   | Reply<404, operations["getOrgEmailRules"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["getOrgEmailRules"]['responses']['default']>;
 
+/** GET /gateway/v1/token-exchange/orgs/{tenantId}/exchange-clients */
+export interface GetOrgExchangeClientsRequest<Principal, Context> {
+  params: ParamsOf<operations["getOrgExchangeClients"], 'path'>;
+  query: ParamsOf<operations["getOrgExchangeClients"], 'query'>;
+  headers: ParamsOf<operations["getOrgExchangeClients"], 'header'>;
+  cookies: ParamsOf<operations["getOrgExchangeClients"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type GetOrgExchangeClientsReply =
+  | Reply<200, operations["getOrgExchangeClients"]['responses'][200]>
+  | Reply<400, operations["getOrgExchangeClients"]['responses'][400]>
+  | Reply<401, operations["getOrgExchangeClients"]['responses'][401]>
+  | Reply<403, operations["getOrgExchangeClients"]['responses'][403]>
+  | Reply<404, operations["getOrgExchangeClients"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["getOrgExchangeClients"]['responses']['default']>;
+
 /** GET /gateway/v1/core/history */
 export interface ListCoreEventsRequest<Principal, Context> {
   params: ParamsOf<operations["listCoreEvents"], 'path'>;
@@ -220,6 +240,24 @@ export type PutOrgEmailRulesReply =
   | Reply<404, operations["putOrgEmailRules"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["putOrgEmailRules"]['responses']['default']>;
 
+/** PUT /gateway/v1/token-exchange/orgs/{tenantId}/exchange-clients */
+export interface PutOrgExchangeClientsRequest<Principal, Context> {
+  params: ParamsOf<operations["putOrgExchangeClients"], 'path'>;
+  query: ParamsOf<operations["putOrgExchangeClients"], 'query'>;
+  headers: ParamsOf<operations["putOrgExchangeClients"], 'header'>;
+  cookies: ParamsOf<operations["putOrgExchangeClients"], 'cookie'>;
+  body: BodyOf<operations["putOrgExchangeClients"]>;
+  principal: Principal;
+  context: Context;
+}
+export type PutOrgExchangeClientsReply =
+  | Reply<200, operations["putOrgExchangeClients"]['responses'][200]>
+  | Reply<400, operations["putOrgExchangeClients"]['responses'][400]>
+  | Reply<401, operations["putOrgExchangeClients"]['responses'][401]>
+  | Reply<403, operations["putOrgExchangeClients"]['responses'][403]>
+  | Reply<404, operations["putOrgExchangeClients"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["putOrgExchangeClients"]['responses']['default']>;
+
 /** PUT /gateway/v1/token-exchange/trusted-issuers */
 export interface PutTrustedIssuerRequest<Principal, Context> {
   params: ParamsOf<operations["putTrustedIssuer"], 'path'>;
@@ -281,11 +319,13 @@ export interface Handlers<Principal, Context> {
   getCoreStatus: (req: GetCoreStatusRequest<Principal, Context>) => Promise<GetCoreStatusReply>;
   getOrg: (req: GetOrgRequest<Principal, Context>) => Promise<GetOrgReply>;
   getOrgEmailRules: (req: GetOrgEmailRulesRequest<Principal, Context>) => Promise<GetOrgEmailRulesReply>;
+  getOrgExchangeClients: (req: GetOrgExchangeClientsRequest<Principal, Context>) => Promise<GetOrgExchangeClientsReply>;
   listCoreEvents: (req: ListCoreEventsRequest<Principal, Context>) => Promise<ListCoreEventsReply>;
   listOrgWorkspaces: (req: ListOrgWorkspacesRequest<Principal, Context>) => Promise<ListOrgWorkspacesReply>;
   listOutbox: (req: ListOutboxRequest<Principal, Context>) => Promise<ListOutboxReply>;
   listTrustedIssuers: (req: ListTrustedIssuersRequest<Principal, Context>) => Promise<ListTrustedIssuersReply>;
   putOrgEmailRules: (req: PutOrgEmailRulesRequest<Principal, Context>) => Promise<PutOrgEmailRulesReply>;
+  putOrgExchangeClients: (req: PutOrgExchangeClientsRequest<Principal, Context>) => Promise<PutOrgExchangeClientsReply>;
   putTrustedIssuer: (req: PutTrustedIssuerRequest<Principal, Context>) => Promise<PutTrustedIssuerReply>;
   rollbackCore: (req: RollbackCoreRequest<Principal, Context>) => Promise<RollbackCoreReply>;
   swapCore: (req: SwapCoreRequest<Principal, Context>) => Promise<SwapCoreReply>;

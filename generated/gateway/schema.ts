@@ -244,6 +244,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/token-exchange/orgs/{tenantId}/exchange-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Clients whose tokens an org lets be exchanged
+         * @description Which OpenID clients of this tenant's Vault provider may have their ID tokens (and access
+         *     tokens) exchanged by the token-exchange API. `null`: every client of the tenant (the
+         *     default); a list: only those. An ID token is as good as an access token there, so an org
+         *     can keep the ID tokens it hands to other relying parties out of the exchange.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        get: operations["getOrgExchangeClients"];
+        /**
+         * Set the clients whose tokens an org lets be exchanged
+         * @description Replaces the list (`null` for every client of the tenant, `[]` for none). Applies on other
+         *     gateway instances at once (it is read with each exchange).
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        put: operations["putOrgExchangeClients"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/token-exchange/orgs/{tenantId}/workspaces": {
         parameters: {
             query?: never;
@@ -805,6 +837,17 @@ export interface components {
          */
         WorkspaceList: {
             workspaces: components["schemas"]["Workspace"][];
+        };
+        /**
+         * @example {
+         *       "clientIds": [
+         *         "nominal-app"
+         *       ]
+         *     }
+         */
+        ExchangeClients: {
+            /** @description The client ids, or null for every client of the tenant. */
+            clientIds: string[] | null;
         };
     };
     responses: {
@@ -1473,6 +1516,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EmailRules"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            404: components["responses"]["TenantNotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOrgExchangeClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The tenant, which is the org.
+                 * @example default
+                 */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clients. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeClients"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["MissingScope"];
+            404: components["responses"]["TenantNotFound"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putOrgExchangeClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The tenant, which is the org.
+                 * @example default
+                 */
+                tenantId: components["parameters"]["TenantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeClients"];
+            };
+        };
+        responses: {
+            /** @description The list as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangeClients"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -94,17 +94,41 @@ test('a Vault token whose account is gone or disabled speaks for no one, even wh
   t.is((await exchange(idToken)).error?.errorName, 'Authorization:NoMembership');
 });
 
-test('a Vault token must name a client of its tenant (or the Vault API) as audience, and a tenant that exists', async (t) => {
+test('a Vault token must name a client of its tenant as audience, and a tenant that exists', async (t) => {
   const m = await member(gw);
-  const issue = (issuer: string, audience: string) =>
+  const issue = (issuer: string, audience: string | string[]) =>
     gw.services.identity.tokens.issue({ issuer, audience, subject: m.userId, ttlSeconds: 60, claims: { email: m.email, email_verified: true } });
   const wrongAud = await exchange((await issue(issuers.vault(gw.url, m.tenantId), 'not-a-client')).token);
-  t.is(wrongAud.error?.errorName, 'Authorization:InvalidJwtAudience');
-  const vaultApi = await exchange((await issue(issuers.vault(gw.url, m.tenantId), `${gw.url}/api`)).token);
-  t.is(vaultApi.response.status, 200);
+  t.like(wrongAud.error, { errorName: 'Authorization:InvalidJwtAudience', parameters: { audience: 'not-a-client' } });
+  // the Vault API alone is not a client: a token meant only for the Vault API is not exchanged
+  t.is((await exchange((await issue(issuers.vault(gw.url, m.tenantId), `${gw.url}/api`)).token)).error?.errorName, 'Authorization:InvalidJwtAudience');
+  // a Vault access token names the Vault API and its client
+  t.is((await exchange((await issue(issuers.vault(gw.url, m.tenantId), [`${gw.url}/api`, 'nominal-app'])).token)).response.status, 200);
   const ghost = issuers.vault(gw.url, 'no-such-tenant');
   const noTenant = await exchange((await issue(ghost, 'nominal-app')).token);
   t.like(noTenant.error, { errorName: 'Authorization:InvalidJwtIssuer', parameters: { issuer: ghost } });
+});
+
+test('an org that lists its exchangeable clients keeps the ID tokens of its other relying parties out of the exchange', async (t) => {
+  const m = await member(gw);
+  await gw.services.identity.clients.create(m.tenantId, { clientId: 'third-party-rp', name: 'rp', type: 'public', redirectUris: ['http://127.0.0.1:9/cb'] });
+  const forClient = async (audience: string) =>
+    (await gw.services.identity.tokens.issue({ issuer: issuers.vault(gw.url, m.tenantId), audience, subject: m.userId, ttlSeconds: 60, claims: { email: m.email } })).token;
+  t.is((await exchange(await forClient('third-party-rp'))).response.status, 200, 'by default every client of the tenant');
+  const admin = gw.clients.admin.gateway;
+  const put = await admin.PUT('/token-exchange/orgs/{tenantId}/exchange-clients', { params: { path: { tenantId: m.tenantId } }, body: { clientIds: ['nominal-app'] } });
+  t.deepEqual(put.data, { clientIds: ['nominal-app'] });
+  t.is((await exchange(await forClient('third-party-rp'))).error?.errorName, 'Authorization:InvalidJwtAudience');
+  t.is((await exchange(await forClient('nominal-app'))).response.status, 200);
+  // the org's e-mail rules, kept in the same settings, are untouched by this and the other way round
+  await admin.PUT('/token-exchange/orgs/{tenantId}/email-rules', { params: { path: { tenantId: m.tenantId } }, body: { domains: ['x.example'], addresses: [] } });
+  t.deepEqual((await admin.GET('/token-exchange/orgs/{tenantId}/exchange-clients', { params: { path: { tenantId: m.tenantId } } })).data, { clientIds: ['nominal-app'] });
+  await admin.PUT('/token-exchange/orgs/{tenantId}/exchange-clients', { params: { path: { tenantId: m.tenantId } }, body: { clientIds: [] } });
+  t.is((await exchange(await forClient('nominal-app'))).error?.errorName, 'Authorization:InvalidJwtAudience', 'an empty list: none');
+  t.deepEqual((await admin.GET('/token-exchange/orgs/{tenantId}/email-rules', { params: { path: { tenantId: m.tenantId } } })).data, { domains: ['x.example'], addresses: [] });
+  await admin.PUT('/token-exchange/orgs/{tenantId}/exchange-clients', { params: { path: { tenantId: m.tenantId } }, body: { clientIds: null } });
+  t.is((await exchange(await forClient('third-party-rp'))).response.status, 200, 'null: every client again');
+  t.is((await admin.GET('/token-exchange/orgs/{tenantId}/exchange-clients', { params: { path: { tenantId: 'no-such-tenant' } } })).response.status, 404);
 });
 
 test('refreshAccessToken: the token must carry the e-mail itself (userinfo is not consulted)', async (t) => {

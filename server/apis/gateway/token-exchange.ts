@@ -1,12 +1,13 @@
 /**
  * The operator's side of the token-exchange API (specs/gateway.yaml, tag "Token exchange"): the
- * trusted issuers, each org's e-mail allow rules, and workspaces. The rules live in the identity
+ * trusted issuers, each org's e-mail allow rules and exchangeable clients, and workspaces. The rules live in the identity
  * core (identity/federation/, identity/orgs/); these handlers only map them to the operator API.
  */
 import type { Handlers } from '../../../generated/gateway/operations.ts';
 import { badRequest, conflict, notFound } from '../../http/errors.ts';
 import { IdentityError } from '../../identity/index.ts';
 import { emailRulesOf, setEmailRules } from '../../identity/orgs/email-rules.ts';
+import { exchangeClientsOf, setExchangeClients } from '../../identity/federation/exchange-clients.ts';
 import { orgUuidOf } from '../../identity/orgs/org-ids.ts';
 import { rids } from '../../identity/orgs/rids.ts';
 import { createWorkspace, listWorkspaces } from '../../identity/orgs/workspaces.ts';
@@ -21,6 +22,8 @@ type TokenExchangeOperations =
   | 'getOrg'
   | 'getOrgEmailRules'
   | 'putOrgEmailRules'
+  | 'getOrgExchangeClients'
+  | 'putOrgExchangeClients'
   | 'listOrgWorkspaces'
   | 'createOrgWorkspace';
 
@@ -81,7 +84,17 @@ export const tokenExchangeHandlers: Pick<Handlers<ApiPrincipal, ApiContext>, Tok
 
   async putOrgEmailRules({ params, body, context }) {
     const tenant = await tenantOf(context.services, params.tenantId);
-    return { status: 200, body: await core(() => setEmailRules(context.services.identity.tenants, tenant, body)) };
+    return { status: 200, body: await core(() => setEmailRules(context.services.store, tenant._id, body, context.services.identity.clock())) };
+  },
+
+  async getOrgExchangeClients({ params, context }) {
+    return { status: 200, body: { clientIds: exchangeClientsOf(await tenantOf(context.services, params.tenantId)) } };
+  },
+
+  async putOrgExchangeClients({ params, body, context }) {
+    const tenant = await tenantOf(context.services, params.tenantId);
+    const clientIds = await core(() => setExchangeClients(context.services.store, tenant._id, body.clientIds ?? null, context.services.identity.clock()));
+    return { status: 200, body: { clientIds } };
   },
 
   async listOrgWorkspaces({ params, context }) {

@@ -3,9 +3,11 @@
  * API's getAccessToken, refreshAccessToken, getUserOrgs):
  *
  * - the gateway's own issuers, always: each Vault tenant's OpenID provider (`/api/oidc/{tenant}`),
- *   whose tokens must name a client of that tenant (or the Vault API) as audience and whose user
- *   is the token's `sub` in that tenant; and the Passkeys API's issuer, whose tokens name their app
- *   (a tenant) in `tid`. Their keys are the gateway's own signing keys, read from the store;
+ *   whose tokens must name as audience a client of that tenant, and one of the tenant's
+ *   `exchangeClients` when that list is set (an ID token is fungible with an access token here, so
+ *   an org can keep the ID tokens it hands to other relying parties out of the exchange); the
+ *   user is the token's `sub` in that tenant; and the Passkeys API's issuer, whose tokens name
+ *   their app (a tenant) in `tid`. Their keys are the gateway's own signing keys, read from the store;
  * - providers an operator registered (the gateway operator API): issuer, accepted audiences, keys
  *   from a JWKS URL (fetched with a timeout and cached, issuer-keys.ts) or inline, the claim that
  *   carries the e-mail address, and optionally a userinfo endpoint.
@@ -16,6 +18,8 @@
 import type { JWK } from 'jose';
 import type { Store, TrustedIssuerDoc } from '../../store/collections.ts';
 import { audiences, issuers, vaultTenantOf } from '../../issuers.ts';
+import { SETTINGS_SECTION } from '../orgs/org-settings.ts';
+import { exchangeClientsOf } from './exchange-clients.ts';
 import type { Clock } from '../clock.ts';
 import type { ClientService } from '../clients.ts';
 import { IdentityError } from '../errors.ts';
@@ -86,7 +90,7 @@ export function createTrustedIssuerService(deps: { store: Store; clients: Client
   const cache = new Map<string, { doc: TrustedIssuerDoc | null; at: number }>();
 
   /** A Vault tenant's OpenID provider: ID tokens name the client, access tokens the Vault API and the client. */
-  const vaultIssuer = (issuer: string, tenantId: string): TrustedIssuer => ({
+  const vaultIssuer = (issuer: string, tenantId: string, exchangeClients: string[] | null): TrustedIssuer => ({
     issuer,
     keys: { kind: 'gateway' },
     emailClaim: DEFAULT_EMAIL_CLAIM,
@@ -95,7 +99,8 @@ export function createTrustedIssuerService(deps: { store: Store; clients: Client
     async acceptedAudiences(present) {
       const accepted: string[] = [];
       for (const aud of present.slice(0, MAX_AUDIENCES)) {
-        if (aud === audiences.vaultApi(publicUrl) || (await clients.get(tenantId, aud)) !== null) accepted.push(aud);
+        if (exchangeClients !== null && !exchangeClients.includes(aud)) continue;
+        if ((await clients.get(tenantId, aud)) !== null) accepted.push(aud);
       }
       return accepted;
     },
@@ -150,7 +155,10 @@ export function createTrustedIssuerService(deps: { store: Store; clients: Client
     async resolve(issuer) {
       if (typeof issuer !== 'string' || issuer === '' || issuer.length > 2048) return null;
       const tenantId = vaultTenantOf(publicUrl, issuer);
-      if (tenantId !== null) return (await store.tenants.findOne({ _id: tenantId }, { projection: { _id: 1 } })) === null ? null : vaultIssuer(issuer, tenantId);
+      if (tenantId !== null) {
+        const tenant = await store.tenants.findOne({ _id: tenantId }, { projection: { [`settings.${SETTINGS_SECTION}.exchangeClients`]: 1 } });
+        return tenant === null ? null : vaultIssuer(issuer, tenantId, exchangeClientsOf(tenant));
+      }
       if (issuer === issuers.passkeys(publicUrl)) return passkeysIssuer(issuer);
       const doc = await findRegistered(issuer);
       return doc === null ? null : registered(doc);

@@ -6,11 +6,10 @@
  * address is not allowed.
  */
 import type { Store, TenantDoc } from '../../store/collections.ts';
-import type { TenantService } from '../tenants.ts';
 import { IdentityError } from '../errors.ts';
 import { emailFrom } from '../federation/verify-federated-token.ts';
+import { orgSetting, setOrgSettings, SETTINGS_SECTION } from './org-settings.ts';
 
-export const SETTINGS_SECTION = 'tokenExchange';
 const MAX_RULES = 1000;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
@@ -19,22 +18,14 @@ export interface EmailRules {
   addresses: string[];
 }
 
-interface Section extends EmailRules {
-  [field: string]: unknown;
-}
-
-function sectionOf(tenant: TenantDoc): Partial<Section> {
-  const section = tenant.settings[SETTINGS_SECTION];
-  return section !== null && typeof section === 'object' ? (section as Partial<Section>) : {};
-}
+const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 export function emailRulesOf(tenant: TenantDoc): EmailRules {
-  const section = sectionOf(tenant);
-  return { domains: Array.isArray(section.domains) ? section.domains : [], addresses: Array.isArray(section.addresses) ? section.addresses : [] };
+  return { domains: strings(orgSetting(tenant, 'domains')), addresses: strings(orgSetting(tenant, 'addresses')) };
 }
 
-/** Replaces the org's rules (normalised to lower case, without repeats); other settings of the section stay. */
-export async function setEmailRules(tenants: TenantService, tenant: TenantDoc, rules: EmailRules): Promise<EmailRules> {
+/** Replaces the org's rules (normalised to lower case, without repeats). */
+export async function setEmailRules(store: Store, tenantId: string, rules: EmailRules, now: Date): Promise<EmailRules> {
   const domains = [...new Set(rules.domains.map((d) => d.trim().toLowerCase()))];
   const addresses = [...new Set(rules.addresses.map((a) => a.trim().toLowerCase()))];
   if (domains.length + addresses.length > MAX_RULES) throw new IdentityError('invalid', `at most ${MAX_RULES} rules per org`);
@@ -42,7 +33,7 @@ export async function setEmailRules(tenants: TenantService, tenant: TenantDoc, r
   if (badDomain !== undefined) throw new IdentityError('invalid', `not a domain name: ${badDomain}`);
   const badAddress = addresses.find((a) => emailFrom(a) === null);
   if (badAddress !== undefined) throw new IdentityError('invalid', `not an e-mail address: ${badAddress}`);
-  await tenants.update(tenant._id, { settings: { [SETTINGS_SECTION]: { ...sectionOf(tenant), domains, addresses } } });
+  await setOrgSettings(store, tenantId, { domains, addresses }, now);
   return { domains, addresses };
 }
 
