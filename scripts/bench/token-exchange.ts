@@ -13,46 +13,17 @@
  * The gateway runs in this process on the embedded engine, response validation off
  * (production); autocannon runs as a separate process so that it does not share this event loop.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { pino } from 'pino';
-import { loadConfig } from '../../server/config.ts';
-import { startGateway } from '../../server/app.ts';
 import { issuers } from '../../server/issuers.ts';
 import { ORG_API_KEY_SCOPE } from '../../server/identity/orgs/org-access-tokens.ts';
-import { freePort } from '../../test/helpers/gateway.ts';
+import { autocannon as load, startBenchGateway, type Row } from './_harness.ts';
 
-const run = promisify(execFile);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 
-interface Row {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-}
+const autocannon = (name: string, url: string, json: object) => load(name, url, { connections: CONNECTIONS, seconds: DURATION, json });
 
-async function autocannon(name: string, url: string, body: object): Promise<Row> {
-  const args = ['--json', '-c', String(CONNECTIONS), '-d', String(DURATION), '-w', '1', '-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify(body), url];
-  const { stdout } = await run('node_modules/.bin/autocannon', args, { maxBuffer: 64 << 20 });
-  const r = JSON.parse(stdout);
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
-}
-
-const port = await freePort();
-const config = loadConfig({
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  PUBLIC_URL: `http://127.0.0.1:${port}`,
-  GATEWAY_BOOTSTRAP_KEY: `bench-admin-${randomBytes(16).toString('hex')}`,
-  GATEWAY_MASTER_KEY: randomBytes(32).toString('base64'),
-  VALIDATE_RESPONSES: '0',
-});
-const gw = await startGateway(config, { log: pino({ level: 'silent' }) });
+const { gw, config } = await startBenchGateway();
 try {
   const { identity } = gw.services;
   const tenantId = 'bench-nominal';

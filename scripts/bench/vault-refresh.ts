@@ -13,14 +13,12 @@
  * to the reference core. Note that a refresh grant SIGNS tokens (node:crypto through jose) and
  * verifies none, so the core is not on its path: the two rows should agree within noise.
  */
-import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { pino } from 'pino';
-import { loadConfig } from '../../server/config.ts';
-import { startGateway, type RunningGateway } from '../../server/app.ts';
+import type { RunningGateway } from '../../server/app.ts';
 import { issuers } from '../../server/issuers.ts';
-import { freePort, type TestGateway } from '../../test/helpers/gateway.ts';
+import type { TestGateway } from '../../test/helpers/gateway.ts';
 import { codeFor, REDIRECT } from '../../test/vault/_oidc.ts';
+import { startBenchGateway } from './_harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 32);
@@ -82,16 +80,7 @@ async function run(name: string, tokenUrl: string, clientId: string, auth: Recor
   return { row: { name, grants: latencies.length, rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures }, next };
 }
 
-const port = await freePort();
-const config = loadConfig({
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  PUBLIC_URL: `http://127.0.0.1:${port}`,
-  GATEWAY_BOOTSTRAP_KEY: `bench-admin-${randomBytes(16).toString('hex')}`,
-  GATEWAY_MASTER_KEY: randomBytes(32).toString('base64'),
-  VALIDATE_RESPONSES: '0',
-});
-const gw = await startGateway(config, { log: pino({ level: 'silent' }) });
+const { gw, config } = await startBenchGateway();
 try {
   const identity = gw.services.identity;
   const tenantId = 'bench-refresh';

@@ -6,6 +6,7 @@
 import { ORG_API_KEY_SCOPE } from '../../identity/orgs/org-access-tokens.ts';
 import type { TokenExchangeHandler } from './handler-types.ts';
 import { apiKeyView } from './api-key-view.ts';
+import { auditKeyChange } from './audit-key.ts';
 import { requireCaller } from './caller.ts';
 import { invalidArgument } from './conjure-errors.ts';
 
@@ -25,14 +26,6 @@ export const createApiKey: TokenExchangeHandler<'createApiKey'> = async ({ body,
     scopes: [ORG_API_KEY_SCOPE],
     expiresAt: days === null ? null : new Date(now.getTime() + days * 86_400_000),
   });
-  await identity.audit.record({
-    tenantId: caller.tenantId,
-    actor: { type: 'user', id: caller.user._id },
-    action: 'api_key.create',
-    outcome: 'success',
-    target: key._id,
-    ip: context.ip,
-    requestId: context.requestId,
-  });
+  await auditKeyChange(context, caller, 'api_key.create', key._id);
   return { status: 200, body: { apiKeyMetadata: apiKeyView(key), apiKeyValue: value } };
 };

@@ -7,6 +7,7 @@
 import { locatorOf } from '../../identity/orgs/rids.ts';
 import { ORG_API_KEY_SCOPE } from '../../identity/orgs/org-access-tokens.ts';
 import type { TokenExchangeHandler } from './handler-types.ts';
+import { auditKeyChange } from './audit-key.ts';
 import { requireCaller } from './caller.ts';
 import { apiKeyNotFound, notAuthorized } from './conjure-errors.ts';
 
@@ -18,15 +19,7 @@ export const revokeApiKey: TokenExchangeHandler<'revokeApiKey'> = async ({ param
   if (key === null || !key.scopes.includes(ORG_API_KEY_SCOPE)) throw apiKeyNotFound(params.rid);
   if (key.ownerId !== caller.user._id && !caller.isAdmin) throw notAuthorized('Only the key\'s creator or an org administrator may revoke it');
   if (key.revokedAt === null && (await identity.apiKeys.revoke(caller.tenantId, key._id))) {
-    await identity.audit.record({
-      tenantId: caller.tenantId,
-      actor: { type: 'user', id: caller.user._id },
-      action: 'api_key.revoke',
-      outcome: 'success',
-      target: key._id,
-      ip: context.ip,
-      requestId: context.requestId,
-    });
+    await auditKeyChange(context, caller, 'api_key.revoke', key._id);
   }
   return { status: 204 };
 };
