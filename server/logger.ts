@@ -1,10 +1,16 @@
-/** pino, one JSON line per event; request lines carry the request id (see app.ts). */
-import { pino, type Logger } from 'pino';
+/**
+ * pino, one JSON line per event, on stderr (stdout carries only what a person must read once, such
+ * as a generated key); request lines carry the request id (http/request-id.ts).
+ */
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'identity-gateway' },
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-infinite-bearer"]', 'req.headers.cookie'], censor: '[redacted]' },
-  });
+export function createLogger(level: string, destination: DestinationStream = pino.destination(2)): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'identity-gateway' },
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-infinite-bearer"]', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+    destination,
+  );
 }

@@ -16,6 +16,7 @@ import { hasScope, isPlatformAdmin, PLATFORM_TENANT, type Principal } from './pr
 import type { CookieOptions, RequestContext } from './context.ts';
 import { inMatchOrder, pathMatcher } from './route-order.ts';
 import { toGatewayError } from './to-gateway-error.ts';
+import type { AccessFields } from './request-id.ts';
 import { parseCookies } from './cookies.ts';
 import type { InFlightLimit } from './in-flight.ts';
 
@@ -79,6 +80,14 @@ interface Locals {
   log: Logger;
 }
 
+/** The access line's fields for a matched operation (http/request-id.ts): template and tenant, no ids. */
+function accessFields<S>(def: ApiDefinition<S>, op: OperationEntry, req: Request): AccessFields {
+  const rel = def.serverUrl === '/' ? req.baseUrl + req.path : req.path;
+  const at = op.path.split('/').indexOf(`{${TENANT_PATH_PARAM}}`);
+  const tenant = (at >= 0 ? rel.split('/')[at] : undefined) ?? (typeof req.query.tenant_id === 'string' ? req.query.tenant_id : undefined);
+  return { route: `${def.serverUrl === '/' ? '' : def.serverUrl}${op.path}`, api: def.name, operationId: op.operationId, ...(tenant !== undefined ? { tenant } : {}) };
+}
+
 function locals(res: Response): Locals {
   return res.locals as Locals;
 }
@@ -113,6 +122,7 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
     const atPath = matchers.filter((m) => m.re.test(rel));
     const exact = atPath.find((m) => m.op.method === method)?.op;
     locals(res).shapeOperation = exact ?? atPath[0]?.op;
+    if (exact !== undefined) res.locals.access = accessFields(def, exact, req);
     if (options.inFlight && !def.longPollOperations?.includes(exact?.operationId ?? '')) {
       const release = options.inFlight.tryEnter();
       if (!release) return next(new GatewayError('unavailable', 'The gateway is overloaded; retry later', { headers: { 'Retry-After': '1' } }));
@@ -137,6 +147,8 @@ export function mountApi<Services>(def: ApiDefinition<Services>, options: MountO
         authenticate(def, op, req, options.services)
           .then(async (p) => {
             locals(res).principal = p;
+            const access = res.locals.access as AccessFields | undefined;
+            if (access !== undefined && p?.tenantId !== undefined) access.tenant ??= p.tenantId;
             const tenant = req.params[TENANT_PATH_PARAM];
             if (typeof tenant === 'string' && def.tenantExists && !(await def.tenantExists(options.services, tenant))) {
               throw new GatewayError('not_found', `Tenant ${JSON.stringify(tenant)} not found`);
@@ -305,15 +317,27 @@ async function invoke<S>(def: ApiDefinition<S>, op: OperationEntry, handler: Any
   }
 }
 
+/**
+ * How an error reply is logged. Only a fault of the gateway (500, a failed dependency) is `error`,
+ * with its stack. A 501 is a known gap and a 4xx the caller's mistake: `info`, no stack. A 503
+ * is a known condition (starting, overloaded, store down) an operator may want to see: `warn`.
+ */
+export function errorLogLevel(gerr: GatewayError): 'error' | 'warn' | 'info' {
+  if (gerr.kind === 'not_implemented' || gerr.status < 500) return 'info';
+  if (gerr.kind === 'unavailable') return 'warn';
+  return 'error';
+}
+
 function sendError<S>(def: ApiDefinition<S>, err: unknown, res: Response): void {
   const l = locals(res);
   const gerr = toGatewayError(err);
   const errorId = randomUUID();
   const log = l.log ?? console;
-  if (gerr.status >= 500) {
+  const level = errorLogLevel(gerr);
+  if (level === 'error') {
     log.error({ err: gerr.options.cause ?? gerr, errorId, requestId: l.requestId, api: def.name, operationId: l.operation?.operationId }, `${gerr.kind}: ${gerr.message}`);
   } else {
-    log.info({ errorId, requestId: l.requestId, api: def.name, operationId: l.operation?.operationId, kind: gerr.kind, status: gerr.status }, gerr.message);
+    log[level]({ errorId, requestId: l.requestId, api: def.name, operationId: l.operation?.operationId, kind: gerr.kind, status: gerr.status }, gerr.message);
   }
   if (res.headersSent) {
     res.destroy();

@@ -2,12 +2,28 @@
  * Every request gets an id (a caller's well-formed X-Request-Id is kept, so a trace can cross
  * services) and a pino child logger that stamps it on every line; error replies carry it as
  * their error id.
+ *
+ * One access line per request when the reply is sent (`msg: "request"`): method, route template
+ * (the spec's path for an API operation, so that lines group by operation and carry no ids),
+ * status, duration in ms, the request id and the tenant (the path's or the caller's). A request
+ * outside every operation logs its path without the query instead of a template. Probes
+ * (`/healthz`, `/readyz`, `/metrics`) log at debug so that they do not drown the rest.
  */
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 
 const ACCEPTABLE = /^[A-Za-z0-9._:-]{8,128}$/;
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** What an API router learned about a request, for its access line (set in mount-api.ts). */
+export interface AccessFields {
+  /** the route template, e.g. `/api/users/{tenant_id}/{user_id}` */
+  route?: string;
+  api?: string;
+  operationId?: string;
+  tenant?: string;
+}
 
 export function requestIdMiddleware(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -16,9 +32,21 @@ export function requestIdMiddleware(log: Logger) {
     res.locals.requestId = requestId;
     res.locals.log = log.child({ requestId });
     res.setHeader('X-Request-Id', requestId);
-    const started = Date.now();
+    const started = process.hrtime.bigint();
     res.on('finish', () => {
-      (res.locals.log as Logger).debug({ method: req.method, url: req.originalUrl.split('?')[0], status: res.statusCode, ms: Date.now() - started }, 'request');
+      const access = (res.locals.access ?? {}) as AccessFields;
+      const path = req.originalUrl.split('?')[0] ?? '';
+      const line = {
+        method: req.method,
+        ...(access.route !== undefined ? { route: access.route } : { path }),
+        status: res.statusCode,
+        ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+        tenant: access.tenant ?? null,
+        ...(access.api !== undefined ? { api: access.api, operationId: access.operationId } : {}),
+      };
+      const log = res.locals.log as Logger;
+      if (PROBES.has(path)) log.debug(line, 'request');
+      else log.info(line, 'request');
     });
     next();
   };

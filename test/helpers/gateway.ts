@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig, type GatewayConfig } from '../../server/config.ts';
 import { startGateway, type RunningGateway } from '../../server/app.ts';
 import { createDirectorySessionClient } from '../../clients/directory-session.ts';
@@ -48,7 +48,7 @@ export interface TestGateway extends RunningGateway {
   createApiKey(tenantId: string, scopes: string[], ownerId?: string | null): Promise<{ id: string; value: string }>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestGateway> {
   const port = await freePort();
   const adminKey = env.GATEWAY_BOOTSTRAP_KEY ?? `test-admin-${randomBytes(18).toString('hex')}`;
   const config = loadConfig({
@@ -62,7 +62,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI, MONGODB_DB: `gw_test_${randomUUID().slice(0, 8)}` } : {}),
     ...env,
   });
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const gw = await startGateway(config, { log });
   const baseUrl = gw.url;
   const identity = gw.services.identity;
