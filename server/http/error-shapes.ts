@@ -104,6 +104,13 @@ export const passkeysError: ErrorFormatter = (err, errorId) => ({
   },
 });
 
+/** The Passkeys API's SCIM operations: RFC 7644 §3.12 with the `msgCode` its other errors carry (seed 003 ScimError). */
+export const passkeysScimError: ErrorFormatter = (err, errorId) => {
+  const scim = scimError(err, errorId);
+  const { msgCode } = passkeysError(err, errorId).body as { msgCode: string };
+  return { ...scim, body: { ...(scim.body as object), msgCode } };
+};
+
 const CONJURE: Record<string, [string, string, number]> = {
   bad_request: ['INVALID_ARGUMENT', 'Default:InvalidArgument', 400],
   validation: ['INVALID_ARGUMENT', 'Default:InvalidArgument', 400],

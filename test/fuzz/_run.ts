@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { apiDefinitions } from '../../server/apis/index.ts';
 import { isImplemented } from '../../server/http/not-implemented.ts';
-import { conjureError, directoryError, oauthError, passkeysError, problemError, scimError, vaultError, type ErrorFormatter } from '../../server/http/error-shapes.ts';
+import { conjureError, directoryError, oauthError, passkeysError, passkeysScimError, problemError, scimError, vaultError, type ErrorFormatter } from '../../server/http/error-shapes.ts';
 import { credentialHeaders, mutations, operationsOf, validRequest, type CredentialMode, type FuzzRequest, type SpecOperation } from './_requests.ts';
 
 export const API_NAMES = ['secrets-vault', 'passkeys', 'directory-session', 'token-exchange', 'gateway'] as const;
@@ -47,10 +47,12 @@ export interface FuzzOptions {
 
 type Shape = (body: Record<string, unknown>) => boolean;
 const str = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isScimError: Shape = (b) => Array.isArray(b.schemas) && (b.schemas as unknown[]).includes('urn:ietf:params:scim:api:messages:2.0:Error') && str(b.status);
 const SHAPES = new Map<ErrorFormatter, [string, Shape]>([
   [vaultError, ['Vault {detail}', (b) => str(b.detail) || Array.isArray(b.detail)]],
   [oauthError, ['RFC 6749 {error, error_description}', (b) => str(b.error)]],
-  [scimError, ['RFC 7644 error', (b) => Array.isArray(b.schemas) && (b.schemas as unknown[]).includes('urn:ietf:params:scim:api:messages:2.0:Error') && str(b.status)]],
+  [scimError, ['RFC 7644 error', isScimError]],
+  [passkeysScimError, ['RFC 7644 error with LoginID msgCode', (b) => isScimError(b) && str(b.msgCode)]],
   [passkeysError, ['LoginID {msg, msgCode}', (b) => str(b.msg) && str(b.msgCode)]],
   [directoryError, ['Infinite {code, error, uuid}', (b) => str(b.code) && b.error === true && str(b.uuid)]],
   [conjureError, ['Conjure {errorCode, errorName, errorInstanceId}', (b) => str(b.errorCode) && str(b.errorName) && str(b.errorInstanceId)]],

@@ -5,6 +5,7 @@
 import type { Handlers } from '../../../generated/passkeys/operations.ts';
 import { notImplemented } from '../../http/not-implemented.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
+import { scimHandlers } from './scim/handlers.ts';
 
 export const handlers: Handlers<ApiPrincipal, ApiContext> = {
   authCodeRequest: notImplemented,
@@ -52,21 +53,7 @@ export const handlers: Handlers<ApiPrincipal, ApiContext> = {
   profilePhoneVerify: notImplemented,
   regComplete: notImplemented,
   regInit: notImplemented,
-  scimGroupCreate: notImplemented,
-  scimGroupDelete: notImplemented,
-  scimGroupGet: notImplemented,
-  scimGroupPatch: notImplemented,
-  scimGroupReplace: notImplemented,
-  scimGroupsList: notImplemented,
-  scimResourceTypesList: notImplemented,
-  scimSchemasList: notImplemented,
-  scimServiceProviderConfigGet: notImplemented,
-  scimUserCreate: notImplemented,
-  scimUserDelete: notImplemented,
-  scimUserGet: notImplemented,
-  scimUserPatch: notImplemented,
-  scimUserReplace: notImplemented,
-  scimUsersList: notImplemented,
+  ...scimHandlers,
   txComplete: notImplemented,
   txInit: notImplemented,
   wellKnownJwks: notImplemented,

@@ -1,7 +1,7 @@
 /** The Passkeys (LoginID FIDO2 v2) API (seed 003) at /fido2/v2. */
 import { operationTable, serverUrl } from '../../../generated/passkeys/operations.ts';
 import type { ApiDefinition } from '../../http/mount-api.ts';
-import { passkeysError, scimError } from '../../http/error-shapes.ts';
+import { passkeysError, passkeysScimError } from '../../http/error-shapes.ts';
 import type { GatewayServices } from '../../services.ts';
 import { basicApiKey } from '../../security/api-key.ts';
 import { bearerJwt } from '../../security/bearer-jwt.ts';
@@ -37,6 +37,6 @@ export function passkeysApi(spec: object): ApiDefinition<GatewayServices> {
         return session(req, services);
       },
     },
-    errorFormatter: (op) => (op?.path.startsWith('/scim/') ? scimError : passkeysError),
+    errorFormatter: (op) => (op?.path.startsWith('/scim/') ? passkeysScimError : passkeysError),
   };
 }

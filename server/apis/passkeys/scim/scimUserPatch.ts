@@ -1,0 +1,12 @@
+/** PATCH /fido2/v2/scim/Users/{id}: RFC 7644 §3.5.2 PatchOp (`Operations`, or `operations` as LoginID sends it), conditional on If-Match when given. */
+import type { Handlers } from '../../../../generated/passkeys/operations.ts';
+import { patchUser } from '../../../identity/scim/users.ts';
+import { SCIM_MEDIA_TYPE, auditScim, ifMatchOf, selectionOf } from '../../scim-http.ts';
+import type { ApiContext, ApiPrincipal } from '../../types.ts';
+import { appUsers, type ScimUser } from './scim-context.ts';
+
+export const scimUserPatch: Handlers<ApiPrincipal, ApiContext>['scimUserPatch'] = async ({ params, query, headers, body, principal, context }) => {
+  const r = await patchUser(appUsers(context, principal), params.id, body, ifMatchOf(headers), selectionOf(query));
+  await auditScim(context, principal, principal.tenantId, 'scim.user.patch', params.id);
+  return { status: 200, contentType: SCIM_MEDIA_TYPE, headers: { ETag: r.etag }, body: r.body as ScimUser };
+};
