@@ -2,7 +2,7 @@
  * The SCIM engine (server/identity/scim) on plain resources, against RFC 7644's own examples:
  * every filter of §3.4.2.2, the PATCH examples of §3.5.2.1 to §3.5.2.3, paging of §3.4.2.4, and
  * attribute selection (§3.4.2.5 with RFC 7643 §7's `returned` rules). The same table runs over
- * HTTP in scim-rfc-http.test.ts.
+ * HTTP in test/scim/rfc-http.test.ts (one table for the Vault's and the Passkeys API's SCIM).
  */
 import test from 'ava';
 import { GatewayError } from '../../server/http/errors.ts';
