@@ -4,6 +4,7 @@
  * themselves live in the identity core (server/identity/scim).
  */
 import { selectionFromQuery, type AttributeSelection } from '../identity/scim/attributes.ts';
+import type { ListQuery } from '../identity/scim/endpoint.ts';
 import { ifMatchHeader } from '../identity/scim/etag.ts';
 import type { ApiContext, ApiPrincipal } from './types.ts';
 
@@ -17,6 +18,11 @@ export const SCIM_MEDIA_TYPE = 'application/scim+json';
  */
 export function selectionOf(query: unknown): AttributeSelection {
   return selectionFromQuery((query ?? {}) as Record<string, unknown>);
+}
+
+/** A list request's query (RFC 7644 §3.4.2): filter, paging and attribute selection. */
+export function listQueryOf(query: { filter?: string | null; startIndex?: number; count?: number }): ListQuery {
+  return { filter: query.filter ?? undefined, startIndex: query.startIndex, count: query.count, selection: selectionOf(query) };
 }
 
 /** The request's If-Match (RFC 7644 §3.14); the specs do not declare the header, the validator lets it through. */

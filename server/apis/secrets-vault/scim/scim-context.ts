@@ -16,7 +16,7 @@ export type ScimGroup = components['schemas']['ScimGroup'];
 export type ScimUserList = components['schemas']['ScimUserListResponse'];
 export type ScimGroupList = components['schemas']['ScimGroupListResponse'];
 
-export { SCIM_MEDIA_TYPE, auditScim, ifMatchOf, selectionOf } from '../../scim-http.ts';
+export { SCIM_MEDIA_TYPE, auditScim, ifMatchOf, listQueryOf, selectionOf } from '../../scim-http.ts';
 
 /** The tenant's SCIM endpoint; a tenant that does not exist is 404 (the platform admin may name any). */
 export async function scimEndpoint(context: ApiContext, tenantId: string): Promise<ScimEndpoint> {
