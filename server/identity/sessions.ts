@@ -19,6 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SessionDoc, Store } from '../store/collections.ts';
+import { amrOfMethod } from './amr.ts';
 
 /** Absolute session lifetime: refresh tokens never outlive their session. */
 export const SESSION_TTL_SECONDS = 30 * 86_400;
@@ -29,6 +30,8 @@ export interface NewSession {
   tenantId: string;
   userId: string;
   method: LoginMethod;
+  /** RFC 8176 values of the proof (identity/amr.ts); by default what `method` alone says */
+  amr?: readonly string[];
   ip: string;
   userAgent: string;
   /** Absolute lifetime; `SESSION_TTL_SECONDS` by default. */
@@ -41,6 +44,7 @@ export async function createSession(store: Store, input: NewSession, now = new D
     tenantId: input.tenantId,
     userId: input.userId,
     method: input.method,
+    amr: [...(input.amr ?? amrOfMethod(input.method))],
     ip: input.ip || null,
     userAgent: input.userAgent || null,
     createdAt: now,
@@ -78,11 +82,15 @@ export async function listUserSessions(
   return { sessions, total };
 }
 
-/** A new proof of the user in an open session (a step-up): `authTime` moves; null when the session is not open. */
-export function reauthenticate(store: Store, tenantId: string, sessionId: string, now = new Date()): Promise<SessionDoc | null> {
+/**
+ * A new proof of the user in an open session (a step-up): `authTime` moves and the proof's `amr`
+ * values join the session's, with `mfa` (a second, independent proof); null when the session is
+ * not open. One guarded update (`$addToSet`), so concurrent step-ups each add their values.
+ */
+export function reauthenticate(store: Store, tenantId: string, sessionId: string, amr: readonly string[], now = new Date()): Promise<SessionDoc | null> {
   return store.sessions.findOneAndUpdate(
     { _id: sessionId, tenantId, endedAt: null, expiresAt: { $gt: now } },
-    { $set: { authTime: now, lastSeenAt: now } },
+    { $set: { authTime: now, lastSeenAt: now }, $addToSet: { amr: { $each: [...amr, 'mfa'] } } },
     { returnDocument: 'after' },
   );
 }

@@ -214,6 +214,8 @@ export interface SessionDoc {
   userId: string;
   /** How the user proved who they are ('zkimg', 'passkey', or another API's method, e.g. 'otp', 'upstream'). */
   method: string;
+  /** RFC 8176 authentication method references of every proof in this session (identity/amr.ts); absent on older records. */
+  amr?: string[];
   ip: string | null;
   userAgent: string | null;
   createdAt: Date;

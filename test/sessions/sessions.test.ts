@@ -61,7 +61,7 @@ test('ending a session revokes its refresh tokens once; a step-up or a token iss
   const session = await createSession(h.store, { tenantId, userId, method: 'zkimg', ip: '192.0.2.1', userAgent: 'ua' });
   const token = await refreshTokenIn(h.store, tenantId, userId, session._id);
   const later = new Date(Date.now() + 5000);
-  t.truthy(await reauthenticate(h.store, tenantId, session._id, later));
+  t.truthy(await reauthenticate(h.store, tenantId, session._id, ["hwk"], later));
   t.is((await findActiveSession(h.store, tenantId, session._id))?.authTime.getTime(), later.getTime());
   await recordTokenIssue(h.store, session._id, '198.51.100.2', 'ua2');
   t.is((await findActiveSession(h.store, tenantId, session._id))?.tokenIssueIp, '198.51.100.2');
@@ -71,7 +71,7 @@ test('ending a session revokes its refresh tokens once; a step-up or a token iss
   t.true(await endSession(h.store, tenantId, session._id, 'logout'));
   t.false(await endSession(h.store, tenantId, session._id, 'logout'), 'idempotent');
   t.is(await findActiveSession(h.store, tenantId, session._id), null);
-  t.is(await reauthenticate(h.store, tenantId, session._id), null);
+  t.is(await reauthenticate(h.store, tenantId, session._id, ["hwk"]), null);
   t.like(await h.store.refreshTokens.findOne({ _id: token }), { revokedReason: 'logout' });
 });
 

@@ -96,6 +96,9 @@ test('openid-client: discovery, code flow with PKCE and a zkimg-1 login, userinf
   t.is(claims.aud, rp.clientId);
   t.is(typeof claims.sid, 'string');
   t.is(claims.preferred_username, user.username);
+  t.deepEqual(claims.amr, ['pin', 'swk', 'mfa'], 'RFC 8176: PIN, a proof of possession of the key the image unlocks, two factors');
+  const audited = await gw.services.identity.audit.list(tenantId, { action: 'login.zkimg' });
+  t.like(audited.at(-1)?.details, { method: 'zkimg', amr: ['pin', 'swk', 'mfa'], sessionId: claims.sid });
   t.truthy(tokens.refresh_token);
 
   const info = await client.fetchUserInfo(config, tokens.access_token, user.id);
@@ -107,6 +110,7 @@ test('openid-client: discovery, code flow with PKCE and a zkimg-1 login, userinf
   t.not(second.refresh_token, tokens.refresh_token);
   t.is(second.claims()?.sub, user.id);
   t.is(second.claims()?.auth_time, claims.auth_time);
+  t.deepEqual(second.claims()?.amr, claims.amr, 'a refresh keeps the login\'s methods');
   const third = await client.refreshTokenGrant(config, second.refresh_token!);
 
   // Reuse of a rotated token: refused, and the newest token of the family dies with it.

@@ -81,6 +81,9 @@ test('openid-client: code flow with PKCE and a passkey login, ID token, userinfo
   t.is(claims.preferred_username, user.username);
   const session = await gw.services.store.sessions.findOne({ _id: claims.sid as string, tenantId });
   t.is(session?.method, 'passkey');
+  t.deepEqual(claims.amr, ['hwk', 'user', 'mfa'], 'a user-verified passkey: key possession and user verification');
+  const audited = await gw.services.identity.audit.list(tenantId, { action: 'login.passkey' });
+  t.like(audited.at(-1)?.details, { method: 'passkey', amr: ['hwk', 'user', 'mfa'], sessionId: claims.sid, userVerified: true });
   const info = await client.fetchUserInfo(config, tokens.access_token, user.id);
   t.is(info.preferred_username, user.username);
 
@@ -155,5 +158,24 @@ test('a passkey is the second step of a zkimg-1 login that needs one; another us
   t.is(claims.sub, alice._id);
   // The stepped-up session is the zkimg-1 login's.
   t.is((await gw.services.store.sessions.findOne({ _id: claims.sid as string }))?.method, 'zkimg');
+  t.deepEqual([...(claims.amr as string[])].sort(), ['hwk', 'mfa', 'pin', 'swk', 'user'], 'both logins\' methods');
   t.is((await gw.services.identity.audit.list(tenantId, { action: 'login.passkey.step_up' })).length, 1);
+});
+
+test('a passkey without user verification (a tenant that only prefers it) is key possession only: amr ["hwk"]', async (t) => {
+  const { tenantId, client: makeClient, issuer } = await setupTenant(gw);
+  await setVaultSettings(gw, tenantId, { passkey_enabled: true, block_config: LENIENT_BLOCKS, webauthn: { user_verification: 'preferred' } } as never);
+  const user = await userWithToken(gw, tenantId);
+  const authenticator = new SoftwareAuthenticator();
+  await registerPasskey(gw, user, authenticator);
+  const { client: rp } = await makeClient({ type: 'public' });
+  const config = await relyingParty(issuer, rp.clientId);
+  const leg = await startAuthorization(config);
+  const assertion = authenticator.login(await loginOptions(gw, tenantId, user.username), { origin: originOf(gw), userVerified: false });
+  const login = await verifyAuth(gw, assertion, leg.authReqId);
+  t.is(login.response.status, 200, JSON.stringify(login.error));
+  const back = await visit(completeUrl(issuer, leg.authReqId, login.data!.nonce));
+  t.is(back.status, 302, back.body);
+  const tokens = await client.authorizationCodeGrant(config, back.location!, { pkceCodeVerifier: leg.verifier, expectedState: leg.state, expectedNonce: leg.nonce, idTokenExpected: true });
+  t.deepEqual(tokens.claims()?.amr, ['hwk']);
 });

@@ -3,6 +3,7 @@
  * - signed with the client's `sing_alg`: EdDSA by default, RS256 when the client asks for it;
  * - `aud` = the client id; `nonce` copied from the authorization request (omitted on refresh,
  *   Core §12.2); `auth_time` of the login; `sid` the session (Front-/Back-Channel Logout);
+ * - `amr` (Core §2, RFC 8176): how the person proved who they are in this session (identity/amr.ts);
  * - `at_hash` = base64url of the left half of the hash of the access token, the hash being the
  *   one of the signing algorithm: SHA-256 for RS256, SHA-512 for EdDSA over Ed25519 (Core §3.1.3.6
  *   and the OpenID errata for EdDSA);
@@ -23,12 +24,13 @@ export function accessTokenHash(accessToken: string, alg: ClientDoc['signingAlg'
 
 export async function issueIdToken(
   services: Pick<GatewayServices, 'identity'>,
-  input: { issuer: string; client: ClientDoc; user: UserDoc; sessionId: string; authTime: Date; nonce: string | null; accessToken: string },
+  input: { issuer: string; client: ClientDoc; user: UserDoc; sessionId: string; amr: readonly string[]; authTime: Date; nonce: string | null; accessToken: string },
 ): Promise<string> {
   const { client, user } = input;
   const claims: Record<string, unknown> = {
     auth_time: epochSeconds(input.authTime),
     sid: input.sessionId,
+    ...(input.amr.length > 0 ? { amr: [...input.amr] } : {}),
     at_hash: accessTokenHash(input.accessToken, client.signingAlg),
     preferred_username: user.username,
     ...(user.email ? { email: user.email, email_verified: user.emailVerified } : {}),

@@ -16,6 +16,7 @@ import type { LoginNonceDoc } from '../../store/collections.ts';
 import { hashSecret, randomSecret } from '../secrets/hash.ts';
 import { createSession, reauthenticate, type LoginMethod } from '../sessions.ts';
 import { findPendingAuthRequest } from './auth-requests.ts';
+import { amrOfMethod } from '../amr.ts';
 
 export const LOGIN_NONCE_TTL_SECONDS = 300;
 export { SESSION_TTL_SECONDS, type LoginMethod } from '../sessions.ts';
@@ -24,6 +25,8 @@ export interface CompleteLoginInput {
   tenantId: string;
   userId: string;
   method: LoginMethod;
+  /** RFC 8176 values of the proof (identity/amr.ts), the ID token's `amr`; by default what `method` alone says */
+  amr?: readonly string[];
   /** true when the user is unverified or the tenant requires 2FA: a step-up must follow. */
   needVerify: boolean;
   authReqId?: string | null;
@@ -59,7 +62,7 @@ export async function completeLogin(services: Services, input: CompleteLoginInpu
     const request = await findPendingAuthRequest(services.store, input.tenantId, authReqId, now);
     if (request === null) throw new GatewayError('bad_request', 'Unknown or expired auth_req_id');
   }
-  const session = await createSession(services.store, { tenantId: input.tenantId, userId: input.userId, method: input.method, ip: input.ip, userAgent: input.userAgent }, now);
+  const session = await createSession(services.store, { tenantId: input.tenantId, userId: input.userId, method: input.method, amr: input.amr, ip: input.ip, userAgent: input.userAgent }, now);
   const nonce = await issueNonce(
     services,
     { tenantId: input.tenantId, userId: input.userId, sessionId: session._id, authReqId, method: input.method, needVerify: input.needVerify, steppedUpAt: null },
@@ -71,6 +74,8 @@ export async function completeLogin(services: Services, input: CompleteLoginInpu
 export interface StepUpInput {
   tenantId: string;
   userId: string;
+  /** RFC 8176 values of the second proof (a passkey's by default) */
+  amr?: readonly string[];
   authReqId?: string | null;
 }
 
@@ -85,7 +90,7 @@ export async function stepUpLogin(services: Services, input: StepUpInput): Promi
   const pending = { tenantId: input.tenantId, userId: input.userId, authReqId, usedAt: null, expiresAt: { $gt: now } };
   const latest = await services.store.loginNonces.find(pending).sort({ createdAt: -1 }).limit(1).next();
   if (latest === null) return null;
-  const session = await reauthenticate(services.store, input.tenantId, latest.sessionId, now);
+  const session = await reauthenticate(services.store, input.tenantId, latest.sessionId, input.amr ?? amrOfMethod('passkey'), now);
   if (session === null) return null;
   await services.store.loginNonces.updateMany(pending, { $set: { steppedUpAt: now } });
   const nonce = await issueNonce(

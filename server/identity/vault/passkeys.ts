@@ -33,6 +33,7 @@ import { completeLogin, stepUpLogin } from './login-continuation.ts';
 import { normaliseAuthentication, normaliseRegistration, type AuthenticationBody, type RegistrationBody } from './passkey-bodies.ts';
 import { blockConfigOf, toVaultTenant, vaultSettingsOf } from './tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
+import { passkeyAmr } from '../amr.ts';
 
 /** Auth options per IP and tenant per minute: each one stores a challenge. */
 export const AUTH_OPTIONS_PER_MINUTE = 120;
@@ -266,7 +267,8 @@ async function verifyUnderLockout(
   const user = owner!;
 
   // The second step of a pending login of this user for this auth request, else a login of its own.
-  const stepped = input.authReqId !== null ? await stepUpLogin(services, { tenantId: tenant._id, userId: user._id, authReqId: input.authReqId }) : null;
+  const amr = passkeyAmr(result.userVerified);
+  const stepped = input.authReqId !== null ? await stepUpLogin(services, { tenantId: tenant._id, userId: user._id, authReqId: input.authReqId, amr }) : null;
   const needVerify = stepped === null && (toVaultTenant(tenant).is_2fa ?? false) && !result.userVerified;
   const login =
     stepped ??
@@ -274,6 +276,7 @@ async function verifyUnderLockout(
       tenantId: tenant._id,
       userId: user._id,
       method: 'passkey',
+      amr,
       needVerify,
       authReqId: input.authReqId,
       ip: info.ip,
@@ -288,7 +291,7 @@ async function verifyUnderLockout(
     target: user._id,
     ip: info.ip,
     requestId: info.requestId,
-    details: { sessionId: login.sessionId, passkeyId: result.credential._id, userVerified: result.userVerified, signCount: result.signCount, needVerify },
+    details: { sessionId: login.sessionId, method: 'passkey', amr, passkeyId: result.credential._id, userVerified: result.userVerified, signCount: result.signCount, needVerify },
   });
   return { nonce: login.nonce, need_verify: needVerify };
 }

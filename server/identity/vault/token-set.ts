@@ -13,6 +13,7 @@ import type { ClientDoc } from '../../store/collections.ts';
 import { issueAccessToken } from './access-tokens.ts';
 import { userGrantableScopes } from './client-scopes.ts';
 import { issueIdToken } from './id-token.ts';
+import { amrOfMethod } from '../amr.ts';
 import { invalidGrant } from './oauth-errors.ts';
 import { findActiveSession, recordTokenIssue } from '../sessions.ts';
 import { issueRefreshToken } from './refresh-tokens.ts';
@@ -47,7 +48,7 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
   // independent of one another: issued in parallel.
   const [idToken, refreshToken] = await Promise.all([
     scope.includes('openid')
-      ? issueIdToken(services, { issuer, client, user, sessionId: session._id, authTime: grant.authTime, nonce: grant.nonce, accessToken: access.token })
+      ? issueIdToken(services, { issuer, client, user, sessionId: session._id, amr: session.amr ?? amrOfMethod(session.method), authTime: grant.authTime, nonce: grant.nonce, accessToken: access.token })
       : undefined,
     client.grantTypes.includes('refresh_token')
       ? issueRefreshToken(

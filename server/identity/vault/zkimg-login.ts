@@ -26,6 +26,7 @@ import { livenessFailure, type LogData } from './liveness-policy.ts';
 import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from './lockout.ts';
 import { completeLogin } from './login-continuation.ts';
 import { blockConfigOf, toVaultTenant, zkimgPolicyOf } from './tenant-settings.ts';
+import { ZKIMG_AMR } from '../amr.ts';
 
 /** What the handlers pass from the request context. */
 export interface LoginRequestInfo {
@@ -293,6 +294,7 @@ export async function authenticate(services: GatewayServices, info: LoginRequest
       tenantId: tenant._id,
       userId: user._id,
       method: 'zkimg',
+      amr: ZKIMG_AMR,
       needVerify,
       authReqId: input.authReqId ?? null,
       ip: info.ip,
@@ -311,6 +313,8 @@ export async function authenticate(services: GatewayServices, info: LoginRequest
         requestId: info.requestId,
         details: {
           sessionId: login.sessionId,
+          method: 'zkimg',
+          amr: ZKIMG_AMR,
           errorBits: report.errorBits,
           countBits: report.m,
           needVerify,

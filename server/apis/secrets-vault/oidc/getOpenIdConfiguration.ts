@@ -32,7 +32,7 @@ export const getOpenIdConfiguration: VaultHandlers<'getOpenIdConfiguration'>['ge
       id_token_signing_alg_values_supported: ['EdDSA', 'RS256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       code_challenge_methods_supported: ['S256'],
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'at_hash', 'email', 'email_verified', 'preferred_username', 'name', 'locale', 'updated_at'],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'amr', 'nonce', 'sid', 'at_hash', 'email', 'email_verified', 'preferred_username', 'name', 'locale', 'updated_at'],
       claims_parameter_supported: false,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
