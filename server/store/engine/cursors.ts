@@ -16,6 +16,8 @@ interface OpenCursor {
   docs: Doc[];
   pos: number;
   lastUsed: number;
+  /** `noCursorTimeout`: kept until drained or killed, however long it idles. */
+  noTimeout: boolean;
 }
 
 export interface Batch {
@@ -34,12 +36,12 @@ export class CursorStore {
   }
 
   /** Returns the first batch; keeps a cursor when documents remain and more batches are wanted. */
-  first(ns: string, docs: Doc[], batchSize: number | undefined, singleBatch: boolean): Batch {
+  first(ns: string, docs: Doc[], batchSize: number | undefined, singleBatch: boolean, noTimeout = false): Batch {
     const size = batchSize && batchSize > 0 ? batchSize : DEFAULT_FIRST_BATCH;
     const batch = take(docs, 0, size);
     if (singleBatch || batch.length >= docs.length) return { id: Long.ZERO, batch };
     const id = this.nextId++;
-    this.open.set(id, { ns, docs, pos: batch.length, lastUsed: Date.now() });
+    this.open.set(id, { ns, docs, pos: batch.length, lastUsed: Date.now(), noTimeout });
     return { id: Long.fromNumber(id), batch };
   }
 
@@ -68,7 +70,7 @@ export class CursorStore {
   }
 
   expireIdle(now = Date.now()): void {
-    for (const [id, cursor] of this.open) if (now - cursor.lastUsed > this.idleTimeoutMs) this.open.delete(id);
+    for (const [id, cursor] of this.open) if (!cursor.noTimeout && now - cursor.lastUsed > this.idleTimeoutMs) this.open.delete(id);
   }
 
   clear(): void {

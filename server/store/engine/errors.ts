@@ -20,10 +20,16 @@ export const ErrorCodes = {
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
+  InvalidIndexSpecificationOption: 197,
   NotImplemented: 238,
+  APIVersionError: 322,
   DuplicateKey: 11000,
   /** MongoDB's code for a projection mixing inclusion and exclusion. */
   Location31254: 31254,
+  /** MongoDB's IDL parser: a required field is missing. */
+  Location40414: 40414,
+  /** MongoDB's IDL parser: a field the command's definition does not know. */
+  Location40415: 40415,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

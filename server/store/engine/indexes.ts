@@ -20,7 +20,28 @@ export interface IndexSpec {
   expireAfterSeconds?: number;
 }
 
-const OPTION_FIELDS = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'ns']);
+/**
+ * Index specification fields: the ones the engine builds indexes from, the ones MongoDB 7.0 itself
+ * ignores (`background` since 4.2, `dropDups` since 3.0, `ns`), and the ones 7.0 knows for index
+ * kinds and options the engine does not have (text, geo, wildcard, hidden, collation ...).
+ * Anything else is an invalid specification for 7.0 as well.
+ */
+const OPTION_FIELDS = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'dropDups', 'ns', 'hidden']);
+const OPTIONS_NOT_IMPLEMENTED = new Set([
+  'storageEngine', 'weights', 'default_language', 'language_override', 'textIndexVersion', '2dsphereIndexVersion', 'bits', 'min', 'max',
+  'bucketSize', 'collation', 'wildcardProjection', 'coarsestIndexedLevel', 'finestIndexedLevel', 'originalSpec', 'clustered',
+  'prepareUnique', 'columnstoreProjection', 'columnstoreCompressor',
+]);
+
+/** An index flag as MongoDB reads it: booleans and numbers by their truth. */
+function indexFlag(raw: Doc, field: string): boolean {
+  const v = raw[field];
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'boolean') return v;
+  const n = Number((v as { valueOf(): unknown })?.valueOf?.());
+  if (!Number.isFinite(n)) throw new MongoCommandError('TypeMismatch', `The field '${field}' must be a boolean, but got ${typeof v}`);
+  return n !== 0;
+}
 
 /** Validates a createIndexes entry, refusing index kinds the engine cannot honour. */
 export function normalizeIndexSpec(raw: Doc): IndexSpec {
@@ -36,11 +57,16 @@ export function normalizeIndexSpec(raw: Doc): IndexSpec {
     normalized[field] = n;
   }
   for (const option of Object.keys(raw)) {
-    if (!OPTION_FIELDS.has(option)) throw notImplemented(`index option '${option}'`);
+    if (raw[option] === undefined || OPTION_FIELDS.has(option)) continue;
+    if (OPTIONS_NOT_IMPLEMENTED.has(option)) throw notImplemented(`index option '${option}'`);
+    throw new MongoCommandError('InvalidIndexSpecificationOption', `The field '${option}' is not valid for an index specification. Specification: ${JSON.stringify(raw)}`);
   }
+  // Version 1 indexes would be listed as such; the engine builds only version 2.
+  if (raw.v !== undefined && Number((raw.v as { valueOf(): unknown })?.valueOf?.()) !== 2) throw notImplemented(`index version ${String(raw.v)}`);
+  if (indexFlag(raw, 'hidden')) throw notImplemented('hidden indexes');
   const spec: IndexSpec = { v: 2, key: normalized, name: raw.name };
-  if (raw.unique === true) spec.unique = true;
-  if (raw.sparse === true) spec.sparse = true;
+  if (indexFlag(raw, 'unique')) spec.unique = true;
+  if (indexFlag(raw, 'sparse')) spec.sparse = true;
   if (raw.partialFilterExpression !== undefined) {
     if (raw.partialFilterExpression === null || typeof raw.partialFilterExpression !== 'object') {
       throw badValue('partialFilterExpression must be an object');

@@ -79,9 +79,12 @@ function applyPipeline(prev: Doc, pipeline: Doc[]): Doc {
     const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
     if (!name || !PIPELINE_STAGES.has(name)) throw notImplemented(`update pipeline stage ${String(name)}`);
   }
-  const [out] = runMingo(() => aggregate([deepClone(prev)], pipeline, QUERY_OPTIONS));
+  const [out] = runMingo(() => aggregate([deepClone(prev)], pipeline, QUERY_OPTIONS)) as Doc[];
   if (!out) throw badValue('update pipeline produced no document');
-  return out as Doc;
+  // MongoDB keeps the document's `_id` when the pipeline's result has none ($replaceRoot,
+  // $replaceWith, $project or $unset that drop it); a different `_id` is still refused (66).
+  if (out._id === undefined && prev._id !== undefined) return { _id: prev._id, ...out };
+  return out;
 }
 
 function applyOperators(prev: Doc, u: Doc, options: ApplyOptions): Doc {

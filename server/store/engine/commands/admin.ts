@@ -5,19 +5,30 @@
  * transactions, which the engine does not provide.
  */
 import { Query } from 'mingo';
-import { MongoCommandError, notImplemented } from '../errors.ts';
+import { MongoCommandError } from '../errors.ts';
 import { normalizeIndexSpec, type IndexSpec } from '../indexes.ts';
 import { QUERY_OPTIONS } from '../mingoOptions.ts';
 import { canonicalKey, isPlainObject, type Doc } from '../values.ts';
 import type { CommandHandler } from '../context.ts';
-import { collectionName, optionalDoc } from './common.ts';
+import { collectionName, cursorOptions, optionalDoc } from './common.ts';
+import { command } from './fields.ts';
 
 /** Reported server version: the 7.0 command set is what the engine follows. */
 const VERSION = '7.0.0';
 /** Wire version 21 = MongoDB 7.0. */
 const MAX_WIRE_VERSION = 21;
 
-export const hello: CommandHandler = (_ctx, { body, connectionId }) => {
+/**
+ * The handshake: MongoDB ignores handshake fields it does not know (a driver sends those of newer
+ * servers to every server), and so does the engine. An awaitable hello (topologyVersion,
+ * maxAwaitTimeMS) never comes, as no topologyVersion is given out; speculative authentication and
+ * load-balanced mode are outside the subset and refused.
+ */
+export const hello: CommandHandler = command({
+  implemented: ['client', 'compression', 'helloOk', 'saslSupportedMechs'],
+  notImplemented: ['speculativeAuthenticate', 'loadBalanced', 'topologyVersion', 'maxAwaitTimeMS', 'internalClient'],
+  open: true,
+}, (_ctx, { body, connectionId }) => {
   const legacy = !('hello' in body);
   return {
     ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
@@ -33,13 +44,14 @@ export const hello: CommandHandler = (_ctx, { body, connectionId }) => {
     readOnly: false,
     ok: 1,
   };
-};
+});
 
-export const ping: CommandHandler = () => ({ ok: 1 });
+/** MongoDB's ping and buildInfo ignore any argument, and so do these. */
+export const ping: CommandHandler = command({ implemented: [], open: true }, () => ({ ok: 1 }));
 
-export const endSessions: CommandHandler = () => ({ ok: 1 });
+export const endSessions: CommandHandler = command({ implemented: [] }, () => ({ ok: 1 }));
 
-export const buildInfo: CommandHandler = () => ({
+export const buildInfo: CommandHandler = command({ implemented: [], open: true }, () => ({
   version: VERSION,
   gitVersion: 'embedded',
   versionArray: [7, 0, 0, 0],
@@ -49,7 +61,7 @@ export const buildInfo: CommandHandler = () => ({
   storageEngines: ['embedded'],
   modules: [],
   ok: 1,
-});
+}));
 
 /** Parameters a client may reasonably ask for; anything else is reported as unknown. */
 const PARAMETERS: Doc = {
@@ -57,7 +69,8 @@ const PARAMETERS: Doc = {
   authenticationMechanisms: [],
 };
 
-export const getParameter: CommandHandler = (_ctx, { body }) => {
+/** Every other field of getParameter names a parameter: answered below or refused as unknown. */
+export const getParameter: CommandHandler = command({ implemented: [], open: true }, (_ctx, { body }) => {
   const reply: Doc = {};
   if (body.getParameter === '*' || (isPlainObject(body.getParameter) && body.getParameter.allParameters)) {
     Object.assign(reply, PARAMETERS);
@@ -69,34 +82,40 @@ export const getParameter: CommandHandler = (_ctx, { body }) => {
     }
   }
   return { ...reply, ok: 1 };
-};
+});
 
-const COLLECTION_OPTIONS_REFUSED = [
-  'capped', 'size', 'max', 'validator', 'validationLevel', 'validationAction', 'timeseries', 'expireAfterSeconds',
-  'clusteredIndex', 'viewOn', 'pipeline', 'collation', 'changeStreamPreAndPostImages', 'encryptedFields', 'storageEngine', 'indexOptionDefaults',
-];
-
-export const create: CommandHandler = (ctx, { db, body }) => {
+export const create: CommandHandler = command({
+  implemented: [],
+  notImplemented: [
+    'capped', 'autoIndexId', 'idIndex', 'size', 'max', 'validator', 'validationLevel', 'validationAction', 'timeseries', 'expireAfterSeconds',
+    'clusteredIndex', 'viewOn', 'pipeline', 'collation', 'changeStreamPreAndPostImages', 'encryptedFields', 'storageEngine',
+    'indexOptionDefaults', 'temp', 'flags', 'recordPreImages',
+  ],
+  writeConcern: true,
+}, (ctx, { db, body }) => {
   const name = collectionName(body, 'create');
-  for (const option of COLLECTION_OPTIONS_REFUSED) if (body[option] !== undefined) throw notImplemented(`create option '${option}'`);
   if (ctx.collection(db, name)) throw new MongoCommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
   ctx.ensureCollection(db, name);
   return { ok: 1 };
-};
+});
 
-export const drop: CommandHandler = (ctx, { db, body }) => {
+export const drop: CommandHandler = command({ implemented: [], notImplemented: ['collectionUUID'], writeConcern: true }, (ctx, { db, body }) => {
   const name = collectionName(body, 'drop');
   const dropped = ctx.dropCollection(db, name);
   // Since MongoDB 7.0, dropping a collection that does not exist succeeds.
   return dropped ? { nIndexesWas: dropped.indexSpecs().length, ns: `${db}.${name}`, ok: 1 } : { ok: 1 };
-};
+});
 
-export const dropDatabase: CommandHandler = (ctx, { db }) => {
+export const dropDatabase: CommandHandler = command({ implemented: [], writeConcern: true }, (ctx, { db }) => {
   ctx.dropDatabase(db);
   return { dropped: db, ok: 1 };
-};
+});
 
-export const listCollections: CommandHandler = (ctx, { db, body }) => {
+/** authorizedCollections and authorizedDatabases narrow to what the user may see: everything, without auth. */
+export const listCollections: CommandHandler = command({
+  implemented: ['filter', 'nameOnly', 'authorizedCollections', 'cursor'],
+  readConcern: true,
+}, (ctx, { db, body }) => {
   const filter = optionalDoc(body, 'filter') ?? {};
   const nameOnly = body.nameOnly === true;
   const infos: Doc[] = ctx.collections(db).map((c) =>
@@ -107,19 +126,26 @@ export const listCollections: CommandHandler = (ctx, { db, body }) => {
   const query = new Query(filter, QUERY_OPTIONS);
   const out = infos.filter((i) => query.test(i));
   const ns = `${db}.$cmd.listCollections`;
-  const { id, batch } = ctx.cursors.first(ns, out, isPlainObject(body.cursor) ? Number(body.cursor.batchSize ?? 0) : undefined, false);
+  const { id, batch } = ctx.cursors.first(ns, out, cursorOptions(body, 'listCollections').batchSize, false);
   return { cursor: { id, ns, firstBatch: batch }, ok: 1 };
-};
+});
 
-export const listDatabases: CommandHandler = (ctx, { body }) => {
-  const databases = ctx.databases().map((name) => ({ name, sizeOnDisk: 0, empty: ctx.collections(name).length === 0 }));
+export const listDatabases: CommandHandler = command({ implemented: ['filter', 'nameOnly', 'authorizedDatabases'] }, (ctx, { body }) => {
+  const query = new Query(optionalDoc(body, 'filter') ?? {}, QUERY_OPTIONS);
+  const databases = ctx.databases().map((name) => ({ name, sizeOnDisk: 0, empty: ctx.collections(name).length === 0 })).filter((d) => query.test(d));
   return body.nameOnly === true
     ? { databases: databases.map((d) => ({ name: d.name })), ok: 1 }
     : { databases, totalSize: 0, totalSizeMb: 0, ok: 1 };
-};
+});
 
-export const createIndexes: CommandHandler = (ctx, { db, body }) => {
+export const createIndexes: CommandHandler = command({
+  implemented: ['indexes', 'commitQuorum'],
+  notImplemented: ['ignoreUnknownIndexOptions', 'isTimeseriesNamespace', 'collectionUUID'],
+  writeConcern: true,
+}, (ctx, { db, body }) => {
   const name = collectionName(body, 'createIndexes');
+  // A standalone server builds an index on its own: there is no quorum to wait for.
+  if (body.commitQuorum !== undefined) throw new MongoCommandError('BadValue', "Standalones can't specify commitQuorum");
   if (!Array.isArray(body.indexes) || body.indexes.length === 0) {
     throw new MongoCommandError('BadValue', 'Must specify at least one index to create');
   }
@@ -131,19 +157,23 @@ export const createIndexes: CommandHandler = (ctx, { db, body }) => {
   const reply: Doc = { numIndexesBefore: before, numIndexesAfter: coll.indexSpecs().length, createdCollectionAutomatically: created, ok: 1 };
   if (added === 0) reply.note = 'all indexes already exist';
   return reply;
-};
+});
 
-export const listIndexes: CommandHandler = (ctx, { db, body }) => {
+export const listIndexes: CommandHandler = command({
+  implemented: ['cursor'],
+  notImplemented: ['includeBuildUUIDs', 'includeIndexBuildInfo'],
+  readConcern: true,
+}, (ctx, { db, body }) => {
   const name = collectionName(body, 'listIndexes');
   const coll = ctx.collection(db, name);
   if (!coll) throw new MongoCommandError('NamespaceNotFound', `ns does not exist: ${db}.${name}`);
   const ns = `${db}.${name}`;
   const specs = coll.indexSpecs().map((s) => ({ ...s }));
-  const { id, batch } = ctx.cursors.first(ns, specs, isPlainObject(body.cursor) ? Number(body.cursor.batchSize ?? 0) : undefined, false);
+  const { id, batch } = ctx.cursors.first(ns, specs, cursorOptions(body, 'listIndexes').batchSize, false);
   return { cursor: { id, ns, firstBatch: batch }, ok: 1 };
-};
+});
 
-export const dropIndexes: CommandHandler = (ctx, { db, body }) => {
+export const dropIndexes: CommandHandler = command({ implemented: ['index'], notImplemented: ['collectionUUID'], writeConcern: true }, (ctx, { db, body }) => {
   const name = collectionName(body, 'dropIndexes');
   const coll = ctx.collection(db, name);
   if (!coll) throw new MongoCommandError('NamespaceNotFound', `ns not found ${db}.${name}`);
@@ -169,4 +199,4 @@ export const dropIndexes: CommandHandler = (ctx, { db, body }) => {
   }
   for (const n of names) coll.dropIndex(n);
   return { nIndexesWas, ok: 1 };
-};
+});

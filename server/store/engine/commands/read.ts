@@ -8,7 +8,8 @@ import { QUERY_OPTIONS } from '../mingoOptions.ts';
 import { runMingo } from '../update.ts';
 import { MISSING, canonicalKey, compareValues, deepClone, isPlainObject, pathValues, sortKey, type Doc } from '../values.ts';
 import type { CommandHandler, EngineContext } from '../context.ts';
-import { collectionName, optionalDoc, optionalNumber, refuseOptions } from './common.ts';
+import { checkHint, collectionName, cursorOptions, optionalDoc, optionalNumber } from './common.ts';
+import { command } from './fields.ts';
 
 /** Pipeline stages the engine evaluates (through mingo); any other stage is NotImplemented. */
 const AGGREGATE_STAGES = new Set([
@@ -89,9 +90,18 @@ function cursorReply(ns: string, id: unknown, batch: Doc[], first: boolean): Doc
   return { cursor: first ? { firstBatch: batch, id, ns } : { nextBatch: batch, id, ns }, ok: 1 };
 }
 
-export const find: CommandHandler = (ctx, { db, body }) => {
+export const find: CommandHandler = command({
+  // allowDiskUse lifts a memory limit the engine does not have; allowPartialResults concerns
+  // shards that are down, of which one node has none.
+  implemented: ['filter', 'projection', 'sort', 'hint', 'skip', 'limit', 'batchSize', 'singleBatch', 'noCursorTimeout', 'allowDiskUse', 'allowPartialResults'],
+  notImplemented: [
+    'max', 'min', 'returnKey', 'showRecordId', 'tailable', 'oplogReplay', 'awaitData', 'collation', 'let', 'readOnce',
+    'allowSpeculativeMajorityRead', '$_requestResumeToken', '$_resumeAfter', 'term', 'encryptionInformation',
+  ],
+  readConcern: true,
+}, (ctx, { db, body }) => {
   const name = collectionName(body, 'find');
-  refuseOptions(body, ['collation', 'min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData', 'let', 'oplogReplay'], 'find');
+  checkHint(ctx, db, name, body.hint);
   const filter = optionalDoc(body, 'filter') ?? {};
   const skip = optionalNumber(body, 'skip') ?? 0;
   const rawLimit = optionalNumber(body, 'limit') ?? 0;
@@ -104,38 +114,49 @@ export const find: CommandHandler = (ctx, { db, body }) => {
   if (limit > 0) docs = docs.slice(0, limit);
   docs = projectDocs(docs, filter, optionalDoc(body, 'projection'));
   const ns = `${db}.${name}`;
-  const { id, batch } = ctx.cursors.first(ns, docs, optionalNumber(body, 'batchSize'), body.singleBatch === true || rawLimit < 0);
+  const { id, batch } = ctx.cursors.first(ns, docs, optionalNumber(body, 'batchSize'), body.singleBatch === true || rawLimit < 0, body.noCursorTimeout === true);
   return cursorReply(ns, id, batch, true);
-};
+});
 
-export const getMore: CommandHandler = (ctx, { db, body }) => {
+export const getMore: CommandHandler = command({
+  implemented: ['collection', 'batchSize'],
+  notImplemented: ['term', 'lastKnownCommittedOpTime'],
+}, (ctx, { db, body }) => {
   const name = body.collection;
   if (typeof name !== 'string') throw new MongoCommandError('TypeMismatch', "BSON field 'getMore.collection' is missing or not a string");
   const ns = `${db}.${name}`;
   const { id, batch } = ctx.cursors.next(body.getMore, ns, optionalNumber(body, 'batchSize'));
   return cursorReply(ns, id, batch, false);
-};
+});
 
-export const killCursors: CommandHandler = (ctx, { body }) => {
+export const killCursors: CommandHandler = command({ implemented: ['cursors'] }, (ctx, { body }) => {
   const ids = Array.isArray(body.cursors) ? body.cursors : [];
   const { killed, notFound } = ctx.cursors.kill(ids);
   return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
-};
+});
 
-export const count: CommandHandler = (ctx, { db, body }) => {
+export const count: CommandHandler = command({
+  // MongoDB itself ignores `fields` in a count.
+  implemented: ['query', 'limit', 'skip', 'hint', 'fields'],
+  notImplemented: ['collation', 'encryptionInformation', 'mirrored', 'sampleId'],
+  readConcern: true,
+}, (ctx, { db, body }) => {
   const name = collectionName(body, 'count');
-  refuseOptions(body, ['collation'], 'count');
+  checkHint(ctx, db, name, body.hint);
   let n = matching(ctx, db, name, optionalDoc(body, 'query') ?? {}).length;
   const skip = optionalNumber(body, 'skip') ?? 0;
   const limit = Math.abs(optionalNumber(body, 'limit') ?? 0);
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
   return { n, ok: 1 };
-};
+});
 
-export const distinct: CommandHandler = (ctx, { db, body }) => {
+export const distinct: CommandHandler = command({
+  implemented: ['key', 'query'],
+  notImplemented: ['collation', 'mirrored', 'sampleId'],
+  readConcern: true,
+}, (ctx, { db, body }) => {
   const name = collectionName(body, 'distinct');
-  refuseOptions(body, ['collation'], 'distinct');
   const key = body.key;
   if (typeof key !== 'string' || key === '') throw new MongoCommandError('TypeMismatch', "BSON field 'distinct.key' is missing or not a string");
   const seen = new Set<string>();
@@ -151,14 +172,24 @@ export const distinct: CommandHandler = (ctx, { db, body }) => {
     }
   }
   return { values, ok: 1 };
-};
+});
 
-export const aggregate: CommandHandler = (ctx, { db, body }) => {
+export const aggregate: CommandHandler = command({
+  // No stage writes (no $out or $merge), so there are no documents to validate or bypass.
+  implemented: ['pipeline', 'cursor', 'allowDiskUse', 'bypassDocumentValidation', 'hint'],
+  notImplemented: [
+    'explain', 'collation', 'let', 'needsMerge', 'fromMongos', '$_requestReshardingResumeToken', 'isMapReduceCommand',
+    'collectionUUID', 'exchange', 'runtimeConstants', '$_generateV2ResumeTokens', 'encryptionInformation', '$_passthroughToShard',
+    '$_isClusterQueryWithoutShardKeyCmd',
+  ],
+  readConcern: true,
+}, (ctx, { db, body }) => {
   if (typeof body.aggregate !== 'string') throw notImplemented('database-level aggregate');
   const name = body.aggregate;
-  refuseOptions(body, ['collation', 'let', 'explain'], 'aggregate');
   if (!Array.isArray(body.pipeline)) throw new MongoCommandError('TypeMismatch', "'pipeline' option must be specified as an array");
   if (!isPlainObject(body.cursor)) throw new MongoCommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+  const cursor = cursorOptions(body, 'aggregate');
+  checkHint(ctx, db, name, body.hint);
   const pipeline = body.pipeline as Doc[];
   for (const stage of pipeline) {
     const keys = isPlainObject(stage) ? Object.keys(stage) : [];
@@ -176,6 +207,6 @@ export const aggregate: CommandHandler = (ctx, { db, body }) => {
   }
   const out = rest.length === 0 ? input : runMingo(() => mingoAggregate(input.map(deepClone), rest, QUERY_OPTIONS) as Doc[]);
   const ns = `${db}.${name}`;
-  const { id, batch } = ctx.cursors.first(ns, out, optionalNumber(body.cursor as Doc, 'batchSize'), false);
+  const { id, batch } = ctx.cursors.first(ns, out, cursor.batchSize, false);
   return cursorReply(ns, id, batch, true);
-};
+});
