@@ -4,50 +4,10 @@
  * (a fresh database per run, dropped at the end), so that the two cannot drift apart unseen.
  */
 import test from 'ava';
-import { randomUUID } from 'node:crypto';
-import { MongoBulkWriteError, MongoServerError, ObjectId, type Db, type Collection, type Document } from 'mongodb';
-import { connectStore, type StoreConnection } from '../../server/store/connect.ts';
+import { MongoBulkWriteError, ObjectId } from 'mongodb';
+import { fresh, serverError, storeTargets } from './_targets.ts';
 
-interface Target {
-  name: string;
-  embedded: boolean;
-  conn?: StoreConnection;
-  db?: Db;
-}
-
-const targets: Target[] = [{ name: 'embedded', embedded: true }];
-if (process.env.MONGODB_URI) targets.push({ name: 'mongodb', embedded: false });
-
-test.before(async () => {
-  for (const target of targets) {
-    target.conn = target.embedded
-      ? await connectStore({ ttlIntervalMs: 100, dbName: `conformance_${randomUUID().slice(0, 8)}` })
-      : await connectStore({ mongodbUri: process.env.MONGODB_URI, dbName: `conformance_${randomUUID().slice(0, 8)}` });
-    target.db = target.conn.db;
-  }
-});
-
-test.after.always(async () => {
-  for (const target of targets) {
-    await target.db?.dropDatabase().catch(() => undefined);
-    await target.conn?.close();
-  }
-});
-
-/** A fresh collection per test, so the tests of this file can run concurrently. */
-function fresh<T extends Document = Document>(target: Target): Collection<T> {
-  return target.db!.collection<T>(`c_${randomUUID().replaceAll('-', '')}`);
-}
-
-async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof MongoServerError) return err;
-    throw err;
-  }
-  throw new Error('expected a MongoServerError, the operation succeeded');
-}
+const targets = storeTargets();
 
 for (const target of targets) {
   const t$ = (title: string) => `[${target.name}] ${title}`;

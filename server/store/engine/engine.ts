@@ -55,6 +55,9 @@ const COMMANDS: Record<string, CommandHandler> = {
   findandmodify: write.findAndModify,
 };
 
+/** The commands the engine answers (any other is NotImplemented). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 const silentLogger: JournalLogger = { info() {}, warn() {}, error() {} };
 
 export class Engine implements EngineContext {
