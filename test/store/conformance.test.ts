@@ -127,11 +127,13 @@ for (const target of targets) {
     t.deepEqual((await c.find({}).sort({ n: 1 }).toArray()).map((d) => d.n), ['future', 'missing', 'no-date']);
 
     // Expiry follows updates both ways: pushed into the future it stays, moved into the past it goes.
-    await c.insertOne({ n: 'renewed', expiresAt: new Date(Date.now() + 300) });
+    // The first expiry is seconds away so that a loaded machine still renews before it.
+    const firstExpiry = Date.now() + 4000;
+    await c.insertOne({ n: 'renewed', expiresAt: new Date(firstExpiry) });
     await c.updateOne({ n: 'renewed' }, { $set: { expiresAt: new Date(Date.now() + 3_600_000) } });
     await c.updateOne({ n: 'future' }, { $set: { expiresAt: new Date(Date.now() - 1) } });
     for (let i = 0; i < 100 && (await c.countDocuments({ n: 'future' })) > 0; i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, Math.max(0, firstExpiry + 500 - Date.now())));
     t.deepEqual((await c.find({}).sort({ n: 1 }).toArray()).map((d) => d.n), ['missing', 'no-date', 'renewed']);
   });
 

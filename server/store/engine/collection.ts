@@ -5,7 +5,7 @@
  * Every change is reported to a journal sink as a physical record (put / delete / index change).
  */
 import { ObjectId } from 'bson';
-import { Query } from 'mingo';
+import { Query } from 'mingo/query';
 import { MongoCommandError, badValue } from './errors.ts';
 import { Index, duplicateKeyError, sameIndexOptions, type IndexSpec } from './indexes.ts';
 import { QUERY_OPTIONS } from './mingoOptions.ts';

@@ -4,7 +4,7 @@
  * one key per array element (multikey), a missing field indexes as null unless the index is
  * sparse, a partial index holds only the documents matching its partialFilterExpression.
  */
-import { Query } from 'mingo';
+import { Query } from 'mingo/query';
 import { MongoCommandError, badValue, notImplemented } from './errors.ts';
 import { MISSING, canonicalKey, formatValue, pathValues, type Doc } from './values.ts';
 import { QUERY_OPTIONS } from './mingoOptions.ts';

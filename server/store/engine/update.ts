@@ -6,7 +6,8 @@
  * upsert from the query's equality conditions.
  */
 import { ObjectId } from 'bson';
-import { aggregate, update as mingoUpdate } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import { update as mingoUpdate } from 'mingo/updater';
 import { MongoCommandError, badValue, notImplemented } from './errors.ts';
 import { QUERY_OPTIONS } from './mingoOptions.ts';
 import { MISSING, canonicalKey, deepClone, formatValue, isPlainObject, type Doc } from './values.ts';
@@ -79,7 +80,7 @@ function applyPipeline(prev: Doc, pipeline: Doc[]): Doc {
     const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
     if (!name || !PIPELINE_STAGES.has(name)) throw notImplemented(`update pipeline stage ${String(name)}`);
   }
-  const [out] = runMingo(() => aggregate([deepClone(prev)], pipeline, QUERY_OPTIONS)) as Doc[];
+  const [out] = runMingo(() => new Aggregator(pipeline, QUERY_OPTIONS).run([deepClone(prev)])) as Doc[];
   if (!out) throw badValue('update pipeline produced no document');
   // MongoDB keeps the document's `_id` when the pipeline's result has none ($replaceRoot,
   // $replaceWith, $project or $unset that drop it); a different `_id` is still refused (66).
@@ -87,7 +88,29 @@ function applyPipeline(prev: Doc, pipeline: Doc[]): Doc {
   return out;
 }
 
+/**
+ * MongoDB refuses an update naming one path twice, or a path and its prefix, across all its
+ * operators ($setOnInsert included, whether or not the update inserts): error 40.
+ */
+function checkConflicts(u: Doc): void {
+  const seen: string[] = [];
+  for (const fields of Object.values(u)) {
+    for (const path of Object.keys(fields as Doc)) {
+      const clash = seen.find((other) => other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`));
+      if (clash !== undefined) {
+        const at = clash.length <= path.length ? clash : path;
+        throw new MongoCommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${at}'`);
+      }
+      seen.push(path);
+    }
+  }
+}
+
 function applyOperators(prev: Doc, u: Doc, options: ApplyOptions): Doc {
+  for (const fields of Object.values(u)) {
+    if (!isPlainObject(fields)) throw new MongoCommandError('FailedToParse', `Modifiers operate on fields but we found type ${typeof fields} instead.`);
+  }
+  checkConflicts(u);
   const modifier: Doc = {};
   for (const [op, fields] of Object.entries(u)) {
     if (!isPlainObject(fields)) throw new MongoCommandError('FailedToParse', `Modifiers operate on fields but we found type ${typeof fields} instead.`);
@@ -175,7 +198,8 @@ function checkTargets(doc: Doc, op: string, fields: Doc): void {
       cur = cur[parts[i]];
       if (i === parts.length - 1) target = cur;
     }
-    if (target === MISSING || target === null) continue;
+    if (target === MISSING) continue;
+    if (target === null && !NUMERIC_MODIFIERS.has(op)) continue;
     if (NUMERIC_MODIFIERS.has(op)) {
       if (!isNumeric(arg)) throw new MongoCommandError('TypeMismatch', `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(arg)}}`);
       if (!isNumeric(target)) {

@@ -4,7 +4,7 @@
  * driver polls with hello instead of streaming, and never attempts retryable writes or
  * transactions, which the engine does not provide.
  */
-import { Query } from 'mingo';
+import { Query } from 'mingo/query';
 import { MongoCommandError } from '../errors.ts';
 import { normalizeIndexSpec, type IndexSpec } from '../indexes.ts';
 import { QUERY_OPTIONS } from '../mingoOptions.ts';

@@ -2,7 +2,8 @@
  * Read commands: find, getMore, killCursors, count, distinct and aggregate (a small pipeline
  * subset), with MongoDB's cursor replies (`{cursor: {id, ns, firstBatch}}`).
  */
-import { aggregate as mingoAggregate, Query } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
+import { Query } from 'mingo/query';
 import { MongoCommandError, notImplemented } from '../errors.ts';
 import { QUERY_OPTIONS } from '../mingoOptions.ts';
 import { runMingo } from '../update.ts';
@@ -205,7 +206,7 @@ export const aggregate: CommandHandler = command({
   } else {
     input = matching(ctx, db, name, {});
   }
-  const out = rest.length === 0 ? input : runMingo(() => mingoAggregate(input.map(deepClone), rest, QUERY_OPTIONS) as Doc[]);
+  const out = rest.length === 0 ? input : runMingo(() => new Aggregator(rest, QUERY_OPTIONS).run(input.map(deepClone)) as Doc[]);
   const ns = `${db}.${name}`;
   const { id, batch } = ctx.cursors.first(ns, out, cursor.batchSize, false);
   return cursorReply(ns, id, batch, true);
