@@ -15,6 +15,7 @@ import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import type { Options } from 'mingo/types';
+import { onNumericView } from './numbers.ts';
 import { $type } from './queryOperators.ts';
 
 const CONTEXT = Context.init({
@@ -22,7 +23,11 @@ const CONTEXT = Context.init({
   expression: expressionOperators,
   pipeline: pipelineOperators,
   projection: projectionOperators,
-  query: { ...queryOperators, $type } as never,
+  query: {
+    ...queryOperators,
+    $type,
+    ...Object.fromEntries((['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin'] as const).map((op) => [op, onNumericView(queryOperators[op] as never)])),
+  } as never,
   window: windowOperators,
 } as never);
 

@@ -10,6 +10,7 @@ import { Aggregator } from 'mingo/aggregator';
 import { update as mingoUpdate } from 'mingo/updater';
 import { MongoCommandError, badValue, notImplemented } from './errors.ts';
 import { QUERY_OPTIONS } from './mingoOptions.ts';
+import { arithmetic } from './numbers.ts';
 import { MISSING, canonicalKey, deepClone, formatValue, isPlainObject, type Doc } from './values.ts';
 
 const MODIFIERS = new Set([
@@ -123,11 +124,45 @@ function applyOperators(prev: Doc, u: Doc, options: ApplyOptions): Doc {
   guardId(prev, modifier);
   const next = deepClone(prev);
   for (const [op, fields] of Object.entries(modifier)) checkTargets(next, op, fields as Doc);
+  typedArithmetic(next, modifier);
   // mingo applies the modifier only to a document matching the condition it is given, so the
   // query goes in only where the positional `$` needs it (never for an upsert's new document).
   const positional = !options.inserting && Object.values(modifier).some((fields) => Object.keys(fields as Doc).some((p) => /(^|\.)\$(\.|$)/.test(p)));
   runMingo(() => mingoUpdate(next, modifier, options.arrayFilters, positional ? options.query : undefined, { queryOptions: QUERY_OPTIONS }));
   return orderNewFields(prev, next);
+}
+
+/**
+ * `$inc` and `$mul` on plain paths are computed here with MongoDB's numeric types (numbers.ts)
+ * and applied as `$set`; mingo's arithmetic knows JS numbers only.
+ */
+function typedArithmetic(doc: Doc, modifier: Doc): void {
+  for (const op of ['$inc', '$mul'] as const) {
+    if (!modifier[op]) continue;
+    const fields: Doc = { ...(modifier[op] as Doc) }; // the caller's update is used for every document
+    modifier[op] = fields;
+    for (const [path, arg] of Object.entries(fields)) {
+      const parts = path.split('.');
+      if (parts.some((p) => p.startsWith('$') || /^\d+$/.test(p))) continue;
+      let cur: unknown = doc;
+      let current: unknown;
+      let plain = true;
+      for (let i = 0; i < parts.length; i++) {
+        if (!isPlainObject(cur)) {
+          plain = cur === undefined;
+          break;
+        }
+        cur = Object.prototype.hasOwnProperty.call(cur, parts[i]) ? cur[parts[i]] : undefined;
+        if (i === parts.length - 1) current = cur;
+      }
+      if (!plain) continue;
+      const result = arithmetic(op, current, arg, path);
+      if (result === undefined) continue;
+      delete fields[path];
+      modifier.$set = { ...((modifier.$set as Doc) ?? {}), [path]: result };
+    }
+    if (Object.keys(fields).length === 0) delete modifier[op];
+  }
 }
 
 /**

@@ -181,6 +181,7 @@ export function isOperatorKey(key: string): boolean {
  * https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/
  */
 function typeRank(v: unknown): number {
+  if (v === EMPTY_ARRAY) return 1.5;
   if (v === MISSING || v === null || v === undefined) return 2;
   switch (typeof v) {
     case 'number':
@@ -235,6 +236,7 @@ export function compareValues(a: unknown, b: unknown): number {
   if (ra !== rb) return ra - rb;
   switch (ra) {
     case 1:
+    case 1.5:
     case 2:
     case 13:
       return 0; // MinKey, null (and missing), MaxKey: one value each
@@ -286,15 +288,19 @@ export function compareValues(a: unknown, b: unknown): number {
   }
 }
 
+/** The sort key of an empty array, which sorts below null and missing (BSON comparison order). */
+const EMPTY_ARRAY: unique symbol = Symbol('empty array');
+
 /**
  * The value a document sorts by on `path`: through arrays, the smallest element for an
- * ascending sort and the largest for a descending one, as MongoDB does; missing sorts as null.
+ * ascending sort and the largest for a descending one, as MongoDB does; missing sorts as null,
+ * an empty array below it.
  */
 export function sortKey(doc: Doc, path: string, direction: 1 | -1): unknown {
   let best: unknown = MISSING;
   let first = true;
   for (const v of pathValues(doc, path)) {
-    const value = v === undefined ? null : v;
+    const value = v === undefined ? EMPTY_ARRAY : v;
     if (first || compareValues(value, best) * direction < 0) best = value;
     first = false;
   }

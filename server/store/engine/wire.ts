@@ -5,6 +5,7 @@
  * handshake on a connection. OP_COMPRESSED is never sent to us: the handshake offers no
  * compressor.
  */
+import { normalizeNumbers } from './numbers.ts';
 import { deserialize, serialize } from 'bson';
 import type { Doc } from './values.ts';
 
@@ -19,7 +20,8 @@ const MORE_TO_COME = 1 << 1;
 /** MongoDB's maxMessageSizeBytes. */
 export const MAX_MESSAGE_BYTES = 48_000_000;
 
-const DESERIALIZE_OPTIONS = { promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
+/** Numbers are decoded in their bson classes and then brought to the engine's form (numbers.ts). */
+const DESERIALIZE_OPTIONS = { promoteValues: false, promoteBuffers: false, bsonRegExp: false } as const;
 
 export interface WireCommand {
   requestId: number;
@@ -52,7 +54,7 @@ function parseOpMsg(msg: Buffer, requestId: number): WireCommand {
     const size = msg.readInt32LE(pos);
     if (size < 5 || pos + size > end) throw new WireProtocolError('OP_MSG section overruns the message');
     if (kind === 0) {
-      body = deserialize(msg.subarray(pos, pos + size), DESERIALIZE_OPTIONS);
+      body = normalizeNumbers(deserialize(msg.subarray(pos, pos + size), DESERIALIZE_OPTIONS)) as Doc;
       pos += size;
     } else if (kind === 1) {
       const sectionEnd = pos + size;
@@ -65,7 +67,7 @@ function parseOpMsg(msg: Buffer, requestId: number): WireCommand {
       while (p < sectionEnd) {
         const docSize = msg.readInt32LE(p);
         if (docSize < 5 || p + docSize > sectionEnd) throw new WireProtocolError('OP_MSG document overruns its sequence');
-        docs.push(deserialize(msg.subarray(p, p + docSize), DESERIALIZE_OPTIONS));
+        docs.push(normalizeNumbers(deserialize(msg.subarray(p, p + docSize), DESERIALIZE_OPTIONS)) as Doc);
         p += docSize;
       }
       sequences.push([identifier, docs]);
@@ -87,7 +89,7 @@ function parseOpQuery(msg: Buffer, requestId: number): WireCommand {
   const fullName = msg.toString('utf8', pos, nul);
   pos = nul + 1 + 8; // numberToSkip, numberToReturn
   const size = msg.readInt32LE(pos);
-  let query = deserialize(msg.subarray(pos, pos + size), DESERIALIZE_OPTIONS);
+  let query = normalizeNumbers(deserialize(msg.subarray(pos, pos + size), DESERIALIZE_OPTIONS)) as Doc;
   // Commands with a read preference arrive wrapped as {$query: cmd, $readPreference: ...}.
   if (query.$query && typeof query.$query === 'object') query = query.$query as Doc;
   if (!fullName.endsWith('.$cmd')) throw new WireProtocolError(`OP_QUERY on ${fullName}: only commands are supported`);
