@@ -192,6 +192,17 @@ const UPDATE_CASES: Record<string, Case> = {
     await c.updateOne({ _id: 1 } as never, { $addToSet: { a: { $each: ['x', 'y'] } } } as never);
     t.deepEqual(await after(c), { a: ['x', 'y'] });
   },
+  async $each(t, c) {
+    await c.insertOne({ _id: 1, set: ['a'], list: [1] } as never);
+    await c.updateOne({ _id: 1 } as never, { $addToSet: { set: { $each: ['a', 'b', 'b', 'c'] } }, $push: { list: { $each: [1, 2] } } } as never);
+    t.deepEqual(await after(c), { set: ['a', 'b', 'c'], list: [1, 1, 2] }, '$addToSet adds each new value once, $push every value');
+    // The gateway's bounded add: the batch goes in only while the array has room for it.
+    const room = await c.updateOne({ _id: 1, 'set.4': { $exists: false } } as never, { $addToSet: { set: { $each: ['d', 'e'] } } } as never);
+    t.is(room.matchedCount, 1);
+    const full = await c.updateOne({ _id: 1, 'set.4': { $exists: false } } as never, { $addToSet: { set: { $each: ['f'] } } } as never);
+    t.is(full.matchedCount, 0);
+    t.deepEqual((await after(c))?.set, ['a', 'b', 'c', 'd', 'e']);
+  },
   async $replaceRoot(t, c) {
     await c.insertOne({ _id: 1, x: 1, t: { u: { v: 1 } } } as never);
     await c.updateOne({ _id: 1 } as never, [{ $replaceRoot: { newRoot: '$t' } }, { $addFields: { foo: 1 } }]);
