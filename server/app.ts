@@ -29,6 +29,7 @@ import { loadApiDocs, apiDefinitions } from './apis/index.ts';
 import type { GatewayServices } from './services.ts';
 import { staticPagesRouter } from './ops/static-pages.ts';
 import { loginPageRouter } from './ops/login-page.ts';
+import { demoPageRouter } from './ops/demo-page.ts';
 
 export interface RunningGateway {
   url: string;
@@ -158,6 +159,7 @@ function gatewayApp(services: GatewayServices, definitions: ApiDefinition<Gatewa
   app.use('/docs', docsRouter(loadApiDocs()));
   app.use(staticPagesRouter());
   app.use(loginPageRouter(services));
+  app.use(demoPageRouter(config.publicUrl));
   for (const def of definitions) {
     app.use(
       def.serverUrl === '/' ? '/' : def.serverUrl,

@@ -57,6 +57,7 @@ const lines = [
   '',
   `  Identity gateway listening on ${gateway.url} (public URL ${config.publicUrl})`,
   `  Docs:              ${config.publicUrl}/docs`,
+  `  Demo application:  ${config.publicUrl}/demo/          (sign in with the seeded demo client, see your ID token)`,
   `  Secrets Vault:     ${config.publicUrl}/api          (OpenID issuer ${config.publicUrl}/api/oidc/default)`,
   `  Passkeys:          ${config.publicUrl}/fido2/v2`,
   `  Directory session: ${config.publicUrl}/directory/api/directorysession`,
