@@ -23,6 +23,7 @@ import { clientErrorHandler } from './http/client-error.ts';
 import { errorShapesByPrefix, plainError, startingHandler } from './http/starting.ts';
 import { InFlightLimit } from './http/in-flight.ts';
 import { GatewayError } from './http/errors.ts';
+import { passkeysCors } from './apis/passkeys/cors.ts';
 import { startCrypto } from './crypto.ts';
 import { createIdentityCore, loadMasterKey } from './identity/index.ts';
 import { loadApiDocs, apiDefinitions } from './apis/index.ts';
@@ -160,6 +161,7 @@ function gatewayApp(services: GatewayServices, definitions: ApiDefinition<Gatewa
   app.use(staticPagesRouter());
   app.use(loginPageRouter(services));
   app.use(demoPageRouter(config.publicUrl));
+  app.use('/fido2/v2', passkeysCors(services));
   for (const def of definitions) {
     app.use(
       def.serverUrl === '/' ? '/' : def.serverUrl,

@@ -26,6 +26,8 @@ export interface GatewayConfig {
   loginUrl?: string;
   /** requests in flight (long polls excluded) past which new ones are shed with 503 */
   maxInFlight: number;
+  /** the Passkeys API's application for calls that name none and whose Host names none */
+  passkeysDefaultApp: string;
 }
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -75,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     smtpUrl: env.SMTP_URL || undefined,
     loginUrl: env.GATEWAY_LOGIN_URL || undefined,
     maxInFlight: int('MAX_IN_FLIGHT', env.MAX_IN_FLIGHT, 512, 1, 1_000_000),
+    passkeysDefaultApp: env.PASSKEYS_DEFAULT_APP || 'default',
   };
 }

@@ -18,15 +18,18 @@ export const operationTable = [
   {"operationId":"getOrg","method":"get","path":"/token-exchange/orgs/{tenantId}","expressPath":"/token-exchange/orgs/:tenantId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getOrgEmailRules","method":"get","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getOrgExchangeClients","method":"get","path":"/token-exchange/orgs/{tenantId}/exchange-clients","expressPath":"/token-exchange/orgs/:tenantId/exchange-clients","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"getPasskeysApp","method":"get","path":"/passkeys/apps/{appId}","expressPath":"/passkeys/apps/:appId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listCoreEvents","method":"get","path":"/core/history","expressPath":"/core/history","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listOrgWorkspaces","method":"get","path":"/token-exchange/orgs/{tenantId}/workspaces","expressPath":"/token-exchange/orgs/:tenantId/workspaces","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listOutbox","method":"get","path":"/outbox","expressPath":"/outbox","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"listPasskeysClientEvents","method":"get","path":"/passkeys/apps/{appId}/client-events","expressPath":"/passkeys/apps/:appId/client-events","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listTrustedIssuers","method":"get","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"putOrgEmailRules","method":"put","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putOrgExchangeClients","method":"put","path":"/token-exchange/orgs/{tenantId}/exchange-clients","expressPath":"/token-exchange/orgs/:tenantId/exchange-clients","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putTrustedIssuer","method":"put","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"rollbackCore","method":"post","path":"/core/rollback","expressPath":"/core/rollback","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"swapCore","method":"post","path":"/core/swap","expressPath":"/core/swap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/octet-stream"]},
+  {"operationId":"updatePasskeysApp","method":"put","path":"/passkeys/apps/{appId}","expressPath":"/passkeys/apps/:appId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
 ] as const satisfies readonly OperationEntry[];
 
 export type OperationId = (typeof operationTable)[number]['operationId'];
@@ -153,6 +156,24 @@ export type GetOrgExchangeClientsReply =
   | Reply<404, operations["getOrgExchangeClients"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["getOrgExchangeClients"]['responses']['default']>;
 
+/** GET /gateway/v1/passkeys/apps/{appId} */
+export interface GetPasskeysAppRequest<Principal, Context> {
+  params: ParamsOf<operations["getPasskeysApp"], 'path'>;
+  query: ParamsOf<operations["getPasskeysApp"], 'query'>;
+  headers: ParamsOf<operations["getPasskeysApp"], 'header'>;
+  cookies: ParamsOf<operations["getPasskeysApp"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type GetPasskeysAppReply =
+  | Reply<200, operations["getPasskeysApp"]['responses'][200]>
+  | Reply<400, operations["getPasskeysApp"]['responses'][400]>
+  | Reply<401, operations["getPasskeysApp"]['responses'][401]>
+  | Reply<403, operations["getPasskeysApp"]['responses'][403]>
+  | Reply<404, operations["getPasskeysApp"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["getPasskeysApp"]['responses']['default']>;
+
 /** GET /gateway/v1/core/history */
 export interface ListCoreEventsRequest<Principal, Context> {
   params: ParamsOf<operations["listCoreEvents"], 'path'>;
@@ -205,6 +226,24 @@ export type ListOutboxReply =
   | Reply<403, operations["listOutbox"]['responses'][403]>
   | Reply<404, operations["listOutbox"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["listOutbox"]['responses']['default']>;
+
+/** GET /gateway/v1/passkeys/apps/{appId}/client-events */
+export interface ListPasskeysClientEventsRequest<Principal, Context> {
+  params: ParamsOf<operations["listPasskeysClientEvents"], 'path'>;
+  query: ParamsOf<operations["listPasskeysClientEvents"], 'query'>;
+  headers: ParamsOf<operations["listPasskeysClientEvents"], 'header'>;
+  cookies: ParamsOf<operations["listPasskeysClientEvents"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type ListPasskeysClientEventsReply =
+  | Reply<200, operations["listPasskeysClientEvents"]['responses'][200]>
+  | Reply<400, operations["listPasskeysClientEvents"]['responses'][400]>
+  | Reply<401, operations["listPasskeysClientEvents"]['responses'][401]>
+  | Reply<403, operations["listPasskeysClientEvents"]['responses'][403]>
+  | Reply<404, operations["listPasskeysClientEvents"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["listPasskeysClientEvents"]['responses']['default']>;
 
 /** GET /gateway/v1/token-exchange/trusted-issuers */
 export interface ListTrustedIssuersRequest<Principal, Context> {
@@ -311,6 +350,25 @@ export type SwapCoreReply =
   | Reply<422, operations["swapCore"]['responses'][422]>
   | Reply<Exclude<ErrorStatus, 200 | 401 | 403 | 413 | 422>, operations["swapCore"]['responses']['default']>;
 
+/** PUT /gateway/v1/passkeys/apps/{appId} */
+export interface UpdatePasskeysAppRequest<Principal, Context> {
+  params: ParamsOf<operations["updatePasskeysApp"], 'path'>;
+  query: ParamsOf<operations["updatePasskeysApp"], 'query'>;
+  headers: ParamsOf<operations["updatePasskeysApp"], 'header'>;
+  cookies: ParamsOf<operations["updatePasskeysApp"], 'cookie'>;
+  body: BodyOf<operations["updatePasskeysApp"]>;
+  principal: Principal;
+  context: Context;
+}
+export type UpdatePasskeysAppReply =
+  | Reply<200, operations["updatePasskeysApp"]['responses'][200]>
+  | Reply<400, operations["updatePasskeysApp"]['responses'][400]>
+  | Reply<401, operations["updatePasskeysApp"]['responses'][401]>
+  | Reply<403, operations["updatePasskeysApp"]['responses'][403]>
+  | Reply<404, operations["updatePasskeysApp"]['responses'][404]>
+  | Reply<409, operations["updatePasskeysApp"]['responses'][409]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404 | 409>, operations["updatePasskeysApp"]['responses']['default']>;
+
 /** One function per operation of the spec; the server binds them through `operationTable`. */
 export interface Handlers<Principal, Context> {
   createOrgWorkspace: (req: CreateOrgWorkspaceRequest<Principal, Context>) => Promise<CreateOrgWorkspaceReply>;
@@ -320,13 +378,16 @@ export interface Handlers<Principal, Context> {
   getOrg: (req: GetOrgRequest<Principal, Context>) => Promise<GetOrgReply>;
   getOrgEmailRules: (req: GetOrgEmailRulesRequest<Principal, Context>) => Promise<GetOrgEmailRulesReply>;
   getOrgExchangeClients: (req: GetOrgExchangeClientsRequest<Principal, Context>) => Promise<GetOrgExchangeClientsReply>;
+  getPasskeysApp: (req: GetPasskeysAppRequest<Principal, Context>) => Promise<GetPasskeysAppReply>;
   listCoreEvents: (req: ListCoreEventsRequest<Principal, Context>) => Promise<ListCoreEventsReply>;
   listOrgWorkspaces: (req: ListOrgWorkspacesRequest<Principal, Context>) => Promise<ListOrgWorkspacesReply>;
   listOutbox: (req: ListOutboxRequest<Principal, Context>) => Promise<ListOutboxReply>;
+  listPasskeysClientEvents: (req: ListPasskeysClientEventsRequest<Principal, Context>) => Promise<ListPasskeysClientEventsReply>;
   listTrustedIssuers: (req: ListTrustedIssuersRequest<Principal, Context>) => Promise<ListTrustedIssuersReply>;
   putOrgEmailRules: (req: PutOrgEmailRulesRequest<Principal, Context>) => Promise<PutOrgEmailRulesReply>;
   putOrgExchangeClients: (req: PutOrgExchangeClientsRequest<Principal, Context>) => Promise<PutOrgExchangeClientsReply>;
   putTrustedIssuer: (req: PutTrustedIssuerRequest<Principal, Context>) => Promise<PutTrustedIssuerReply>;
   rollbackCore: (req: RollbackCoreRequest<Principal, Context>) => Promise<RollbackCoreReply>;
   swapCore: (req: SwapCoreRequest<Principal, Context>) => Promise<SwapCoreReply>;
+  updatePasskeysApp: (req: UpdatePasskeysAppRequest<Principal, Context>) => Promise<UpdatePasskeysAppReply>;
 }

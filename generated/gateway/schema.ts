@@ -304,10 +304,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/passkeys/apps/{appId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Passkeys settings of an application
+         * @description The Passkeys API settings of an application (a tenant): the origins its browsers call the
+         *     API and run WebAuthn from, its WebAuthn RP ID and name, and the hosts (base URLs) that name
+         *     it for calls carrying no application id. Unset fields show their defaults: the gateway's own
+         *     origin, the host of `PUBLIC_URL` as RP ID, the tenant's name.
+         */
+        get: operations["getPasskeysApp"];
+        /**
+         * Set the Passkeys settings of an application
+         * @description Replaces the application's Passkeys settings. Every origin is a bare `scheme://host[:port]`
+         *     (https, or http for localhost); the RP ID must be the host of every allowed origin or a
+         *     registrable suffix of it (WebAuthn §5.1.3: a browser refuses any other), so a setting no
+         *     browser could use is refused here. A host may name one application only.
+         */
+        put: operations["updatePasskeysApp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/passkeys/apps/{appId}/client-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Client events an application's browsers reported
+         * @description The events reported through the Passkeys API's `client-events/submit`, newest first (kept 30 days).
+         */
+        get: operations["listPasskeysClientEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Passkeys API settings of an application. */
+        PasskeysApp: {
+            /** @description The application (tenant) id. */
+            appId: string;
+            /** @description Origins allowed for CORS and in WebAuthn client data. */
+            allowedOrigins: string[];
+            /** @description The WebAuthn RP ID of the application's passkeys. */
+            rpId: string;
+            /** @description The RP name shown by authenticators. */
+            rpName: string;
+            /** @description Hosts (as in the `Host` header) that name this application for calls without an application id. */
+            hosts: string[];
+        };
+        /** @description New Passkeys API settings of an application; an absent field returns to its default. */
+        PasskeysAppUpdate: {
+            allowedOrigins?: string[];
+            rpId?: string;
+            rpName?: string;
+            hosts?: string[];
+        };
+        PasskeysClientEvent: {
+            event: string;
+            isError: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            userAgent?: string;
+        };
+        PasskeysClientEventList: {
+            items: components["schemas"]["PasskeysClientEvent"][];
+        };
         /**
          * @description Problem details (RFC 9457 §3 members, plus `errorId`), sent as `application/json`. `type`
          *     is `about:blank` when the status says everything, else `urn:gateway:problem:<name>`.
@@ -1655,6 +1735,235 @@ export interface operations {
             403: components["responses"]["MissingScope"];
             404: components["responses"]["TenantNotFound"];
             default: components["responses"]["Error"];
+        };
+    };
+    getPasskeysApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The application (tenant) id.
+                 * @example default
+                 */
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeysApp"];
+                };
+            };
+            /** @description Invalid request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks `gateway:admin` or is not the platform tenant's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application (tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePasskeysApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The application (tenant) id.
+                 * @example default
+                 */
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeysAppUpdate"];
+            };
+        };
+        responses: {
+            /** @description The settings now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeysApp"];
+                };
+            };
+            /** @description Invalid request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks `gateway:admin` or is not the platform tenant's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application (tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A host is already another application's. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPasskeysClientEvents: {
+        parameters: {
+            query?: {
+                /** @description Most events to return. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The application (tenant) id.
+                 * @example default
+                 */
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeysClientEventList"];
+                };
+            };
+            /** @description Invalid request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks `gateway:admin` or is not the platform tenant's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application (tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

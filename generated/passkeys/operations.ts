@@ -54,6 +54,7 @@ export const operationTable = [
   {"operationId":"profileEmailDelete","method":"delete","path":"/profile/{id}/email","expressPath":"/profile/:id/email","security":[["apiKey_header_Authorization"]],"securityScopes":[["profile:write"]],"requestContentTypes":["application/json"]},
   {"operationId":"profileEmailUpdate","method":"post","path":"/profile/{id}/email","expressPath":"/profile/:id/email","security":[["apiKey_header_Authorization"]],"securityScopes":[["profile:write"]],"requestContentTypes":["application/json"]},
   {"operationId":"profileEmailVerify","method":"post","path":"/profile/email/verify","expressPath":"/profile/email/verify","security":[],"requestContentTypes":["application/json"]},
+  {"operationId":"profilePhoneDelete","method":"delete","path":"/profile/{id}/phone","expressPath":"/profile/:id/phone","security":[["apiKey_header_Authorization"]],"securityScopes":[["profile:write"]],"requestContentTypes":[]},
   {"operationId":"profilePhoneUpdate","method":"post","path":"/profile/{id}/phone","expressPath":"/profile/:id/phone","security":[["apiKey_header_Authorization"]],"securityScopes":[["profile:write"]],"requestContentTypes":["application/json"]},
   {"operationId":"profilePhoneVerify","method":"post","path":"/profile/phone/verify","expressPath":"/profile/phone/verify","security":[],"requestContentTypes":["application/json"]},
   {"operationId":"regComplete","method":"post","path":"/reg/complete","expressPath":"/reg/complete","security":[],"requestContentTypes":["application/json"]},
@@ -75,6 +76,7 @@ export const operationTable = [
   {"operationId":"scimUsersList","method":"get","path":"/scim/Users","expressPath":"/scim/Users","security":[["apiKey_header_Authorization"]],"securityScopes":[["profile:read"]],"requestContentTypes":[]},
   {"operationId":"txComplete","method":"post","path":"/tx/complete","expressPath":"/tx/complete","security":[],"requestContentTypes":["application/json"]},
   {"operationId":"txInit","method":"post","path":"/tx/init","expressPath":"/tx/init","security":[],"requestContentTypes":["application/json"]},
+  {"operationId":"versionShow","method":"get","path":"/version","expressPath":"/version","security":[],"requestContentTypes":[]},
   {"operationId":"wellKnownJwks","method":"get","path":"/.well-known/jwks.json","expressPath":"/.well-known/jwks.json","security":[],"requestContentTypes":[]},
 ] as const satisfies readonly OperationEntry[];
 
@@ -812,6 +814,25 @@ export type ProfileEmailVerifyReply =
   | Reply<500, operations["profileEmailVerify"]['responses'][500]>
   | Reply<Exclude<ErrorStatus, 204 | 400 | 401 | 404 | 500>, operations["profileEmailVerify"]['responses']['default']>;
 
+/** DELETE /fido2/v2/profile/{id}/phone */
+export interface ProfilePhoneDeleteRequest<Principal, Context> {
+  params: ParamsOf<operations["profilePhoneDelete"], 'path'>;
+  query: ParamsOf<operations["profilePhoneDelete"], 'query'>;
+  headers: ParamsOf<operations["profilePhoneDelete"], 'header'>;
+  cookies: ParamsOf<operations["profilePhoneDelete"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type ProfilePhoneDeleteReply =
+  | Reply<204, operations["profilePhoneDelete"]['responses'][204]>
+  | Reply<400, operations["profilePhoneDelete"]['responses'][400]>
+  | Reply<401, operations["profilePhoneDelete"]['responses'][401]>
+  | Reply<403, operations["profilePhoneDelete"]['responses'][403]>
+  | Reply<404, operations["profilePhoneDelete"]['responses'][404]>
+  | Reply<500, operations["profilePhoneDelete"]['responses'][500]>
+  | Reply<Exclude<ErrorStatus, 204 | 400 | 401 | 403 | 404 | 500>, operations["profilePhoneDelete"]['responses']['default']>;
+
 /** POST /fido2/v2/profile/{id}/phone */
 export interface ProfilePhoneUpdateRequest<Principal, Context> {
   params: ParamsOf<operations["profilePhoneUpdate"], 'path'>;
@@ -1196,6 +1217,21 @@ export type TxInitReply =
   | Reply<500, operations["txInit"]['responses'][500]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 404 | 500>, operations["txInit"]['responses']['default']>;
 
+/** GET /fido2/v2/version */
+export interface VersionShowRequest<Principal, Context> {
+  params: ParamsOf<operations["versionShow"], 'path'>;
+  query: ParamsOf<operations["versionShow"], 'query'>;
+  headers: ParamsOf<operations["versionShow"], 'header'>;
+  cookies: ParamsOf<operations["versionShow"], 'cookie'>;
+  body: undefined;
+  principal: Principal | null;
+  context: Context;
+}
+export type VersionShowReply =
+  | Reply<200, operations["versionShow"]['responses'][200]>
+  | Reply<500, operations["versionShow"]['responses'][500]>
+  | Reply<Exclude<ErrorStatus, 200 | 500>, operations["versionShow"]['responses']['default']>;
+
 /** GET /fido2/v2/.well-known/jwks.json */
 export interface WellKnownJwksRequest<Principal, Context> {
   params: ParamsOf<operations["wellKnownJwks"], 'path'>;
@@ -1254,6 +1290,7 @@ export interface Handlers<Principal, Context> {
   profileEmailDelete: (req: ProfileEmailDeleteRequest<Principal, Context>) => Promise<ProfileEmailDeleteReply>;
   profileEmailUpdate: (req: ProfileEmailUpdateRequest<Principal, Context>) => Promise<ProfileEmailUpdateReply>;
   profileEmailVerify: (req: ProfileEmailVerifyRequest<Principal, Context>) => Promise<ProfileEmailVerifyReply>;
+  profilePhoneDelete: (req: ProfilePhoneDeleteRequest<Principal, Context>) => Promise<ProfilePhoneDeleteReply>;
   profilePhoneUpdate: (req: ProfilePhoneUpdateRequest<Principal, Context>) => Promise<ProfilePhoneUpdateReply>;
   profilePhoneVerify: (req: ProfilePhoneVerifyRequest<Principal, Context>) => Promise<ProfilePhoneVerifyReply>;
   regComplete: (req: RegCompleteRequest<Principal, Context>) => Promise<RegCompleteReply>;
@@ -1275,5 +1312,6 @@ export interface Handlers<Principal, Context> {
   scimUsersList: (req: ScimUsersListRequest<Principal, Context>) => Promise<ScimUsersListReply>;
   txComplete: (req: TxCompleteRequest<Principal, Context>) => Promise<TxCompleteReply>;
   txInit: (req: TxInitRequest<Principal, Context>) => Promise<TxInitReply>;
+  versionShow: (req: VersionShowRequest<Principal, Context>) => Promise<VersionShowReply>;
   wellKnownJwks: (req: WellKnownJwksRequest<Principal, Context>) => Promise<WellKnownJwksReply>;
 }

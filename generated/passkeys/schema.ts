@@ -118,7 +118,11 @@ export interface paths {
          * @description Update the phone number of the user profile, either immediately or after the user confirms a code sent by SMS. Requesting verification without messaging consent fails.
          */
         post: operations["profilePhoneUpdate"];
-        delete?: never;
+        /**
+         * Delete the phone number from the profile
+         * @description Remove the profile's phone number (and its verification). Called by LoginID's web SDK; not in the seed.
+         */
+        delete: operations["profilePhoneDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1032,6 +1036,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Version of the API
+         * @description The API version this server implements. Called by LoginID's web SDK; not in the seed.
+         */
+        get: operations["versionShow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -1294,13 +1318,18 @@ export interface components {
             [key: string]: string;
         };
         /**
-         * @description The user logging in.
+         * @description The user logging in. An empty username asks for a login with a discoverable passkey (no username).
          * @example {
          *       "username": "admin@example.com",
          *       "usernameType": "email"
          *     }
          */
         UserLogin: {
+            /**
+             * @description Display name (sent by LoginID's web SDK; not used to log in).
+             * @example System Administrator
+             */
+            displayName?: string;
             /**
              * @description Username
              * @example admin@example.com
@@ -2005,7 +2034,7 @@ export interface components {
             signature: string;
         };
         /**
-         * @description Transaction Confirmation Complete response
+         * @description Transaction Confirmation Complete response. `token` and `jwtAccess` are the same ES256 JWT (LoginID's web SDK reads `jwtAccess`); it carries `txHash`, the base64url SHA-256 of the JSON array `[txType, txPayload, nonce]`, so a relying party can check which payload was confirmed.
          * @example {
          *       "authCred": {
          *         "aaguid": "fbfc3007-154e-4ecc-8c0b-6e020557d7bd",
@@ -2028,10 +2057,16 @@ export interface components {
          *         "providerName": "Apple Passwords"
          *       },
          *       "credentialId": "2a363a42-a397-4af0-b089-0935fc223017",
+         *       "jwtAccess": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
          *       "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."
          *     }
          */
         TxComplete: {
+            /**
+             * @description The confirmation token (the same JWT as `token`).
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...
+             */
+            jwtAccess: string;
             authCred?: components["schemas"]["Passkey"];
             /**
              * @description Internal passkey identifier
@@ -2656,6 +2691,8 @@ export interface components {
             app: components["schemas"]["Application"];
             deviceInfo: components["schemas"]["DeviceInfo"];
             passkeyOptions?: components["schemas"]["PasskeyOptions"];
+            /** @description A grant token (from mgmt/grant, with reg:write) for this user, from the application's backend, as LoginID's web SDK sends it; an alternative to the Authorization header. */
+            session?: string;
             trustItems?: components["schemas"]["TrustIDs"];
             user?: components["schemas"]["User"];
         };
@@ -3202,7 +3239,7 @@ export interface components {
              *       "reg:write"
              *     ]
              */
-            grants: ("passkey:read" | "passkey:write" | "profile:read" | "profile:write" | "reg:write" | "auth:write")[];
+            grants: ("passkey:read" | "passkey:write" | "profile:read" | "profile:write" | "reg:write" | "auth:write" | "self:write")[];
             /**
              * @description User identifier
              * @example testUser
@@ -3558,6 +3595,19 @@ export interface components {
              * @example y5gcJVgSq7B5hr7vN1rbNaGQ3mqMN7soz5Ua1SqzWGw
              */
             y?: string;
+        };
+        /**
+         * @description Version information.
+         * @example {
+         *       "version": "2.0"
+         *     }
+         */
+        Version: {
+            /**
+             * @description The API version.
+             * @example 2.0
+             */
+            version: string;
         };
         /**
          * @description JSON Web Key Set of the keys that sign the tokens of this API.
@@ -5541,6 +5591,36 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    profilePhoneDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Internal user identifier
+                 * @example 2a363a42-a397-4af0-b089-0935fc223017
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content response. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            default: components["responses"]["Error"];
+        };
+    };
     profileEmailVerify: {
         parameters: {
             query?: never;
@@ -7305,6 +7385,28 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            default: components["responses"]["Error"];
+        };
+    };
+    versionShow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
             500: components["responses"]["InternalError"];
             default: components["responses"]["Error"];
         };

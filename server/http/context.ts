@@ -16,6 +16,8 @@ export interface RequestContext<Services> {
   log: Logger;
   ip: string;
   userAgent: string;
+  /** the request's Host header (lower case; '' when absent) */
+  host: string;
   /** aborted when the client disconnects or the gateway shuts down: long polls end early on it */
   signal: AbortSignal;
   services: Services;

@@ -276,6 +276,7 @@ async function invoke<S>(def: ApiDefinition<S>, op: OperationEntry, handler: Any
     log: l.log.child({ api: def.name, operationId: op.operationId }),
     ip: req.ip ?? req.socket.remoteAddress ?? '',
     userAgent: req.get('user-agent') ?? '',
+    host: (req.get('host') ?? '').toLowerCase(),
     signal: abort.signal,
     services: options.services,
     setCookie(name: string, value: string, o: CookieOptions = {}) {

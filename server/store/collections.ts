@@ -404,6 +404,9 @@ export interface PasskeyCredentialDoc {
   updatedAt: Date;
   lastUsedAt: Date | null;
   lastUsedFrom: { ip: string | null; userAgent: string | null; country: string | null } | null;
+  /** The Passkeys API's device records (identity/loginid/devices.ts) it was created and last used from. */
+  createdFromDeviceId?: string | null;
+  lastUsedFromDeviceId?: string | null;
 }
 
 /** A WebAuthn ceremony challenge (identity/webauthn/ceremonies.ts): answers once, right or wrong. */
@@ -431,6 +434,57 @@ export interface WebauthnChallengeDoc {
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
+}
+
+/**
+ * A device (browser, app) the Passkeys API saw a user register or sign in from
+ * (identity/loginid/devices.ts): LoginID's `deviceInfo`, kept per tenant.
+ */
+export interface LoginidDeviceDoc {
+  _id: string; // uuid: the `deviceId` of the Passkeys API
+  tenantId: string;
+  /** LoginID DeviceInfo fields as the client sent them (bounded), plus the User-Agent. */
+  info: Record<string, string | number | boolean>;
+  userAgent: string | null;
+  /** Users who registered or signed in from this device. */
+  userIds: string[];
+  createdAt: Date;
+  lastUsedAt: Date;
+}
+
+/** An AAGUID an application refuses for registration and/or authentication (identity/loginid/aaguid-blacklist.ts). */
+export interface LoginidAaguidBlockDoc {
+  _id: string; // `${tenantId}|${aaguid}`
+  tenantId: string;
+  aaguid: string;
+  reg: boolean;
+  auth: boolean;
+  updatedAt: Date;
+}
+
+/** A one-time code of the Passkeys API (identity/loginid/otp-codes.ts); only its hash is kept. */
+export interface LoginidOtpDoc {
+  _id: string; // uuid
+  tenantId: string;
+  userId: string;
+  /** `auth`: sign-in code; `email` / `phone`: proof of a profile address (which is `target`). */
+  purpose: 'auth' | 'email' | 'phone';
+  target: string | null;
+  codeHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** An event a browser of an application reported (client-events/submit). */
+export interface LoginidClientEventDoc {
+  _id: string; // uuid
+  tenantId: string;
+  event: string;
+  isError: boolean;
+  userAgent: string | null;
+  createdAt: Date;
+  expiresAt: Date;
 }
 
 /** A SCIM 2.0 Group of a tenant's users (RFC 7643 §4.2; identity/scim/group-store.ts). */
@@ -475,6 +529,10 @@ export interface Store {
   webauthnChallenges: Collection<WebauthnChallengeDoc>;
   trustedIssuers: Collection<TrustedIssuerDoc>;
   workspaces: Collection<WorkspaceDoc>;
+  loginidDevices: Collection<LoginidDeviceDoc>;
+  loginidAaguidBlocks: Collection<LoginidAaguidBlockDoc>;
+  loginidOtps: Collection<LoginidOtpDoc>;
+  loginidClientEvents: Collection<LoginidClientEventDoc>;
 }
 
 export function openStore(db: Db): Store {
@@ -504,6 +562,10 @@ export function openStore(db: Db): Store {
     webauthnChallenges: db.collection<WebauthnChallengeDoc>('webauthnChallenges'),
     trustedIssuers: db.collection<TrustedIssuerDoc>('trustedIssuers'),
     workspaces: db.collection<WorkspaceDoc>('workspaces'),
+    loginidDevices: db.collection<LoginidDeviceDoc>('loginidDevices'),
+    loginidAaguidBlocks: db.collection<LoginidAaguidBlockDoc>('loginidAaguidBlocks'),
+    loginidOtps: db.collection<LoginidOtpDoc>('loginidOtps'),
+    loginidClientEvents: db.collection<LoginidClientEventDoc>('loginidClientEvents'),
   };
 }
 
@@ -618,6 +680,13 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
     // A resource is registered in one workspace at most, across every org.
     { key: { resources: 1 }, name: 'one_workspace_per_resource', unique: true, partialFilterExpression: { resources: { $exists: true } } },
   ],
+  loginidDevices: [
+    // Users of a device (mgmt/device/{deviceId}) and a user's devices (mgmt/user).
+    { key: { tenantId: 1, userIds: 1 }, name: 'tenant_user' },
+  ],
+  loginidAaguidBlocks: [{ key: { tenantId: 1, aaguid: 1 }, name: 'tenant_aaguid' }],
+  loginidOtps: [{ key: { tenantId: 1, userId: 1, purpose: 1 }, name: 'tenant_user_purpose' }, TTL],
+  loginidClientEvents: [{ key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' }, TTL],
 };
 
 /** Indexes an earlier version declared and this one replaced: dropped at start-up when present. */

@@ -10,6 +10,7 @@ import { GatewayError } from '../../http/errors.ts';
 import { DIRECTORY_CLIENT_ID } from '../../identity/index.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
 import { tokenExchangeHandlers } from './token-exchange.ts';
+import { getPasskeysApp, listPasskeysClientEvents, updatePasskeysApp } from './passkeys-apps.ts';
 
 const actorOf = (p: ApiPrincipal) => `key:${p.credentialId}`;
 
@@ -17,6 +18,9 @@ const DELIVERY: Record<OutboxDoc['status'], 'outbox' | 'smtp' | 'failed'> = { st
 
 export const handlers: Handlers<ApiPrincipal, ApiContext> = {
   ...tokenExchangeHandlers,
+  getPasskeysApp,
+  updatePasskeysApp,
+  listPasskeysClientEvents,
 
   async getCoreStatus({ context }) {
     return { status: 200, body: context.services.crypto.status() };

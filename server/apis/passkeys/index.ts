@@ -3,10 +3,10 @@ import { operationTable, serverUrl } from '../../../generated/passkeys/operation
 import type { ApiDefinition } from '../../http/mount-api.ts';
 import { passkeysError, passkeysScimError } from '../../http/error-shapes.ts';
 import type { GatewayServices } from '../../services.ts';
-import { basicApiKey } from '../../security/api-key.ts';
 import { bearerJwt } from '../../security/bearer-jwt.ts';
 import { audiences, issuers } from '../../issuers.ts';
 import { handlers } from './handlers.ts';
+import { loginidApiKey, loginidJwt } from './security.ts';
 
 export function passkeysApi(spec: object): ApiDefinition<GatewayServices> {
   const session = bearerJwt({
@@ -23,14 +23,9 @@ export function passkeysApi(spec: object): ApiDefinition<GatewayServices> {
     table: operationTable,
     handlers,
     security: {
-      apiKey_header_Authorization: basicApiKey('apiKey_header_Authorization'),
-      jwt_header_Authorization: bearerJwt({
-        scheme: 'jwt_header_Authorization',
-        kind: 'access_token',
-        issuer: (s) => issuers.passkeys(s.config.publicUrl),
-        audience: (s) => audiences.passkeysApi(s.config.publicUrl),
-      }),
-      // The MFA session travels raw in Authorization; a value with an auth scheme is not one.
+      apiKey_header_Authorization: loginidApiKey('apiKey_header_Authorization'),
+      jwt_header_Authorization: loginidJwt('jwt_header_Authorization'),
+      // The MFA and ceremony sessions travel raw in Authorization; a value with an auth scheme is not one.
       sessionAuth_header_Authorization: async (req, services) => {
         const value = req.get('authorization');
         if (!value || /^(Bearer|Basic)\s/i.test(value)) return null;

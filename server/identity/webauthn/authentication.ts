@@ -39,6 +39,7 @@ import { credentialKeyOf, verifyAssertionSignature } from './assertion-signature
 import { listUserCredentials, recordAssertion } from './credentials.ts';
 import type { UserVerification } from './registration.ts';
 import type { RelyingParty } from './relying-party.ts';
+import { transactionChallenge } from './transaction-challenge.ts';
 
 export interface AuthenticationOptionsResult {
   options: PublicKeyCredentialRequestOptionsJSON;
@@ -62,6 +63,8 @@ export async function authenticationOptions(
 ): Promise<AuthenticationOptionsResult> {
   const credentials = input.userId === null ? [] : await listUserCredentials(store, input.tenantId, input.userId);
   const options = await generateAuthenticationOptions({
+    // A transaction's challenge commits to what is confirmed (transaction-challenge.ts).
+    ...(input.transaction ? { challenge: transactionChallenge(input.transaction.hash) } : {}),
     rpID: input.rp.id,
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
     userVerification: input.userVerification,
@@ -162,7 +165,7 @@ export async function verifyAssertion(
     verification = await verifyAuthenticationResponse({
       response,
       expectedChallenge: ceremony._id,
-      expectedOrigin: input.rp.origin,
+      expectedOrigin: input.rp.origins ?? input.rp.origin,
       expectedRPID: input.rp.id,
       credential: { id: credential.credentialId, publicKey: decodeBinary(credential.publicKey) as Uint8Array<ArrayBuffer>, counter: credential.signCount },
       requireUserVerification: ceremony.userVerification === 'required',

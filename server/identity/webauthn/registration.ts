@@ -51,7 +51,15 @@ export interface RegistrationOptionsResult {
 
 export async function registrationOptions(
   store: Store,
-  input: { rp: RelyingParty; rpName: string; tenantId: string; user: RegistrationUser; userVerification: UserVerification },
+  input: {
+    rp: RelyingParty;
+    rpName: string;
+    tenantId: string;
+    user: RegistrationUser;
+    userVerification: UserVerification;
+    /** §5.4.4 authenticatorAttachment: `cross-platform` asks for a security key; default any. */
+    attachment?: 'platform' | 'cross-platform';
+  },
 ): Promise<RegistrationOptionsResult> {
   const { user } = input;
   const existing = user.exists ? await listUserCredentials(store, input.tenantId, user.id) : [];
@@ -65,7 +73,11 @@ export async function registrationOptions(
     attestationType: 'none',
     excludeCredentials: existing.map((c) => ({ id: c.credentialId, transports: c.transports })),
     // Passkeys: ask for a discoverable credential (§5.4.6), so a login needs no username.
-    authenticatorSelection: { residentKey: 'preferred', userVerification: input.userVerification },
+    authenticatorSelection: {
+      residentKey: 'preferred',
+      userVerification: input.userVerification,
+      ...(input.attachment ? { authenticatorAttachment: input.attachment } : {}),
+    },
     supportedAlgorithmIDs: SUPPORTED_COSE_ALGS,
   });
   const ceremony = await storeCeremony(store, {
@@ -119,7 +131,7 @@ export async function verifyRegistration(
     verification = await verifyRegistrationResponse({
       response,
       expectedChallenge: ceremony._id,
-      expectedOrigin: input.rp.origin,
+      expectedOrigin: input.rp.origins ?? input.rp.origin,
       expectedRPID: input.rp.id,
       requireUserVerification: ceremony.userVerification === 'required',
       supportedAlgorithmIDs: SUPPORTED_COSE_ALGS,

@@ -8,6 +8,8 @@
 export interface RelyingParty {
   id: string;
   origin: string;
+  /** Every origin client data may name (§7.1 step 9, §7.2 step 13), when more than `origin`. */
+  origins?: string[];
 }
 
 export function relyingPartyOf(publicUrl: string): RelyingParty {

@@ -1,0 +1,77 @@
+/**
+ * The Passkeys API's credentials (seed 003 §3.4):
+ * - API keys as `Authorization: Basic base64("<key>:")`. LoginID's scopes are named on the
+ *   identity core's key scopes (the ones the Vault's keys carry), so one key works in both APIs:
+ *   `users:read` gives user:read and profile:read, `users:write` user:write and profile:write,
+ *   `passkeys:read` passkey:read, `passkeys:write` passkey:write, `tokens:issue` external:verify.
+ *   A key may also hold LoginID's own scope names.
+ * - JWTs of this API (mgmt/grant tokens, `jwtAccess`), as `Authorization: Bearer <JWT>` or, as
+ *   LoginID's web SDK sends them, the JWT alone. `self:write` stands for the self-service grants.
+ */
+import type { Request } from 'express';
+import { unauthorized } from '../../http/errors.ts';
+import type { Principal } from '../../http/principal.ts';
+import type { SchemeAuthenticator } from '../../http/mount-api.ts';
+import type { GatewayServices } from '../../services.ts';
+import { basicApiKey } from '../../security/api-key.ts';
+import { TokenError } from '../../identity/tokens.ts';
+import { expandGrants, verifyAccessToken } from '../../identity/loginid/tokens.ts';
+
+export const LOGINID_FROM_CORE_SCOPES: Record<string, readonly string[]> = {
+  'users:read': ['user:read', 'profile:read'],
+  'users:write': ['user:write', 'profile:write'],
+  'passkeys:read': ['passkey:read'],
+  'passkeys:write': ['passkey:write'],
+  'tokens:issue': ['external:verify'],
+};
+
+export function loginidScopesOf(coreScopes: readonly string[]): string[] {
+  const out = new Set<string>(coreScopes);
+  for (const s of coreScopes) for (const mapped of LOGINID_FROM_CORE_SCOPES[s] ?? []) out.add(mapped);
+  return [...out];
+}
+
+export function loginidApiKey(scheme: string): SchemeAuthenticator<GatewayServices> {
+  const basic = basicApiKey(scheme);
+  return async (req, services) => {
+    const p = await basic(req, services);
+    return p === null ? null : { ...p, scopes: loginidScopesOf(p.scopes) };
+  };
+}
+
+/** The JWT in Authorization, with or without `Bearer `; null when there is none (or it is Basic). */
+function tokenOf(req: Request): string | null {
+  const value = req.get('authorization');
+  if (value === undefined) return null;
+  if (/^Basic\s/i.test(value)) return null;
+  const token = value.replace(/^Bearer\s+/i, '').trim();
+  if (!token) throw unauthorized('Empty token');
+  return token;
+}
+
+/** The principal of a JWT of this API; refuses (401) a token that does not verify. */
+export async function principalOfToken(services: GatewayServices, scheme: string, token: string): Promise<Principal> {
+  try {
+    const { payload } = await verifyAccessToken(services.identity.tokens, services.config.publicUrl, token);
+    return {
+      scheme,
+      kind: 'access_token',
+      tenantId: String(payload.tid),
+      userId: String(payload.sub),
+      subject: String(payload.sub),
+      scopes: expandGrants(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
+      credentialId: typeof payload.jti === 'string' ? payload.jti : '',
+      claims: payload,
+    };
+  } catch (e) {
+    if (e instanceof TokenError) throw unauthorized(`Invalid token: ${e.reason.replace(/_/g, ' ')}`);
+    throw e;
+  }
+}
+
+export function loginidJwt(scheme: string): SchemeAuthenticator<GatewayServices> {
+  return async (req, services) => {
+    const token = tokenOf(req);
+    return token === null ? null : principalOfToken(services, scheme, token);
+  };
+}
