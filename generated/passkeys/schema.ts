@@ -1045,7 +1045,7 @@ export interface paths {
         };
         /**
          * Version of the API
-         * @description The API version this server implements. Called by LoginID's web SDK; not in the seed.
+         * @description The API version this server implements. Called by LoginID's web SDK; not in the original API's documentation.
          */
         get: operations["versionShow"];
         put?: never;
