@@ -25,7 +25,7 @@ import { InFlightLimit } from './http/in-flight.ts';
 import { GatewayError } from './http/errors.ts';
 import { passkeysCors } from './apis/passkeys/cors.ts';
 import { startCrypto } from './crypto.ts';
-import { createIdentityCore, loadMasterKey } from './identity/index.ts';
+import { createIdentityCore, loadMasterKey, type Clock } from './identity/index.ts';
 import { loadApiDocs, apiDefinitions } from './apis/index.ts';
 import type { GatewayServices } from './services.ts';
 import { staticPagesRouter } from './ops/static-pages.ts';
@@ -50,6 +50,8 @@ export interface StartOptions {
   onListening?: (url: string) => void;
   /** abandons a start that is still waiting for the store */
   signal?: AbortSignal;
+  /** the identity core's clock (tests move it) */
+  clock?: Clock;
 }
 
 /** The port could not be bound; nothing was created in the store. */
@@ -108,6 +110,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       publicUrl: config.publicUrl,
       logger: log,
       smtpUrl: config.smtpUrl,
+      signalPollMs: config.signalPollMs,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     const boot = await identity.bootstrap.run({ bootstrapKey: config.bootstrapKey });
     const services: GatewayServices = { config, log, store, identity, crypto, metrics, shutdownSignal: shutdown.signal, db: storeConn.db };
@@ -128,6 +132,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           await new Promise((r) => setTimeout(r, 25));
         }
         server.closeAllConnections();
+        identity.signals.stop();
         ready.crypto.stop();
         await ready.storeConnection.close();
         log.info('stopped');

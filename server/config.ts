@@ -28,6 +28,25 @@ export interface GatewayConfig {
   maxInFlight: number;
   /** the Passkeys API's application for calls that name none and whose Host names none */
   passkeysDefaultApp: string;
+  /** period of the signal hub's poll while long polls wait (identity/signals.ts) */
+  signalPollMs: number;
+  directory: DirectorySettings;
+}
+
+/** The Directory session API's policy (identity/directory/settings.ts says what each one does). */
+export interface DirectorySettings {
+  /** `clientmaxidledurationsec`: a session without a heartbeat for this long is gone */
+  idleSeconds: number;
+  /** a session's whole life (`session_eol`) */
+  lifetimeSeconds: number;
+  buildRentSeconds: number;
+  /** the SSO grant behind the `directory_sso` cookie */
+  ssoSeconds: number;
+  lmxBorrowSeconds: number;
+  lmxFeature: string;
+  lmxServer: string;
+  /** concurrent LMX borrows per user */
+  borrowLimit: number;
 }
 
 function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -78,5 +97,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     loginUrl: env.GATEWAY_LOGIN_URL || undefined,
     maxInFlight: int('MAX_IN_FLIGHT', env.MAX_IN_FLIGHT, 512, 1, 1_000_000),
     passkeysDefaultApp: env.PASSKEYS_DEFAULT_APP || 'default',
+    signalPollMs: int('SIGNAL_POLL_MS', env.SIGNAL_POLL_MS, 100, 10, 10_000),
+    directory: {
+      idleSeconds: int('DIRECTORY_IDLE_SEC', env.DIRECTORY_IDLE_SEC, 900, 30, 86_400),
+      lifetimeSeconds: int('DIRECTORY_SESSION_SEC', env.DIRECTORY_SESSION_SEC, 12 * 3600, 60, 30 * 86_400),
+      buildRentSeconds: int('DIRECTORY_BUILD_RENT_SEC', env.DIRECTORY_BUILD_RENT_SEC, 3600, 0, 30 * 86_400),
+      ssoSeconds: int('DIRECTORY_SSO_SEC', env.DIRECTORY_SSO_SEC, 12 * 3600, 60, 30 * 86_400),
+      lmxBorrowSeconds: int('DIRECTORY_LMX_BORROW_SEC', env.DIRECTORY_LMX_BORROW_SEC, 7 * 86_400, 0, 365 * 86_400),
+      lmxFeature: env.DIRECTORY_LMX_FEATURE ?? '',
+      lmxServer: env.DIRECTORY_LMX_SERVER ?? '',
+      borrowLimit: int('DIRECTORY_BORROW_LIMIT', env.DIRECTORY_BORROW_LIMIT, 2, 0, 100),
+    },
   };
 }

@@ -24,5 +24,7 @@ export const audiences = {
   passkeysApi: (publicUrl: string) => `${publicUrl}/fido2/v2`,
   passkeysSession: (publicUrl: string) => `${publicUrl}/fido2/v2#session`,
   directorySession: (publicUrl: string) => `${publicUrl}/directory/api/directorysession`,
+  /** the Directory's `http_access_token`, for the Infinite HTTP data services */
+  directoryHttp: (publicUrl: string) => `${publicUrl}/directory/api/http`,
   tokenExchangeApi: (publicUrl: string) => `${publicUrl}/authorization/v1`,
 };

@@ -503,6 +503,12 @@ export interface operations {
                  * @example https://app.example.com/infinite/callback
                  */
                 redirecturl: string;
+                /**
+                 * @description The directory tenant to log in to (an extension of the seed): its upstream OpenID
+                 *     provider, applications and registered redirect URLs apply. Default `default`.
+                 * @example default
+                 */
+                tenant?: string;
             };
             header?: never;
             path?: never;
@@ -886,7 +892,13 @@ export interface operations {
             };
             header?: never;
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /**
+                 * @description Browser-binding cookie set by `authenticate`: only the browser that started a login can
+                 *     finish it (RFC 6749 §10.12).
+                 */
+                directory_login?: string;
+            };
         };
         requestBody?: never;
         responses: {

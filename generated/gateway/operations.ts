@@ -12,18 +12,24 @@ export const securitySchemes = {
 
 export const operationTable = [
   {"operationId":"createOrgWorkspace","method":"post","path":"/token-exchange/orgs/{tenantId}/workspaces","expressPath":"/token-exchange/orgs/:tenantId/workspaces","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
+  {"operationId":"deleteDirectoryApplication","method":"delete","path":"/directory/tenants/{tenant_id}/applications/{app_id}","expressPath":"/directory/tenants/:tenant_id/applications/:app_id","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"deleteDirectoryUpstream","method":"delete","path":"/directory/tenants/{tenant_id}/upstream","expressPath":"/directory/tenants/:tenant_id/upstream","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"deleteTrustedIssuer","method":"delete","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getBootstrapStatus","method":"get","path":"/bootstrap","expressPath":"/bootstrap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getCoreStatus","method":"get","path":"/core","expressPath":"/core","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"getDirectoryUpstream","method":"get","path":"/directory/tenants/{tenant_id}/upstream","expressPath":"/directory/tenants/:tenant_id/upstream","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getOrg","method":"get","path":"/token-exchange/orgs/{tenantId}","expressPath":"/token-exchange/orgs/:tenantId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getOrgEmailRules","method":"get","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getOrgExchangeClients","method":"get","path":"/token-exchange/orgs/{tenantId}/exchange-clients","expressPath":"/token-exchange/orgs/:tenantId/exchange-clients","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getPasskeysApp","method":"get","path":"/passkeys/apps/{appId}","expressPath":"/passkeys/apps/:appId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listCoreEvents","method":"get","path":"/core/history","expressPath":"/core/history","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"listDirectoryApplications","method":"get","path":"/directory/tenants/{tenant_id}/applications","expressPath":"/directory/tenants/:tenant_id/applications","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listOrgWorkspaces","method":"get","path":"/token-exchange/orgs/{tenantId}/workspaces","expressPath":"/token-exchange/orgs/:tenantId/workspaces","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listOutbox","method":"get","path":"/outbox","expressPath":"/outbox","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listPasskeysClientEvents","method":"get","path":"/passkeys/apps/{appId}/client-events","expressPath":"/passkeys/apps/:appId/client-events","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listTrustedIssuers","method":"get","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"putDirectoryApplication","method":"put","path":"/directory/tenants/{tenant_id}/applications/{app_id}","expressPath":"/directory/tenants/:tenant_id/applications/:app_id","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
+  {"operationId":"putDirectoryUpstream","method":"put","path":"/directory/tenants/{tenant_id}/upstream","expressPath":"/directory/tenants/:tenant_id/upstream","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putOrgEmailRules","method":"put","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putOrgExchangeClients","method":"put","path":"/token-exchange/orgs/{tenantId}/exchange-clients","expressPath":"/token-exchange/orgs/:tenantId/exchange-clients","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putTrustedIssuer","method":"put","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
@@ -51,6 +57,42 @@ export type CreateOrgWorkspaceReply =
   | Reply<403, operations["createOrgWorkspace"]['responses'][403]>
   | Reply<404, operations["createOrgWorkspace"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 201 | 400 | 401 | 403 | 404>, operations["createOrgWorkspace"]['responses']['default']>;
+
+/** DELETE /gateway/v1/directory/tenants/{tenant_id}/applications/{app_id} */
+export interface DeleteDirectoryApplicationRequest<Principal, Context> {
+  params: ParamsOf<operations["deleteDirectoryApplication"], 'path'>;
+  query: ParamsOf<operations["deleteDirectoryApplication"], 'query'>;
+  headers: ParamsOf<operations["deleteDirectoryApplication"], 'header'>;
+  cookies: ParamsOf<operations["deleteDirectoryApplication"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type DeleteDirectoryApplicationReply =
+  | Reply<204, operations["deleteDirectoryApplication"]['responses'][204]>
+  | Reply<400, operations["deleteDirectoryApplication"]['responses'][400]>
+  | Reply<401, operations["deleteDirectoryApplication"]['responses'][401]>
+  | Reply<403, operations["deleteDirectoryApplication"]['responses'][403]>
+  | Reply<404, operations["deleteDirectoryApplication"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 204 | 400 | 401 | 403 | 404>, operations["deleteDirectoryApplication"]['responses']['default']>;
+
+/** DELETE /gateway/v1/directory/tenants/{tenant_id}/upstream */
+export interface DeleteDirectoryUpstreamRequest<Principal, Context> {
+  params: ParamsOf<operations["deleteDirectoryUpstream"], 'path'>;
+  query: ParamsOf<operations["deleteDirectoryUpstream"], 'query'>;
+  headers: ParamsOf<operations["deleteDirectoryUpstream"], 'header'>;
+  cookies: ParamsOf<operations["deleteDirectoryUpstream"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type DeleteDirectoryUpstreamReply =
+  | Reply<204, operations["deleteDirectoryUpstream"]['responses'][204]>
+  | Reply<400, operations["deleteDirectoryUpstream"]['responses'][400]>
+  | Reply<401, operations["deleteDirectoryUpstream"]['responses'][401]>
+  | Reply<403, operations["deleteDirectoryUpstream"]['responses'][403]>
+  | Reply<404, operations["deleteDirectoryUpstream"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 204 | 400 | 401 | 403 | 404>, operations["deleteDirectoryUpstream"]['responses']['default']>;
 
 /** DELETE /gateway/v1/token-exchange/trusted-issuers */
 export interface DeleteTrustedIssuerRequest<Principal, Context> {
@@ -101,6 +143,24 @@ export type GetCoreStatusReply =
   | Reply<401, operations["getCoreStatus"]['responses'][401]>
   | Reply<403, operations["getCoreStatus"]['responses'][403]>
   | Reply<Exclude<ErrorStatus, 200 | 401 | 403>, operations["getCoreStatus"]['responses']['default']>;
+
+/** GET /gateway/v1/directory/tenants/{tenant_id}/upstream */
+export interface GetDirectoryUpstreamRequest<Principal, Context> {
+  params: ParamsOf<operations["getDirectoryUpstream"], 'path'>;
+  query: ParamsOf<operations["getDirectoryUpstream"], 'query'>;
+  headers: ParamsOf<operations["getDirectoryUpstream"], 'header'>;
+  cookies: ParamsOf<operations["getDirectoryUpstream"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type GetDirectoryUpstreamReply =
+  | Reply<200, operations["getDirectoryUpstream"]['responses'][200]>
+  | Reply<400, operations["getDirectoryUpstream"]['responses'][400]>
+  | Reply<401, operations["getDirectoryUpstream"]['responses'][401]>
+  | Reply<403, operations["getDirectoryUpstream"]['responses'][403]>
+  | Reply<404, operations["getDirectoryUpstream"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["getDirectoryUpstream"]['responses']['default']>;
 
 /** GET /gateway/v1/token-exchange/orgs/{tenantId} */
 export interface GetOrgRequest<Principal, Context> {
@@ -191,6 +251,24 @@ export type ListCoreEventsReply =
   | Reply<403, operations["listCoreEvents"]['responses'][403]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403>, operations["listCoreEvents"]['responses']['default']>;
 
+/** GET /gateway/v1/directory/tenants/{tenant_id}/applications */
+export interface ListDirectoryApplicationsRequest<Principal, Context> {
+  params: ParamsOf<operations["listDirectoryApplications"], 'path'>;
+  query: ParamsOf<operations["listDirectoryApplications"], 'query'>;
+  headers: ParamsOf<operations["listDirectoryApplications"], 'header'>;
+  cookies: ParamsOf<operations["listDirectoryApplications"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type ListDirectoryApplicationsReply =
+  | Reply<200, operations["listDirectoryApplications"]['responses'][200]>
+  | Reply<400, operations["listDirectoryApplications"]['responses'][400]>
+  | Reply<401, operations["listDirectoryApplications"]['responses'][401]>
+  | Reply<403, operations["listDirectoryApplications"]['responses'][403]>
+  | Reply<404, operations["listDirectoryApplications"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["listDirectoryApplications"]['responses']['default']>;
+
 /** GET /gateway/v1/token-exchange/orgs/{tenantId}/workspaces */
 export interface ListOrgWorkspacesRequest<Principal, Context> {
   params: ParamsOf<operations["listOrgWorkspaces"], 'path'>;
@@ -260,6 +338,42 @@ export type ListTrustedIssuersReply =
   | Reply<401, operations["listTrustedIssuers"]['responses'][401]>
   | Reply<403, operations["listTrustedIssuers"]['responses'][403]>
   | Reply<Exclude<ErrorStatus, 200 | 401 | 403>, operations["listTrustedIssuers"]['responses']['default']>;
+
+/** PUT /gateway/v1/directory/tenants/{tenant_id}/applications/{app_id} */
+export interface PutDirectoryApplicationRequest<Principal, Context> {
+  params: ParamsOf<operations["putDirectoryApplication"], 'path'>;
+  query: ParamsOf<operations["putDirectoryApplication"], 'query'>;
+  headers: ParamsOf<operations["putDirectoryApplication"], 'header'>;
+  cookies: ParamsOf<operations["putDirectoryApplication"], 'cookie'>;
+  body: BodyOf<operations["putDirectoryApplication"]>;
+  principal: Principal;
+  context: Context;
+}
+export type PutDirectoryApplicationReply =
+  | Reply<200, operations["putDirectoryApplication"]['responses'][200]>
+  | Reply<400, operations["putDirectoryApplication"]['responses'][400]>
+  | Reply<401, operations["putDirectoryApplication"]['responses'][401]>
+  | Reply<403, operations["putDirectoryApplication"]['responses'][403]>
+  | Reply<404, operations["putDirectoryApplication"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["putDirectoryApplication"]['responses']['default']>;
+
+/** PUT /gateway/v1/directory/tenants/{tenant_id}/upstream */
+export interface PutDirectoryUpstreamRequest<Principal, Context> {
+  params: ParamsOf<operations["putDirectoryUpstream"], 'path'>;
+  query: ParamsOf<operations["putDirectoryUpstream"], 'query'>;
+  headers: ParamsOf<operations["putDirectoryUpstream"], 'header'>;
+  cookies: ParamsOf<operations["putDirectoryUpstream"], 'cookie'>;
+  body: BodyOf<operations["putDirectoryUpstream"]>;
+  principal: Principal;
+  context: Context;
+}
+export type PutDirectoryUpstreamReply =
+  | Reply<200, operations["putDirectoryUpstream"]['responses'][200]>
+  | Reply<400, operations["putDirectoryUpstream"]['responses'][400]>
+  | Reply<401, operations["putDirectoryUpstream"]['responses'][401]>
+  | Reply<403, operations["putDirectoryUpstream"]['responses'][403]>
+  | Reply<404, operations["putDirectoryUpstream"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["putDirectoryUpstream"]['responses']['default']>;
 
 /** PUT /gateway/v1/token-exchange/orgs/{tenantId}/email-rules */
 export interface PutOrgEmailRulesRequest<Principal, Context> {
@@ -372,18 +486,24 @@ export type UpdatePasskeysAppReply =
 /** One function per operation of the spec; the server binds them through `operationTable`. */
 export interface Handlers<Principal, Context> {
   createOrgWorkspace: (req: CreateOrgWorkspaceRequest<Principal, Context>) => Promise<CreateOrgWorkspaceReply>;
+  deleteDirectoryApplication: (req: DeleteDirectoryApplicationRequest<Principal, Context>) => Promise<DeleteDirectoryApplicationReply>;
+  deleteDirectoryUpstream: (req: DeleteDirectoryUpstreamRequest<Principal, Context>) => Promise<DeleteDirectoryUpstreamReply>;
   deleteTrustedIssuer: (req: DeleteTrustedIssuerRequest<Principal, Context>) => Promise<DeleteTrustedIssuerReply>;
   getBootstrapStatus: (req: GetBootstrapStatusRequest<Principal, Context>) => Promise<GetBootstrapStatusReply>;
   getCoreStatus: (req: GetCoreStatusRequest<Principal, Context>) => Promise<GetCoreStatusReply>;
+  getDirectoryUpstream: (req: GetDirectoryUpstreamRequest<Principal, Context>) => Promise<GetDirectoryUpstreamReply>;
   getOrg: (req: GetOrgRequest<Principal, Context>) => Promise<GetOrgReply>;
   getOrgEmailRules: (req: GetOrgEmailRulesRequest<Principal, Context>) => Promise<GetOrgEmailRulesReply>;
   getOrgExchangeClients: (req: GetOrgExchangeClientsRequest<Principal, Context>) => Promise<GetOrgExchangeClientsReply>;
   getPasskeysApp: (req: GetPasskeysAppRequest<Principal, Context>) => Promise<GetPasskeysAppReply>;
   listCoreEvents: (req: ListCoreEventsRequest<Principal, Context>) => Promise<ListCoreEventsReply>;
+  listDirectoryApplications: (req: ListDirectoryApplicationsRequest<Principal, Context>) => Promise<ListDirectoryApplicationsReply>;
   listOrgWorkspaces: (req: ListOrgWorkspacesRequest<Principal, Context>) => Promise<ListOrgWorkspacesReply>;
   listOutbox: (req: ListOutboxRequest<Principal, Context>) => Promise<ListOutboxReply>;
   listPasskeysClientEvents: (req: ListPasskeysClientEventsRequest<Principal, Context>) => Promise<ListPasskeysClientEventsReply>;
   listTrustedIssuers: (req: ListTrustedIssuersRequest<Principal, Context>) => Promise<ListTrustedIssuersReply>;
+  putDirectoryApplication: (req: PutDirectoryApplicationRequest<Principal, Context>) => Promise<PutDirectoryApplicationReply>;
+  putDirectoryUpstream: (req: PutDirectoryUpstreamRequest<Principal, Context>) => Promise<PutDirectoryUpstreamReply>;
   putOrgEmailRules: (req: PutOrgEmailRulesRequest<Principal, Context>) => Promise<PutOrgEmailRulesReply>;
   putOrgExchangeClients: (req: PutOrgExchangeClientsRequest<Principal, Context>) => Promise<PutOrgExchangeClientsReply>;
   putTrustedIssuer: (req: PutTrustedIssuerRequest<Principal, Context>) => Promise<PutTrustedIssuerReply>;

@@ -354,6 +354,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/directory/tenants/{tenant_id}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Directory applications of a tenant
+         * @description The tenant's registry of Directory applications: which session claims grant each one (the
+         *     Directory `applications` operation lists them to the session's user), the third-party
+         *     scopes (`appclaims`) it allows, and the final redirect URLs `authenticate` accepts for it.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        get: operations["listDirectoryApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory/tenants/{tenant_id}/applications/{app_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace a Directory application
+         * @description Creates the application, or replaces every field of it.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        put: operations["putDirectoryApplication"];
+        post?: never;
+        /**
+         * Delete a Directory application
+         * @description Removes the application from the tenant's registry.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        delete: operations["deleteDirectoryApplication"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory/tenants/{tenant_id}/upstream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Upstream OpenID provider of a tenant
+         * @description The OpenID provider the tenant's Directory logins go through (never its client secret).
+         *     Without a registered one, tenant `default` uses the gateway's own Vault tenant `default`
+         *     through the confidential client created at bootstrap (`builtIn: true`); other tenants have
+         *     none (404).
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        get: operations["getDirectoryUpstream"];
+        /**
+         * Register the upstream OpenID provider of a tenant
+         * @description Sets the provider of the tenant's Directory logins. The client secret is sealed at rest
+         *     (AES-256-GCM under the master key) and never shown again.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        put: operations["putDirectoryUpstream"];
+        post?: never;
+        /**
+         * Remove the registered upstream provider of a tenant
+         * @description Removes the registered provider; tenant `default` falls back to the built-in one.
+         *
+         *     Requires an API key with scope `gateway:admin`.
+         */
+        delete: operations["deleteDirectoryUpstream"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -928,6 +1018,155 @@ export interface components {
         ExchangeClients: {
             /** @description The client ids, or null for every client of the tenant. */
             clientIds: string[] | null;
+        };
+        /**
+         * @description An application of a tenant's Directory registry.
+         * @example {
+         *       "name": "Infinite Viewer",
+         *       "claims": [
+         *         "access:client"
+         *       ],
+         *       "scopes": [
+         *         "read:assets"
+         *       ],
+         *       "redirectUrls": [
+         *         "https://viewer.example.com/callback"
+         *       ]
+         *     }
+         */
+        DirectoryApplicationInput: {
+            /**
+             * @description Display name.
+             * @example Infinite Viewer
+             */
+            name: string;
+            /**
+             * Format: uri
+             * @description Where the application lives.
+             * @example https://viewer.example.com/
+             */
+            url?: string | null;
+            /**
+             * @description Session claims that grant the application.
+             * @example [
+             *       "access:client"
+             *     ]
+             */
+            claims: ("access:client" | "access:frontend" | "access:client-dev")[];
+            /**
+             * @description Third-party scopes (`appclaims`) a session granted this application may ask for.
+             * @example [
+             *       "read:assets"
+             *     ]
+             */
+            scopes?: string[];
+            /**
+             * @description Final redirect URLs `authenticate` accepts for sessions of these claims (exact match).
+             * @example [
+             *       "https://viewer.example.com/callback"
+             *     ]
+             */
+            redirectUrls?: string[];
+        };
+        /** @description An application as stored. */
+        DirectoryApplication: {
+            /** @example infinite-viewer */
+            id: string;
+            /** @example default */
+            tenantId: string;
+            /** @example Infinite Viewer */
+            name: string;
+            /** @example https://viewer.example.com/ */
+            url: string | null;
+            /**
+             * @example [
+             *       "access:client"
+             *     ]
+             */
+            claims: string[];
+            /**
+             * @example [
+             *       "read:assets"
+             *     ]
+             */
+            scopes: string[];
+            /**
+             * @example [
+             *       "https://viewer.example.com/callback"
+             *     ]
+             */
+            redirectUrls: string[];
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        /** @description A tenant's applications. */
+        DirectoryApplicationList: {
+            applications: components["schemas"]["DirectoryApplication"][];
+        };
+        /** @description An upstream OpenID provider and the confidential client registered there. */
+        DirectoryUpstreamInput: {
+            /**
+             * Format: uri
+             * @description The provider's issuer identifier (discovery at `<issuer>/.well-known/openid-configuration`).
+             * @example https://login.example.com/realms/acme
+             */
+            issuer: string;
+            /** @example infinite-directory */
+            clientId: string;
+            /** @example s3cr3t-from-the-provider */
+            clientSecret: string;
+            /**
+             * @description Scopes to ask for; `openid` is always added. Default `openid email profile`.
+             * @example [
+             *       "openid",
+             *       "email",
+             *       "profile"
+             *     ]
+             */
+            scopes?: string[];
+            /**
+             * @description The client's `id_token_signed_response_alg` at the provider. Default RS256.
+             * @example RS256
+             * @enum {string}
+             */
+            idTokenAlg?: "RS256" | "PS256" | "ES256" | "EdDSA";
+        };
+        /** @description A tenant's upstream provider, without its secret. */
+        DirectoryUpstream: {
+            /** @example default */
+            tenantId: string;
+            /** @example https://login.example.com/realms/acme */
+            issuer: string;
+            /** @example infinite-directory */
+            clientId: string;
+            /**
+             * @example [
+             *       "openid",
+             *       "email",
+             *       "profile"
+             *     ]
+             */
+            scopes: string[];
+            /** @example RS256 */
+            idTokenAlg: string;
+            /**
+             * @description true for the built-in default (the gateway's own Vault tenant `default`).
+             * @example false
+             */
+            builtIn: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            updatedAt: string | null;
         };
     };
     responses: {
@@ -1947,6 +2186,446 @@ export interface operations {
                 };
             };
             /** @description No such application (tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDirectoryApplications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory tenant.
+                 * @example default
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's applications, by id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryApplicationList"];
+                };
+            };
+            /** @description Invalid parameter or body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope `gateway:admin`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant or record. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putDirectoryApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory tenant.
+                 * @example default
+                 */
+                tenant_id: string;
+                /**
+                 * @description The application's identifier within the tenant.
+                 * @example infinite-viewer
+                 */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectoryApplicationInput"];
+            };
+        };
+        responses: {
+            /** @description The application as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryApplication"];
+                };
+            };
+            /** @description Invalid parameter or body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope `gateway:admin`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant or record. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteDirectoryApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory tenant.
+                 * @example default
+                 */
+                tenant_id: string;
+                /**
+                 * @description The application's identifier within the tenant.
+                 * @example infinite-viewer
+                 */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameter or body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope `gateway:admin`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant or record. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDirectoryUpstream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory tenant.
+                 * @example default
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's upstream provider. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryUpstream"];
+                };
+            };
+            /** @description Invalid parameter or body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope `gateway:admin`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant or record. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putDirectoryUpstream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory tenant.
+                 * @example default
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectoryUpstreamInput"];
+            };
+        };
+        responses: {
+            /** @description The provider as stored (without its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryUpstream"];
+                };
+            };
+            /** @description Invalid parameter or body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope `gateway:admin`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant or record. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteDirectoryUpstream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The directory tenant.
+                 * @example default
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid parameter or body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope `gateway:admin`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such tenant or record. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -12,6 +12,7 @@ import { createClientService, type ClientService } from './clients.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createOutbox, type MailTransport, type OutboxService } from './outbox.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
+import { createSignalHub, type SignalHub } from './signals.ts';
 import { createSealer, type Sealer } from './secrets/seal.ts';
 import { createSigningKeyService, type SigningKeyService } from './signing-keys.ts';
 import { createTenantService, type TenantService } from './tenants.ts';
@@ -40,10 +41,13 @@ export interface IdentityCoreOptions {
   tokenCacheSize?: number;
   /** Timeout of a trusted issuer's JWKS fetch (default federation/issuer-keys.ts JWKS_TIMEOUT_MS). */
   jwksTimeoutMs?: number;
+  /** Poll period of the signal hub while long polls wait (default 100 ms). */
+  signalPollMs?: number;
 }
 
 export interface IdentityCore {
   publicUrl: string;
+  /** the core's notion of now (injectable: tests move it) */
   clock: Clock;
   sealer: Sealer;
   tenants: TenantService;
@@ -58,6 +62,7 @@ export interface IdentityCore {
   rateLimiter: RateLimiter;
   outbox: OutboxService;
   bootstrap: BootstrapService;
+  signals: SignalHub;
 }
 
 export function createIdentityCore(options: IdentityCoreOptions): IdentityCore {
@@ -84,6 +89,7 @@ export function createIdentityCore(options: IdentityCoreOptions): IdentityCore {
     rateLimiter: createRateLimiter(store, clock),
     outbox: createOutbox({ store, clock, logger, smtpUrl: options.smtpUrl, from: options.smtpFrom, transport: options.mailTransport }),
     bootstrap: createBootstrap({ store, tenants, apiKeys, clients, sealer, clock, publicUrl, logger }),
+    signals: createSignalHub({ store, clock, logger, pollMs: options.signalPollMs }),
   };
 }
 

@@ -503,6 +503,148 @@ export interface ScimGroupDoc {
   updatedAt: Date;
 }
 
+/**
+ * One signal of the signal hub (identity/signals.ts): "something changed for (topic, key)". `seq`
+ * comes from one counter (the `meta` document `signal-seq`), so every instance can watch the whole
+ * collection with one `seq > watermark` query however many waiters it holds.
+ */
+export interface SignalDoc {
+  _id: string; // `${topic}|${seq}`
+  topic: string;
+  key: string;
+  seq: number;
+  at: Date;
+  expiresAt: Date;
+}
+
+/** A Directory upstream OpenID provider of a tenant (identity/directory/upstreams.ts); `_id` is the tenant id. */
+export interface DirectoryUpstreamDoc {
+  _id: string; // tenant id
+  issuer: string;
+  clientId: string;
+  /** The client secret, sealed under the master key (purpose `directory-upstream-secret`). */
+  sealedSecret: string;
+  scopes: string[];
+  /** `id_token_signed_response_alg` the client was registered with */
+  idTokenAlg: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A Directory login between `authenticate` and `onauthenticated` (identity/directory/logins.ts); `_id` is the SHA-256 of `state`. */
+export interface DirectoryLoginDoc {
+  _id: string;
+  tenantId: string;
+  claims: string;
+  appClaims: string[];
+  appData: string | null;
+  redirectUrl: string;
+  needExtendedBearer: boolean;
+  /** SHA-256 of the native token, for a native login. */
+  nativeTokenHash: string | null;
+  /** SHA-256 of the value of the browser-binding cookie set by `authenticate`. */
+  bindingHash: string;
+  /** The PKCE verifier and the OpenID nonce, sealed (purpose `directory-login`). */
+  sealedVerifier: string;
+  nonce: string;
+  upstreamIssuer: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** A native client's login (identity/directory/native-logins.ts); `_id` is the SHA-256 of the native token. */
+export interface DirectoryNativeLoginDoc {
+  _id: string;
+  tenantId: string;
+  /** pending: the browser leg runs; completed: `sessionId` is ready to collect; consumed: collected once. */
+  state: 'pending' | 'completed' | 'consumed';
+  sessionId: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+  expiresAt: Date;
+}
+
+/** An open Directory session (identity/directory/sessions.ts); `_id` is the `sid` claim of its bearers. */
+export interface DirectorySessionDoc {
+  _id: string; // uuid
+  tenantId: string;
+  userId: string;
+  claims: string;
+  appClaims: string[];
+  needExtendedBearer: boolean;
+  nativeTokenHash: string | null;
+  subInfo: { sub: string; email?: string; name?: string };
+  displayName: string;
+  /** The upstream provider's userinfo claims at login (`userinfo` answers them). */
+  userInfo: Record<string, unknown>;
+  upstreamIssuer: string;
+  /** The SSO grant this session came from or created. */
+  ssoId: string | null;
+  createdAt: Date;
+  heartbeatBefore: Date;
+  /** End of life (`session_eol`); TTL-indexed. */
+  expiresAt: Date;
+  closedAt: Date | null;
+}
+
+/** A Directory single sign-on grant behind the `directory_sso` cookie; `_id` is the SHA-256 of the cookie value. */
+export interface DirectorySsoDoc {
+  _id: string;
+  tenantId: string;
+  userId: string;
+  subInfo: { sub: string; email?: string; name?: string };
+  displayName: string;
+  userInfo: Record<string, unknown>;
+  upstreamIssuer: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+/** A redirect URL a frontend user registered (registerfrontenduserandredirecturl). */
+export interface DirectoryRedirectDoc {
+  _id: string; // `${tenantId}|${userId}|${url}`
+  tenantId: string;
+  userId: string;
+  url: string;
+  createdAt: Date;
+}
+
+/** An application of a tenant's Directory registry (operator API). */
+export interface DirectoryApplicationDoc {
+  _id: string; // `${tenantId}|${appId}`
+  tenantId: string;
+  appId: string;
+  name: string;
+  url: string | null;
+  /** Session claims (`access:client` ...) that grant this application. */
+  claims: string[];
+  /** Third-party scopes (`appclaims`) a session granted this application may carry. */
+  scopes: string[];
+  /** Final redirect URLs of `authenticate` this application may use. */
+  redirectUrls: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * One of a user's LMX borrow slots (identity/directory/borrows.ts): `_id` is `${tenantId}|${userId}|${n}`
+ * for n below the per-user limit, so taking a slot is one guarded upsert and the limit holds across instances.
+ */
+export interface DirectoryBorrowDoc {
+  _id: string;
+  tenantId: string;
+  userId: string;
+  /** The session holding the slot, or null when free. */
+  sessionId: string | null;
+  feature: string;
+  server: string;
+  checkedOutAt: Date | null;
+  /** End of the borrow; a slot past it is free again. */
+  borrowedUntil: Date | null;
+}
+
 export interface Store {
   db: Db;
   tenants: Collection<TenantDoc>;
@@ -533,6 +675,15 @@ export interface Store {
   loginidAaguidBlocks: Collection<LoginidAaguidBlockDoc>;
   loginidOtps: Collection<LoginidOtpDoc>;
   loginidClientEvents: Collection<LoginidClientEventDoc>;
+  signals: Collection<SignalDoc>;
+  directoryUpstreams: Collection<DirectoryUpstreamDoc>;
+  directoryLogins: Collection<DirectoryLoginDoc>;
+  directoryNativeLogins: Collection<DirectoryNativeLoginDoc>;
+  directorySessions: Collection<DirectorySessionDoc>;
+  directorySso: Collection<DirectorySsoDoc>;
+  directoryRedirects: Collection<DirectoryRedirectDoc>;
+  directoryApplications: Collection<DirectoryApplicationDoc>;
+  directoryBorrows: Collection<DirectoryBorrowDoc>;
 }
 
 export function openStore(db: Db): Store {
@@ -566,6 +717,15 @@ export function openStore(db: Db): Store {
     loginidAaguidBlocks: db.collection<LoginidAaguidBlockDoc>('loginidAaguidBlocks'),
     loginidOtps: db.collection<LoginidOtpDoc>('loginidOtps'),
     loginidClientEvents: db.collection<LoginidClientEventDoc>('loginidClientEvents'),
+    signals: db.collection<SignalDoc>('signals'),
+    directoryUpstreams: db.collection<DirectoryUpstreamDoc>('directoryUpstreams'),
+    directoryLogins: db.collection<DirectoryLoginDoc>('directoryLogins'),
+    directoryNativeLogins: db.collection<DirectoryNativeLoginDoc>('directoryNativeLogins'),
+    directorySessions: db.collection<DirectorySessionDoc>('directorySessions'),
+    directorySso: db.collection<DirectorySsoDoc>('directorySso'),
+    directoryRedirects: db.collection<DirectoryRedirectDoc>('directoryRedirects'),
+    directoryApplications: db.collection<DirectoryApplicationDoc>('directoryApplications'),
+    directoryBorrows: db.collection<DirectoryBorrowDoc>('directoryBorrows'),
   };
 }
 
@@ -687,6 +847,24 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   loginidAaguidBlocks: [{ key: { tenantId: 1, aaguid: 1 }, name: 'tenant_aaguid' }],
   loginidOtps: [{ key: { tenantId: 1, userId: 1, purpose: 1 }, name: 'tenant_user_purpose' }, TTL],
   loginidClientEvents: [{ key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' }, TTL],
+  // The hub's one query per tick: `seq > watermark`, in seq order.
+  signals: [{ key: { seq: 1 }, name: 'seq', unique: true }, TTL],
+  directoryUpstreams: [],
+  directoryLogins: [TTL],
+  directoryNativeLogins: [TTL],
+  directorySessions: [
+    // close with forced consent and user cut-off act on a user's sessions
+    { key: { tenantId: 1, userId: 1 }, name: 'tenant_user' },
+    TTL,
+  ],
+  directorySso: [{ key: { tenantId: 1, userId: 1 }, name: 'tenant_user' }, TTL],
+  // authenticate accepts a URL some frontend user of the tenant registered
+  directoryRedirects: [{ key: { tenantId: 1, url: 1 }, name: 'tenant_url' }],
+  directoryApplications: [
+    { key: { tenantId: 1, appId: 1 }, name: 'tenant_app', unique: true },
+    { key: { tenantId: 1, redirectUrls: 1 }, name: 'tenant_redirect' },
+  ],
+  directoryBorrows: [{ key: { tenantId: 1, sessionId: 1 }, name: 'tenant_session' }],
 };
 
 /** Indexes an earlier version declared and this one replaced: dropped at start-up when present. */

@@ -1,23 +1,29 @@
-/**
- * Directory session: one handler per operation of specs/directory-session.yaml. Operations no issue has implemented
- * yet are bound to `notImplemented` (501 in this API's error shape; `npm run coverage:ops` counts them).
- */
+/** Directory session: one handler per operation of specs/directory-session.yaml, one file per operationId (POST twins share their GET's). */
 import type { Handlers } from '../../../generated/directory-session/operations.ts';
-import { notImplemented } from '../../http/not-implemented.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
+import { authenticate } from './authenticate.ts';
+import { borrowLicense, borrowLicensePost } from './borrowLicense.ts';
+import { closeSession, closeSessionPost } from './closeSession.ts';
+import { getUserInfo } from './getUserInfo.ts';
+import { heartbeat, heartbeatPost } from './heartbeat.ts';
+import { listApplications } from './listApplications.ts';
+import { onAuthenticated } from './onAuthenticated.ts';
+import { onAuthenticationDone } from './onAuthenticationDone.ts';
+import { registerFrontendUserAndRedirectUrl } from './registerFrontendUserAndRedirectUrl.ts';
+import { waitForAuthentication } from './waitForAuthentication.ts';
 
 export const handlers: Handlers<ApiPrincipal, ApiContext> = {
-  authenticate: notImplemented,
-  borrowLicense: notImplemented,
-  borrowLicensePost: notImplemented,
-  closeSession: notImplemented,
-  closeSessionPost: notImplemented,
-  getUserInfo: notImplemented,
-  heartbeat: notImplemented,
-  heartbeatPost: notImplemented,
-  listApplications: notImplemented,
-  onAuthenticated: notImplemented,
-  onAuthenticationDone: notImplemented,
-  registerFrontendUserAndRedirectUrl: notImplemented,
-  waitForAuthentication: notImplemented,
+  authenticate,
+  borrowLicense,
+  borrowLicensePost,
+  closeSession,
+  closeSessionPost,
+  getUserInfo,
+  heartbeat,
+  heartbeatPost,
+  listApplications,
+  onAuthenticated,
+  onAuthenticationDone,
+  registerFrontendUserAndRedirectUrl,
+  waitForAuthentication,
 };

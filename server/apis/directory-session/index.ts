@@ -8,6 +8,8 @@ import { bearerJwt } from '../../security/bearer-jwt.ts';
 import { authorizationValue } from '../../security/credentials.ts';
 import { audiences, issuers } from '../../issuers.ts';
 import { handlers } from './handlers.ts';
+import { directoryDeps } from './directory-deps.ts';
+import { sessionAlive } from '../../identity/directory/sessions.ts';
 
 export function directoryApi(spec: object): ApiDefinition<GatewayServices> {
   return {
@@ -23,6 +25,9 @@ export function directoryApi(spec: object): ApiDefinition<GatewayServices> {
         header: 'x-infinite-bearer',
         issuer: (s) => issuers.directory(s.config.publicUrl),
         audience: (s) => audiences.directorySession(s.config.publicUrl),
+        typ: 'at+jwt',
+        // closed, idle past heartbeat_before or past session_eol: refused before any handler runs
+        sessionActive: (s, tenantId, sid) => sessionAlive(directoryDeps(s), tenantId, sid),
       }),
       // The native token is a random secret the native client chose and gave to `authenticate`;
       // holding it is what entitles the client to the session bound to it (paths.md), so the

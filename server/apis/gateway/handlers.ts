@@ -11,6 +11,12 @@ import { DIRECTORY_CLIENT_ID } from '../../identity/index.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
 import { tokenExchangeHandlers } from './token-exchange.ts';
 import { getPasskeysApp, listPasskeysClientEvents, updatePasskeysApp } from './passkeys-apps.ts';
+import { listDirectoryApplications } from './directory/listDirectoryApplications.ts';
+import { putDirectoryApplication } from './directory/putDirectoryApplication.ts';
+import { deleteDirectoryApplication } from './directory/deleteDirectoryApplication.ts';
+import { getDirectoryUpstream } from './directory/getDirectoryUpstream.ts';
+import { putDirectoryUpstream } from './directory/putDirectoryUpstream.ts';
+import { deleteDirectoryUpstream } from './directory/deleteDirectoryUpstream.ts';
 
 const actorOf = (p: ApiPrincipal) => `key:${p.credentialId}`;
 
@@ -21,6 +27,12 @@ export const handlers: Handlers<ApiPrincipal, ApiContext> = {
   getPasskeysApp,
   updatePasskeysApp,
   listPasskeysClientEvents,
+  listDirectoryApplications,
+  putDirectoryApplication,
+  deleteDirectoryApplication,
+  getDirectoryUpstream,
+  putDirectoryUpstream,
+  deleteDirectoryUpstream,
 
   async getCoreStatus({ context }) {
     return { status: 200, body: context.services.crypto.status() };

@@ -1,0 +1,19 @@
+/**
+ * What the Directory session rules need: the identity core (store, clock, tokens, audit, sealer,
+ * signals) and the deployment's Directory policy (config.ts `DirectorySettings`).
+ */
+import type { DirectorySettings } from '../../config.ts';
+import type { IdentityCore } from '../index.ts';
+import type { Store } from '../../store/collections.ts';
+
+export interface DirectoryDeps {
+  core: IdentityCore;
+  store: Store;
+  settings: DirectorySettings;
+}
+
+/** Base URL of the Directory session API (its redirect URIs, its token issuer). */
+export const directoryBase = (publicUrl: string) => `${publicUrl}/directory/api/directorysession`;
+
+/** The SHA-256 of a bearer secret (native token, state, cookie): records are found by it, never by the secret. */
+export { sha256Hex } from './hash.ts';

@@ -1,0 +1,83 @@
+/**
+ * The native client's side of a login. The client picks a secret native token, gives it to
+ * `authenticate` (in the browser it opens) and long-polls `waitforauthentication` with it.
+ *
+ * - The record is keyed by the token's SHA-256; a token already used for a login is refused
+ *   (`reused`), so one token ties one browser login to one client.
+ * - pending → completed (the browser leg ended, `sessionId` set) → consumed (the poll collected the
+ *   session once): each step one guarded update, so of two polls with the same token only one gets
+ *   the session, on any instance.
+ * - The wait goes through the core's signal hub (signals.ts): completing publishes a signal for the
+ *   token's hash, and a poll on any instance wakes on it, without a query per waiter.
+ */
+import type { DirectoryDeps } from './context.ts';
+import { DirectoryRefusal } from './refusal.ts';
+import { isDuplicateKeyError } from '../errors.ts';
+
+export const NATIVE_TOPIC = 'directory-native-login';
+/** the browser leg and the collection must happen within this time */
+export const NATIVE_TTL_SECONDS = 900;
+
+export async function registerNativeLogin(deps: DirectoryDeps, tenantId: string, tokenHash: string): Promise<void> {
+  const now = deps.core.clock();
+  try {
+    await deps.store.directoryNativeLogins.insertOne({
+      _id: tokenHash, tenantId, state: 'pending', sessionId: null, createdAt: now, completedAt: null,
+      expiresAt: new Date(now.getTime() + NATIVE_TTL_SECONDS * 1000),
+    });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw new DirectoryRefusal('reused', 'This native token was already used for a login');
+    throw error;
+  }
+}
+
+export async function completeNativeLogin(deps: DirectoryDeps, tokenHash: string, sessionId: string): Promise<boolean> {
+  const now = deps.core.clock();
+  const done = await deps.store.directoryNativeLogins.updateOne(
+    { _id: tokenHash, state: 'pending', expiresAt: { $gt: now } },
+    { $set: { state: 'completed', sessionId, completedAt: now } },
+  );
+  if (done.modifiedCount !== 1) return false;
+  await deps.core.signals.publish(NATIVE_TOPIC, tokenHash);
+  return true;
+}
+
+type Collected = { kind: 'session'; tenantId: string; sessionId: string } | { kind: 'pending' } | { kind: 'unknown' };
+
+/** Takes the completed login's session (once), or says it is still pending or unknown/used. */
+async function collect(deps: DirectoryDeps, tokenHash: string): Promise<Collected> {
+  const now = deps.core.clock();
+  const taken = await deps.store.directoryNativeLogins.findOneAndUpdate(
+    { _id: tokenHash, state: 'completed', expiresAt: { $gt: now } },
+    { $set: { state: 'consumed' } },
+    { returnDocument: 'after' },
+  );
+  if (taken?.sessionId) return { kind: 'session', tenantId: taken.tenantId, sessionId: taken.sessionId };
+  const current = await deps.store.directoryNativeLogins.findOne({ _id: tokenHash, expiresAt: { $gt: now } }, { projection: { state: 1 } });
+  return current?.state === 'pending' ? { kind: 'pending' } : { kind: 'unknown' };
+}
+
+/**
+ * Waits up to `timeoutMs` for the login of `tokenHash` to complete on any instance. Subscribes
+ * before the first check (signals.ts says why no completion can slip between them).
+ */
+export async function waitForNativeLogin(
+  deps: DirectoryDeps,
+  tokenHash: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ kind: 'session'; tenantId: string; sessionId: string } | { kind: 'timeout' } | { kind: 'unknown' }> {
+  const subscription = await deps.core.signals.subscribe(NATIVE_TOPIC, tokenHash);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await collect(deps, tokenHash);
+      if (state.kind !== 'pending') return state;
+      const left = deadline - Date.now();
+      if (left <= 0 || signal.aborted) return { kind: 'timeout' };
+      await subscription.next(left, signal);
+    }
+  } finally {
+    subscription.close();
+  }
+}
