@@ -9,7 +9,8 @@
  *   `updateMany`; access tokens name their session (`sid`) and the bearer scheme refuses a token
  *   whose session has ended (security/bearer-jwt.ts), so they stop at once, not at their `exp`.
  * - `endUserSessions` cuts a user off (disabling, deletion, a password reset): every open session
- *   of the user ends and every refresh token of the user is revoked, in one `updateMany` each. A
+ *   of the user ends (Directory sessions and SSO grants included) and every refresh token of the
+ *   user is revoked, in one `updateMany` each. A
  *   login racing with the cut cannot yield a token: every token issue reads the user and refuses a
  *   disabled or missing one (oauth/token-set.ts). API keys are not revoked by disabling:
  *   authentication refuses a key whose owner is disabled or gone (api-keys.ts); deletion revokes
@@ -122,4 +123,7 @@ export async function endSession(store: Store, tenantId: string, sessionId: stri
 export async function endUserSessions(store: Store, tenantId: string, userId: string, reason: string, now = new Date()): Promise<void> {
   await store.sessions.updateMany({ tenantId, userId, endedAt: null }, { $set: { endedAt: now } });
   await store.refreshTokens.updateMany({ tenantId, userId, revokedAt: null }, { $set: { revokedAt: now, revokedReason: reason } });
+  // Directory sessions and SSO grants (identity/directory/) end with them.
+  await store.directorySessions.updateMany({ tenantId, userId, closedAt: null }, { $set: { closedAt: now } });
+  await store.directorySso.updateMany({ tenantId, userId, revokedAt: null }, { $set: { revokedAt: now } });
 }

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type GatewayConfig } from '../../server/config.ts';
 import { startGateway, type RunningGateway } from '../../server/app.ts';
+import type { Clock } from '../../server/identity/index.ts';
 import { createDirectorySessionClient } from '../../clients/directory-session.ts';
 import { createVaultClient } from '../../clients/secrets-vault.ts';
 import { createPasskeysClient } from '../../clients/passkeys.ts';
@@ -48,7 +49,7 @@ export interface TestGateway extends RunningGateway {
   createApiKey(tenantId: string, scopes: string[], ownerId?: string | null): Promise<{ id: string; value: string }>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, options: { log?: Logger; clock?: Clock } = {}): Promise<TestGateway> {
   const port = await freePort();
   const adminKey = env.GATEWAY_BOOTSTRAP_KEY ?? `test-admin-${randomBytes(18).toString('hex')}`;
   const config = loadConfig({
@@ -63,7 +64,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     ...env,
   });
   const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const gw = await startGateway(config, { log });
+  const gw = await startGateway(config, { log, ...(options.clock ? { clock: options.clock } : {}) });
   const baseUrl = gw.url;
   const identity = gw.services.identity;
   return {
