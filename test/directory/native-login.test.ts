@@ -105,7 +105,9 @@ test('borrowlicense: checkout, renew, checkin, the per-user limit across session
   const a3 = await nativeSession(alice.login);
   const bob = await nativeSession(zkimgUser(gw).login);
   const borrow = (s: { token: string; session: DirectorySession }, action: 'checkout' | 'renew' | 'checkin', nativetoken = s.token, method: 'GET' | 'POST' = 'GET') =>
-    sessionClient(gw, s.session.directory_access_token)[method]('/borrowlicense', { params: { query: { action, nativetoken } } });
+    method === 'GET'
+      ? sessionClient(gw, s.session.directory_access_token).GET('/borrowlicense', { params: { query: { action, nativetoken } } })
+      : sessionClient(gw, s.session.directory_access_token).POST('/borrowlicense', { params: { query: { action, nativetoken } } });
 
   t.is((await borrow(a1, 'renew')).response.status, 404, 'renew of nothing');
   t.is((await borrow(a1, 'checkin')).response.status, 404, 'checkin of nothing');

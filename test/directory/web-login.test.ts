@@ -6,7 +6,9 @@ import test from 'ava';
 import { decodeJwt } from 'jose';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { Browser } from './_browser.ts';
-import { APP_REDIRECT, authenticateUrl, BASE, browserLogin, onInstance, prepareDefaultTenant, sessionClient, sessionFromFragment, zkimgUser } from './_directory.ts';
+import { APP_REDIRECT, BASE, browserLogin, prepareDefaultTenant, sessionClient, sessionFromFragment, zkimgUser } from './_directory.ts';
+import { setVaultSettings } from '../vault/auth-helpers.ts';
+import { LENIENT_BLOCKS, passkeyLogin, registerPasskey, SoftwareAuthenticator, userWithToken } from '../vault/passkeys-helpers.ts';
 
 let gw: TestGateway;
 test.before(async () => {
@@ -65,4 +67,25 @@ test('web login with a zkimg-1 Vault login: the session in the fragment, bearers
   t.true(beat.data!.heartbeat_before >= session.heartbeat_before);
   t.not(beat.data!.directory_access_token, session.directory_access_token);
   t.is((await sessionClient(gw, beat.data!.directory_access_token).GET('/heartbeat')).response.status, 200);
+});
+
+test('web login with a passkey on the Vault\'s login page', async (t) => {
+  await setVaultSettings(gw, 'default', { register_enable: true, passkey_enabled: true, block_config: LENIENT_BLOCKS });
+  const user = await userWithToken(gw, 'default');
+  const authenticator = new SoftwareAuthenticator();
+  await registerPasskey(gw, user, authenticator, 'Laptop');
+  const login = async (page: URL) => {
+    const authReqId = page.searchParams.get('auth_req_id')!;
+    const res = await passkeyLogin(gw, 'default', user.username, authenticator, {}, authReqId);
+    if (res.data === undefined) throw new Error(`passkey login: ${res.response.status} ${JSON.stringify(res.error)}`);
+    return { authReqId, nonce: res.data.nonce };
+  };
+  const leg = await browserLogin(gw, new Browser(), login, { claims: 'access:client-dev' });
+  t.is(leg.callback.status, 302, leg.callback.body);
+  const session = sessionFromFragment(leg.callback.location!);
+  t.is(session.subinfo.sub, user.id);
+  t.is(session.claims, 'access:client-dev');
+  const vaultSession = await gw.services.store.sessions.find({ tenantId: 'default', userId: user.id, method: 'passkey' }).toArray();
+  t.is(vaultSession.length, 1, 'the Vault login was a passkey login');
+  t.is((await sessionClient(gw, session.directory_access_token).GET('/userinfo')).data?.sub, user.id);
 });
