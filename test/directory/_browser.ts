@@ -16,6 +16,9 @@ interface Cookie {
 export class Browser {
   readonly jar = new Map<string, Cookie>();
 
+  /** `headers` go with every request (a bench gives each browser its own X-Forwarded-For). */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   cookieHeader(url: URL): string {
     return [...this.jar.entries()]
       .filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
@@ -39,7 +42,7 @@ export class Browser {
   async visit(url: string | URL): Promise<Visit> {
     const u = new URL(url);
     const cookie = this.cookieHeader(u);
-    const res = await fetch(u, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const res = await fetch(u, { redirect: 'manual', headers: { ...this.headers, ...(cookie ? { cookie } : {}) } });
     const setCookies = res.headers.getSetCookie();
     this.store(setCookies);
     const location = res.headers.get('location');
