@@ -35,6 +35,9 @@ async function countingProxy(target: number): Promise<{ uri: string; count: () =
   let messages = 0;
   const server = net.createServer((client) => {
     const upstream = net.connect(target, '127.0.0.1');
+    // as the engine does: no Nagle delay on a request/reply protocol
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     let pending = Buffer.alloc(0);
     client.on('data', (chunk) => {
       pending = Buffer.concat([pending, chunk]);
@@ -117,10 +120,12 @@ async function main() {
       }
     }
   });
-  await sleep(2000);
+  // Settle: every poll is registered on W's hub, then a second more.
+  const hub = w.services.identity.signals;
+  while (hub.stats().waiters < WAITERS) await sleep(100);
+  await sleep(1000);
 
   // Idle: every client waits, nothing completes.
-  const hub = w.services.identity.signals;
   const idleStats0 = hub.stats();
   const cmd0 = proxyW.count();
   const cpu0 = process.cpuUsage();

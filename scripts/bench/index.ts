@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
-const BENCHES = ['crypto.ts', 'http.ts', 'vault-zkimg.ts', 'vault-refresh.ts', 'scim-patch.ts', 'token-exchange.ts'];
+const BENCHES = ['crypto.ts', 'http.ts', 'vault-zkimg.ts', 'vault-refresh.ts', 'scim-patch.ts', 'token-exchange.ts', 'directory-wait.ts'];
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 let failed = 0;

@@ -143,7 +143,7 @@ export function createSignalHub(options: SignalHubOptions): SignalHub {
       }
       advance(maxSeen);
     } catch (error) {
-      logger?.warn({ err: error }, 'signal hub: poll failed; retrying');
+      if (!stopped) logger?.warn({ err: error }, 'signal hub: poll failed; retrying');
     }
     schedule();
   };
