@@ -3,7 +3,7 @@
  * the core's refusals as this API's errors (`{code, error: true, uuid}`, error-shapes.ts).
  */
 import { GatewayError, unauthorized } from '../../http/errors.ts';
-import type { DirectoryDeps } from '../../identity/directory/context.ts';
+import { directoryDepsOf, type DirectoryDeps } from '../../identity/directory/context.ts';
 import { DirectoryRefusal, type DirectoryRefusalReason } from '../../identity/directory/refusal.ts';
 import { findAliveSession } from '../../identity/directory/sessions.ts';
 import type { DirectorySessionDoc } from '../../store/collections.ts';
@@ -11,9 +11,7 @@ import type { GatewayServices } from '../../services.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
 import type { ErrorKind } from '../../http/errors.ts';
 
-export function directoryDeps(services: GatewayServices): DirectoryDeps {
-  return { core: services.identity, store: services.store, settings: services.config.directory };
-}
+export const directoryDeps = (services: GatewayServices): DirectoryDeps => directoryDepsOf(services);
 
 const ERRORS: Record<DirectoryRefusalReason, { kind: ErrorKind; code: string; status?: number }> = {
   unknown: { kind: 'bad_request', code: 'E_InvalidParameter' },

@@ -12,6 +12,11 @@ export interface DirectoryDeps {
   settings: DirectorySettings;
 }
 
+/** The deps from what a request's services hold (GatewayServices has these three). */
+export function directoryDepsOf(services: { identity: IdentityCore; store: Store; config: { directory: DirectorySettings } }): DirectoryDeps {
+  return { core: services.identity, store: services.store, settings: services.config.directory };
+}
+
 /** Base URL of the Directory session API (its redirect URIs, its token issuer). */
 export const directoryBase = (publicUrl: string) => `${publicUrl}/directory/api/directorysession`;
 

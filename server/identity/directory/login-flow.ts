@@ -17,7 +17,7 @@ import type { DirectorySessionDoc } from '../../store/collections.ts';
 import { ungrantedAppClaims } from './applications.ts';
 import { directoryBase, type DirectoryDeps } from './context.ts';
 import { sha256Hex } from './hash.ts';
-import { consumeLogin, storeLogin } from './logins.ts';
+import { consumeLogin, storeLogin, type LoginRequest } from './logins.ts';
 import { completeNativeLogin, registerNativeLogin } from './native-logins.ts';
 import { redirectAllowedFor, redirectKnown } from './redirects.ts';
 import { DirectoryRefusal } from './refusal.ts';
@@ -47,15 +47,8 @@ export type LoginStep =
 
 export const DONE_PAGE = '/directory/api/static/onauthenticationdone.html';
 
-interface Pending {
-  tenantId: string;
-  claims: string;
-  appClaims: string[];
-  appData: string | null;
-  redirectUrl: string;
-  needExtendedBearer: boolean;
-  nativeTokenHash: string | null;
-}
+/** The caller's request, as the login keeps it. */
+type Pending = Omit<LoginRequest, 'upstreamIssuer'>;
 
 function withFragment(url: string, params: Record<string, string>): string {
   const base = url.split('#')[0];
@@ -106,19 +99,17 @@ export async function startLogin(deps: DirectoryDeps, input: LoginInput): Promis
     redirectUrl: input.redirectUrl, needExtendedBearer: input.needExtendedBearer, nativeTokenHash,
   };
   const sso = await ssoOf(deps, input.tenantId, input.ssoCookie);
-  const upstream = sso.grant ? null : await upstreamFor(deps, input.tenantId);
-  if (!sso.grant && upstream === null) throw new DirectoryRefusal('no_upstream', 'This tenant has no upstream OpenID provider');
-  if (nativeTokenHash !== null) await registerNativeLogin(deps, input.tenantId, nativeTokenHash);
-
-  if (sso.grant) {
-    const user = await deps.core.users.get(input.tenantId, sso.grant.userId);
-    if (user !== null && !user.disabled) {
-      const { tenantId, userId, subInfo, displayName, userInfo, upstreamIssuer } = sso.grant;
-      return openSession(deps, pending, { tenantId, userId, subInfo, displayName, userInfo, upstreamIssuer }, sso.grant._id, input);
-    }
+  // a grant of a user disabled since then opens nothing: that browser goes to the provider
+  const ssoUser = sso.grant ? await deps.core.users.get(input.tenantId, sso.grant.userId) : null;
+  const grant = ssoUser !== null && !ssoUser.disabled ? sso.grant : null;
+  if (grant) {
+    if (nativeTokenHash !== null) await registerNativeLogin(deps, input.tenantId, nativeTokenHash);
+    const { tenantId, userId, subInfo, displayName, userInfo, upstreamIssuer } = grant;
+    return openSession(deps, pending, { tenantId, userId, subInfo, displayName, userInfo, upstreamIssuer }, grant._id, input);
   }
-  const provider = upstream ?? (await upstreamFor(deps, input.tenantId));
+  const provider = await upstreamFor(deps, input.tenantId);
   if (provider === null) throw new DirectoryRefusal('no_upstream', 'This tenant has no upstream OpenID provider');
+  if (nativeTokenHash !== null) await registerNativeLogin(deps, input.tenantId, nativeTokenHash);
   const verifier = newPkceVerifier();
   const started = await storeLogin(deps, { ...pending, upstreamIssuer: provider.issuer }, verifier);
   let url: URL;

@@ -13,6 +13,7 @@
  * Their lifetime is the idle window, so a token cannot outlive the session's next missed heartbeat.
  */
 import { randomUUID } from 'node:crypto';
+import type { components } from '../../../generated/directory-session/schema.ts';
 import { audiences, issuers } from '../../issuers.ts';
 import { epochSeconds } from '../clock.ts';
 import type { DirectorySessionDoc } from '../../store/collections.ts';
@@ -21,20 +22,7 @@ import type { DirectoryDeps } from './context.ts';
 export type NewSession = Omit<DirectorySessionDoc, '_id' | 'createdAt' | 'heartbeatBefore' | 'expiresAt' | 'closedAt'>;
 
 /** DirectorySession of specs/directory-session.yaml. */
-export interface DirectorySessionView {
-  buildrentsec: number;
-  claims: string;
-  clientmaxidledurationsec: number;
-  directory_access_token: string;
-  displayname: string;
-  heartbeat_before: number;
-  http_access_token: string;
-  lmxborrowsec: number;
-  lmxfeature: string;
-  lmxserver: string;
-  session_eol: number;
-  subinfo: { sub: string; email?: string; name?: string };
-}
+export type DirectorySessionView = components['schemas']['DirectorySession'];
 
 const alive = (now: Date) => ({ closedAt: null, heartbeatBefore: { $gt: now }, expiresAt: { $gt: now } });
 

@@ -2,7 +2,7 @@
 import type { DirectoryApplicationDoc } from '../../../store/collections.ts';
 import type { UpstreamView } from '../../../identity/directory/upstreams.ts';
 import type { GatewayServices } from '../../../services.ts';
-import type { DirectoryDeps } from '../../../identity/directory/context.ts';
+import { directoryDepsOf, type DirectoryDeps } from '../../../identity/directory/context.ts';
 import { notFound } from '../../../http/errors.ts';
 
 export const applicationView = (a: DirectoryApplicationDoc) => ({
@@ -27,9 +27,7 @@ export const upstreamView = (u: UpstreamView) => ({
   updatedAt: u.updatedAt ? u.updatedAt.toISOString() : null,
 });
 
-export function deps(services: GatewayServices): DirectoryDeps {
-  return { core: services.identity, store: services.store, settings: services.config.directory };
-}
+export const deps = (services: GatewayServices): DirectoryDeps => directoryDepsOf(services);
 
 /** The registry belongs to an existing tenant. */
 export async function requireTenant(services: GatewayServices, tenantId: string): Promise<void> {
