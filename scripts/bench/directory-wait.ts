@@ -1,5 +1,5 @@
 /**
- * Directory native-login long polls at scale (issue: "1,000 native clients long-polling"): how the
+ * Directory native-login long polls at scale (1,000 native clients by default): how the
  * signal hub (server/identity/signals.ts) behaves with many waiters on one instance.
  *
  * Two gateway instances share one embedded engine, each through a counting TCP proxy (every
