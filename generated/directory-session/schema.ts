@@ -504,7 +504,7 @@ export interface operations {
                  */
                 redirecturl: string;
                 /**
-                 * @description The directory tenant to log in to (an extension of the seed): its upstream OpenID
+                 * @description The directory tenant to log in to (a gateway extension): its upstream OpenID
                  *     provider, applications and registered redirect URLs apply. Default `default`.
                  * @example default
                  */
