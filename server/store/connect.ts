@@ -55,7 +55,7 @@ function driverOptions(options: ConnectStoreOptions, embedded: boolean): MongoCl
   return {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 2000,
     connectTimeoutMS: 2000,
-    socketTimeoutMS: 10_000,
+    socketTimeoutMS: 30_000,
     heartbeatFrequencyMS: 2000,
     maxPoolSize: 50,
     ...(embedded ? { directConnection: true, retryWrites: false, retryReads: true } : {}),
