@@ -20,7 +20,8 @@ import { healthRouter } from './ops/health.ts';
 import { requestIdMiddleware } from './http/request-id.ts';
 import { mountApi, type ApiDefinition } from './http/mount-api.ts';
 import { clientErrorHandler } from './http/client-error.ts';
-import { errorShapesByPrefix, plainError, startingHandler } from './http/starting.ts';
+import { startingHandler } from './http/starting.ts';
+import { errorShapesByPrefix, plainError } from './http/error-shape-by-path.ts';
 import { InFlightLimit } from './http/in-flight.ts';
 import { GatewayError } from './http/errors.ts';
 import { passkeysCors } from './apis/passkeys/cors.ts';
@@ -80,7 +81,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let serve: RequestListener = startingHandler(shapes, metrics);
   const server = createServer((req, res) => serve(req, res));
   server.keepAliveTimeout = 5_000;
-  server.on('clientError', clientErrorHandler(shapes, plainError, log));
+  server.on('clientError', clientErrorHandler(shapes, log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(config.host, config.port, err)));
     server.listen(config.port, config.host, () => resolve());

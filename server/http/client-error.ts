@@ -9,12 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { GatewayError } from './errors.ts';
-import type { ErrorFormatter } from './error-shapes.ts';
-
-export interface ShapeByPrefix {
-  prefix: string;
-  formatter: ErrorFormatter;
-}
+import { errorShapeForPath, type ShapeByPrefix } from './error-shape-by-path.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   HPE_HEADER_OVERFLOW: 431,
@@ -29,15 +24,7 @@ function requestPath(raw: Buffer | undefined): string | undefined {
   return /^[A-Z]+ (\/[^ ?\r\n]*)/.exec(head)?.[1];
 }
 
-function formatterFor(path: string | undefined, shapes: readonly ShapeByPrefix[], fallback: ErrorFormatter): ErrorFormatter {
-  if (path === undefined) return fallback;
-  const match = shapes
-    .filter(({ prefix }) => prefix === '/' || path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))
-    .sort((a, b) => b.prefix.length - a.prefix.length)[0];
-  return match?.formatter ?? fallback;
-}
-
-export function clientErrorHandler(shapes: readonly ShapeByPrefix[], fallback: ErrorFormatter, log: Logger) {
+export function clientErrorHandler(shapes: readonly ShapeByPrefix[], log: Logger) {
   return (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -46,7 +33,7 @@ export function clientErrorHandler(shapes: readonly ShapeByPrefix[], fallback: E
     const status = STATUS_BY_CODE[err.code ?? ''] ?? 400;
     const id = randomUUID();
     const message = status === 431 ? 'The request line or headers are too large' : status === 408 ? 'The request took too long to arrive' : 'Malformed HTTP request';
-    const reply = formatterFor(requestPath(err.rawPacket), shapes, fallback)(new GatewayError('bad_request', message, { status }), id);
+    const reply = errorShapeForPath(requestPath(err.rawPacket), shapes)(new GatewayError('bad_request', message, { status }), id);
     const body = JSON.stringify(reply.body);
     log.info({ errorId: id, requestId: id, code: err.code, status }, `refused by the HTTP parser: ${message}`);
     socket.end(

@@ -7,29 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { GatewayError } from './errors.ts';
-import type { ErrorFormatter, ErrorReply } from './error-shapes.ts';
-import type { ShapeByPrefix } from './client-error.ts';
-import type { ApiDefinition } from './mount-api.ts';
+import { errorShapeForPath, type ShapeByPrefix } from './error-shape-by-path.ts';
 import type { GatewayMetrics } from '../ops/metrics.ts';
 
 const RETRY_AFTER_SECONDS = '2';
-
-/** Paths outside every API (and the gateway's own 404): `{error, message, requestId}`. */
-export const plainError: ErrorFormatter = (err, errorId): ErrorReply => ({
-  status: err.status,
-  body: { error: err.kind, message: err.status >= 500 && err.kind === 'internal' ? `Internal error (error id ${errorId})` : err.message, requestId: errorId },
-});
-
-export function errorShapesByPrefix<S>(definitions: readonly ApiDefinition<S>[]): ShapeByPrefix[] {
-  return definitions
-    .flatMap((def) => (def.prefixes ?? [def.serverUrl]).map((prefix) => ({ prefix, formatter: def.errorFormatter(undefined) })))
-    .sort((a, b) => b.prefix.length - a.prefix.length);
-}
-
-function shapeFor(path: string, shapes: readonly ShapeByPrefix[]): ErrorFormatter {
-  const match = shapes.find(({ prefix }) => prefix !== '/' && (path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`)));
-  return match?.formatter ?? plainError;
-}
 
 export function startingHandler(shapes: readonly ShapeByPrefix[], metrics: GatewayMetrics): RequestListener {
   metrics.setDatabaseUp(false);
@@ -53,7 +34,7 @@ export function startingHandler(shapes: readonly ShapeByPrefix[], metrics: Gatew
       );
       return;
     }
-    const reply = shapeFor(path, shapes)(new GatewayError('unavailable', 'The gateway is starting: its store does not answer yet; retry later'), id);
+    const reply = errorShapeForPath(path, shapes)(new GatewayError('unavailable', 'The gateway is starting: its store does not answer yet; retry later'), id);
     res.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json', 'Retry-After': RETRY_AFTER_SECONDS, 'X-Error-Id': id });
     res.end(JSON.stringify(reply.body));
     // a request body still arriving is not read; the connection closes after the reply
