@@ -7,10 +7,6 @@ export class InFlightLimit {
   private count = 0;
   constructor(readonly max: number) {}
 
-  get current(): number {
-    return this.count;
-  }
-
   /** Takes a slot; returns its release (idempotent), or undefined when the gateway is full. */
   tryEnter(): (() => void) | undefined {
     if (this.count >= this.max) return undefined;
