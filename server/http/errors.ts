@@ -62,6 +62,8 @@ export interface GatewayErrorOptions {
   scimType?: string;
   /** RFC 6749 §5.2 error code for OAuth endpoints */
   oauthError?: string;
+  /** The identity core's domain code (identity/errors.ts) this error came from, for the API's formatter. */
+  domainCode?: string;
   cause?: unknown;
 }
 

@@ -1,8 +1,10 @@
 /**
- * Everything that can go wrong under a route becomes a GatewayError here: validator errors, body
- * parser errors, database outages, and anything unexpected (which becomes an opaque 500; its
+ * Everything that can go wrong under a route becomes a GatewayError here: the identity core's
+ * errors (core-errors.ts), validator errors, body parser errors, database outages, and anything unexpected (which becomes an opaque 500; its
  * message and stack go only to the log).
  */
+import { IdentityError } from '../identity/errors.ts';
+import { fromIdentityError } from './core-errors.ts';
 import { GatewayError, type ValidationIssue } from './errors.ts';
 
 interface ValidatorItem {
@@ -53,6 +55,7 @@ function issueFrom(item: ValidatorItem): ValidationIssue {
 
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
+  if (err instanceof IdentityError) return fromIdentityError(err);
   const e = err as { status?: number; statusCode?: number; type?: string; errors?: ValidatorItem[]; name?: string; message?: string };
   if (isDatabaseUnavailable(err)) return new GatewayError('unavailable', 'The database is unavailable; retry later', { cause: err, headers: { 'Retry-After': '2' } });
   // body-parser (raw-body) errors carry a `type`

@@ -140,7 +140,7 @@ export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
       let value: string;
       if (chosen !== undefined) {
         const derived = apiKeyIdOf(chosen);
-        if (derived === null) throw new IdentityError('invalid', `an operator-chosen API key must be ${IMPORTED_KEY_MIN_LENGTH} to 512 characters`);
+        if (derived === null) throw new IdentityError('request.invalid', `an operator-chosen API key must be ${IMPORTED_KEY_MIN_LENGTH} to 512 characters`);
         id = derived;
         value = chosen;
       } else {
@@ -165,7 +165,7 @@ export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
       try {
         await store.apiKeys.insertOne(key);
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw new IdentityError('conflict', 'an API key with this value already exists');
+        if (isDuplicateKeyError(error)) throw new IdentityError('resource.conflict', 'an API key with this value already exists');
         throw error;
       }
       return { key, value };

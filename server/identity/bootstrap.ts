@@ -126,7 +126,7 @@ export function createBootstrap(deps: {
     try {
       await tenants.create({ id: DEFAULT_TENANT_ID, name: 'Default tenant' });
     } catch (error) {
-      if (!(error instanceof IdentityError && error.code === 'conflict')) throw error;
+      if (!(error instanceof IdentityError && error.code === 'resource.conflict')) throw error;
     }
   };
 
@@ -137,7 +137,7 @@ export function createBootstrap(deps: {
         const { key } = await apiKeys.create({ tenantId: DEFAULT_TENANT_ID, name: 'bootstrap admin', scopes, value: bootstrapKey });
         return { id: key._id, source: 'env' as const };
       } catch (error) {
-        if (!(error instanceof IdentityError && error.code === 'conflict')) throw error;
+        if (!(error instanceof IdentityError && error.code === 'resource.conflict')) throw error;
         // Taken over, or the same key already imported: the id derives from the value.
         const id = apiKeyIdOf(bootstrapKey);
         const existing = id === null ? null : await store.apiKeys.findOne({ _id: id, secretHash: hashSecret(bootstrapKey) });
@@ -172,7 +172,7 @@ export function createBootstrap(deps: {
       try {
         await clients.create(DEFAULT_TENANT_ID, spec);
       } catch (error) {
-        if (!(error instanceof IdentityError && error.code === 'conflict')) throw error;
+        if (!(error instanceof IdentityError && error.code === 'resource.conflict')) throw error;
         // Taken over: the client exists from the first attempt; align its secret with the sealed copy.
         if (spec.type === 'confidential') {
           await store.clients.updateOne({ tenantId: DEFAULT_TENANT_ID, clientId: spec.clientId }, { $set: { secretHash: hashSecret(directorySecret) } });

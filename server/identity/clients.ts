@@ -2,13 +2,16 @@
  * OAuth/OpenID client registrations (the Vault's Client schema), shared by the Vault's provider,
  * the Directory API (its upstream client) and bootstrap. A client belongs to one tenant; its
  * `client_id` is unique within the tenant. Confidential clients' secrets are random, shown once,
- * and stored as SHA-256 hashes (secrets/hash.ts).
+ * and stored as SHA-256 hashes (secrets/hash.ts). A client's grant types are ones of the grant
+ * registry (oauth/grants/index.ts), and a confidential-only grant (client_credentials, RFC 6749
+ * §4.4) is never a public client's.
  */
 import { storeSkip } from '../store/paging.ts';
 import { randomUUID } from 'node:crypto';
 import type { ClientDoc, Store } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
+import { grantOf, grantTypesFor } from './oauth/grants/index.ts';
 import { hashSecret, randomSecret, verifySecretHash } from './secrets/hash.ts';
 
 export interface ClientInput {
@@ -45,9 +48,21 @@ export interface ClientService {
 
 export const DEFAULT_CLIENT_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
 
+/** Refuses grant types the registry does not have, or that a client of `type` may not hold. */
+function checkGrantTypes(type: ClientDoc['type'], grantTypes: readonly string[]): void {
+  for (const name of grantTypes) {
+    const grant = grantOf(name);
+    if (grant === null) throw new IdentityError('request.invalid', `grant type ${JSON.stringify(name)} is not supported`, { field: ['grant_types'] });
+    if (grant.confidentialOnly && type !== 'confidential') throw new IdentityError('request.invalid', `${name} is for confidential clients only`, { field: ['grant_types'] });
+  }
+}
+
 export function createClientService(store: Store, clock: Clock): ClientService {
   return {
     async create(tenantId, input) {
+      // By default the user grants only (every grant a public client may hold).
+      const grantTypes = input.grantTypes ?? grantTypesFor('public');
+      checkGrantTypes(input.type, grantTypes);
       const secret = input.type === 'confidential' ? (input.secret ?? randomSecret(32)) : null;
       const now = clock();
       const client: ClientDoc = {
@@ -60,7 +75,7 @@ export function createClientService(store: Store, clock: Clock): ClientService {
         redirectUris: input.redirectUris ?? [],
         postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
         allowedScopes: input.allowedScopes ?? DEFAULT_CLIENT_SCOPES,
-        grantTypes: input.grantTypes ?? ['authorization_code', 'refresh_token'],
+        grantTypes,
         signingAlg: input.signingAlg ?? 'EdDSA',
         tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? (input.type === 'public' ? 'none' : 'client_secret_post'),
         extra: input.extra ?? {},
@@ -70,7 +85,7 @@ export function createClientService(store: Store, clock: Clock): ClientService {
       try {
         await store.clients.insertOne(client);
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw new IdentityError('conflict', `client ${client.clientId} already exists in this tenant`);
+        if (isDuplicateKeyError(error)) throw new IdentityError('resource.conflict', `client ${client.clientId} already exists in this tenant`);
         throw error;
       }
       return { client, secret };
@@ -83,7 +98,11 @@ export function createClientService(store: Store, clock: Clock): ClientService {
       return store.clients.find({ tenantId }).sort({ createdAt: 1, _id: 1 }).skip(storeSkip(skip)).limit(limit).toArray();
     },
 
-    update(tenantId, clientId, patch) {
+    async update(tenantId, clientId, patch) {
+      if (patch.grantTypes !== undefined) {
+        const type = patch.type ?? (await store.clients.findOne({ tenantId, clientId }, { projection: { type: 1 } }))?.type;
+        if (type !== undefined) checkGrantTypes(type, patch.grantTypes);
+      }
       const set: Record<string, unknown> = { updatedAt: clock() };
       for (const [field, value] of Object.entries(patch)) {
         if (value === undefined) continue;

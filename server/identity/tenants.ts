@@ -31,13 +31,13 @@ export function createTenantService(store: Store, clock: Clock): TenantService {
   const known = new Map<string, number>();
   return {
     async create({ id, name, settings }) {
-      if (!TENANT_ID_PATTERN.test(id)) throw new IdentityError('invalid', 'tenant id must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
+      if (!TENANT_ID_PATTERN.test(id)) throw new IdentityError('request.invalid', 'tenant id must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
       const now = clock();
       const doc: TenantDoc = { _id: id, name: name ?? id, settings: settings ?? {}, createdAt: now, updatedAt: now };
       try {
         await store.tenants.insertOne(doc);
       } catch (error) {
-        if (isDuplicateKeyError(error)) throw new IdentityError('conflict', `tenant ${id} already exists`);
+        if (isDuplicateKeyError(error)) throw new IdentityError('resource.conflict', `tenant ${id} already exists`);
         throw error;
       }
       return doc;
@@ -69,7 +69,7 @@ export function createTenantService(store: Store, clock: Clock): TenantService {
       const set: Record<string, unknown> = { updatedAt: clock() };
       if (name !== undefined) set.name = name;
       for (const [section, value] of Object.entries(settings ?? {})) {
-        if (section.includes('.') || section.startsWith('$')) throw new IdentityError('invalid', 'settings section names cannot contain "." or start with "$"');
+        if (section.includes('.') || section.startsWith('$')) throw new IdentityError('request.invalid', 'settings section names cannot contain "." or start with "$"');
         set[`settings.${section}`] = value;
       }
       return store.tenants.findOneAndUpdate({ _id: tenantId }, { $set: set }, { returnDocument: 'after' });

@@ -8,12 +8,12 @@ import type { Store } from '../store/collections.ts';
 import type { ApiKeyService } from './api-keys.ts';
 import { endUserSessions } from './sessions.ts';
 import { createScimGroupStore } from './scim/group-store.ts';
-import { deleteCommitment } from './vault/commitments.ts';
 
 export async function removeUserTraces(store: Store, apiKeys: ApiKeyService, tenantId: string, userId: string, now = new Date()): Promise<void> {
   await createScimGroupStore(store).removeMember(tenantId, userId);
   for (const key of await apiKeys.list(tenantId, { ownerId: userId })) await apiKeys.revoke(tenantId, key._id);
   await endUserSessions(store, tenantId, userId, 'user_deleted', now);
-  await deleteCommitment(store, tenantId, userId);
+  // The zkimg-1 commitment: one per user, under the user's id.
+  await store.zkimgCommitments.deleteOne({ _id: userId, tenantId });
   await store.passkeyCredentials.deleteMany({ tenantId, userId });
 }

@@ -72,12 +72,12 @@ export interface UserService {
 
 function checkUsername(username: string): void {
   if (typeof username !== 'string' || username.length < 1 || username.length > USERNAME_MAX) {
-    throw new IdentityError('invalid', `username must be 1 to ${USERNAME_MAX} characters`);
+    throw new IdentityError('request.invalid', `username must be 1 to ${USERNAME_MAX} characters`);
   }
 }
 
 function conflictOnDuplicate(error: unknown): never {
-  if (isDuplicateKeyError(error)) throw new IdentityError('conflict', 'username already exists in this tenant');
+  if (isDuplicateKeyError(error)) throw new IdentityError('resource.conflict', 'username already exists in this tenant');
   throw error;
 }
 
@@ -146,7 +146,7 @@ export function createUserService(store: Store, clock: Clock): UserService {
         if (patch[field] !== undefined) set[field] = patch[field];
       }
       for (const [field, value] of Object.entries(patch.profile ?? {})) {
-        if (field.includes('.') || field.startsWith('$')) throw new IdentityError('invalid', 'profile field names cannot contain "." or start with "$"');
+        if (field.includes('.') || field.startsWith('$')) throw new IdentityError('request.invalid', 'profile field names cannot contain "." or start with "$"');
         if (value === undefined) unset[`profile.${field}`] = '';
         else set[`profile.${field}`] = value;
       }

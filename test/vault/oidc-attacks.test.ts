@@ -5,8 +5,8 @@
 import test from 'ava';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { codeFor, completeUrl, loginFor, POST_LOGOUT, postForm, REDIRECT, setupTenant, visit } from './_oidc.ts';
-import { CLIENT_AUTH_FAILURE_LIMIT, CLIENT_AUTH_WINDOW_SECONDS } from '../../server/identity/vault/client-auth.ts';
-import { AUTHORIZATION_CODE_TTL_SECONDS, redeemAuthorizationCode } from '../../server/identity/vault/authorization-codes.ts';
+import { CLIENT_AUTH_FAILURE_LIMIT, CLIENT_AUTH_WINDOW_SECONDS } from '../../server/identity/oauth/client-auth.ts';
+import { AUTHORIZATION_CODE_TTL_SECONDS, redeemAuthorizationCode } from '../../server/identity/oauth/authorization-codes.ts';
 
 let gw: TestGateway;
 test.before(async () => {

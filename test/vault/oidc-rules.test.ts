@@ -3,10 +3,10 @@
 import test from 'ava';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { startHarness, type Harness } from '../identity/_harness.ts';
-import { isValidCodeChallenge, s256Challenge, verifyPkce } from '../../server/identity/vault/pkce.ts';
-import { accessTokenHash } from '../../server/identity/vault/id-token.ts';
-import { issueAuthorizationCode, redeemAuthorizationCode } from '../../server/identity/vault/authorization-codes.ts';
-import { issueRefreshToken, useRefreshToken } from '../../server/identity/vault/refresh-tokens.ts';
+import { isValidCodeChallenge, s256Challenge, verifyPkce } from '../../server/identity/oauth/pkce.ts';
+import { accessTokenHash } from '../../server/identity/oauth/id-token.ts';
+import { issueAuthorizationCode, redeemAuthorizationCode } from '../../server/identity/oauth/authorization-codes.ts';
+import { issueRefreshToken, useRefreshToken } from '../../server/identity/oauth/refresh-tokens.ts';
 import { completeLogin } from '../../server/identity/vault/login-continuation.ts';
 
 let h: Harness;

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { createVaultClient, type VaultClient } from '../../clients/secrets-vault.ts';
 import type { components } from '../../generated/secrets-vault/schema.ts';
 import { issuers } from '../../server/issuers.ts';
-import { issueAccessToken } from '../../server/identity/vault/access-tokens.ts';
+import { issueAccessToken } from '../../server/identity/oauth/access-tokens.ts';
+import { vaultTokenProfile } from '../../server/identity/vault/token-profile.ts';
 import { completeLogin } from '../../server/identity/vault/login-continuation.ts';
 import { DEFAULT_BLOCK_CONFIG, type VaultSettings } from '../../server/identity/vault/tenant-settings.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
@@ -41,8 +42,7 @@ export async function userWithToken(gw: TestGateway, tenantId: string, username 
 /** An access token for an existing user (a session of its own, then the token a code exchange would give). */
 export async function tokenFor(gw: TestGateway, tenantId: string, user: { id: string; username: string }): Promise<PasskeyUser> {
   const { sessionId } = await completeLogin(gw.services, { tenantId, userId: user.id, method: 'zkimg', needVerify: false, ip: '127.0.0.1', userAgent: 'ava' });
-  const { token } = await issueAccessToken(gw.services, {
-    issuer: issuers.vault(gw.config.publicUrl, tenantId),
+  const { token } = await issueAccessToken(gw.services, vaultTokenProfile(gw.config.publicUrl, tenantId), {
     tenantId,
     clientId: 'passkey-tests',
     subject: user.id,

@@ -54,8 +54,8 @@ async function core<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof IdentityError && error.code === 'conflict') throw uniqueness('userName already exists in this tenant');
-    if (error instanceof IdentityError && error.code === 'invalid') throw invalidValue(error.message);
+    if (error instanceof IdentityError && error.code === 'resource.conflict') throw uniqueness('userName already exists in this tenant');
+    if (error instanceof IdentityError && error.code === 'request.invalid') throw invalidValue(error.message);
     throw error;
   }
 }

@@ -16,8 +16,8 @@ import { badRequest } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
 import type { ClientDoc } from '../../store/collections.ts';
 import { userGrantableScopes } from './client-scopes.ts';
-import { isValidCodeChallenge } from './pkce.ts';
-import { isScopeToken, parseScope } from './scopes.ts';
+import { isValidCodeChallenge } from '../oauth/pkce.ts';
+import { isScopeToken, parseScope } from '../oauth/scopes.ts';
 
 export interface AuthorizeQuery {
   response_type: string;

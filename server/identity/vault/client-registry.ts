@@ -22,6 +22,7 @@ import { conflict, validationError, type ValidationIssue } from '../../http/erro
 import type { ClientDoc } from '../../store/collections.ts';
 import { DEFAULT_TENANT_ID, DIRECTORY_CLIENT_ID } from '../bootstrap.ts';
 import { DEFAULT_CLIENT_SCOPES, type ClientInput, type ClientPatch } from '../clients.ts';
+import { grantTypesFor } from '../oauth/grants/index.ts';
 
 export type VaultClient = components['schemas']['Client'];
 
@@ -85,11 +86,6 @@ function extraOf(body: VaultClient): Record<string, unknown> {
 /** The client's `allowed_scopes` as it will be stored: the body's, else the OpenID scopes. */
 export function allowedScopesOf(body: VaultClient): string[] {
   return body.allowed_scopes ? [...new Set(body.allowed_scopes)] : [...DEFAULT_CLIENT_SCOPES];
-}
-
-/** client_credentials is for confidential clients only (paths.md, token endpoints). */
-function grantTypesFor(type: ClientDoc['type']): string[] {
-  return type === 'confidential' ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'];
 }
 
 /** What a Vault Client body sets, on create and on update alike (the type decides grants and auth). */

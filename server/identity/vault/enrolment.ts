@@ -61,8 +61,8 @@ export async function register(
   try {
     userId = (await services.identity.users.create(tenant._id, { username: input.username, email: input.email }))._id;
   } catch (error) {
-    if (error instanceof IdentityError && error.code === 'conflict') throw conflict('Username already registered');
-    if (error instanceof IdentityError && error.code === 'invalid') {
+    if (error instanceof IdentityError && error.code === 'resource.conflict') throw conflict('Username already registered');
+    if (error instanceof IdentityError && error.code === 'request.invalid') {
       throw new GatewayError('validation', error.message, { issues: [{ location: 'body', path: ['username'], message: error.message, type: 'value_error' }] });
     }
     throw error;

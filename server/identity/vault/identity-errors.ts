@@ -1,20 +1,14 @@
 /**
- * The identity core throws IdentityError (conflict / not_found / invalid) with a message safe to
- * show; the Vault answers those as FastAPI would: 409, 404, and 422 with the offending field.
+ * The Vault's calls into the identity core: an IdentityError becomes the Vault's error with the
+ * field it concerns (FastAPI's 422 names the offending field; http/core-errors.ts maps the code,
+ * e.g. `resource.conflict` to 409 and `resource.not_found` to 404).
  */
-import { conflict, notFound, validationError } from '../../http/errors.ts';
+import { fromIdentityError } from '../../http/core-errors.ts';
 import { IdentityError } from '../errors.ts';
 
 export function asGatewayError(error: unknown, field: (string | number)[] = []): unknown {
   if (!(error instanceof IdentityError)) return error;
-  switch (error.code) {
-    case 'conflict':
-      return conflict(error.message);
-    case 'not_found':
-      return notFound(error.message);
-    case 'invalid':
-      return validationError([{ location: 'body', path: field, message: error.message, type: 'value_error' }]);
-  }
+  return fromIdentityError(error.details.field === undefined ? new IdentityError(error.code, error.message, { ...error.details, field }) : error);
 }
 
 /** Runs an identity-core call, turning its IdentityError into the matching GatewayError. */

@@ -39,7 +39,7 @@ export const batchCreateUser: VaultHandlers<'batchCreateUser'>['batchCreateUser'
       created += 1;
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
-      (error.code === 'conflict' ? duplicates : failures).push(user.username);
+      (error.code === 'resource.conflict' ? duplicates : failures).push(user.username);
     }
   }
   await auditAdmin(context, principal, {

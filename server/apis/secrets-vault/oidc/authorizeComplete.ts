@@ -12,7 +12,7 @@
 import { badRequest } from '../../../http/errors.ts';
 import { issuers } from '../../../issuers.ts';
 import { completeAuthRequest, findPendingAuthRequest } from '../../../identity/vault/auth-requests.ts';
-import { issueAuthorizationCode } from '../../../identity/vault/authorization-codes.ts';
+import { issueAuthorizationCode } from '../../../identity/oauth/authorization-codes.ts';
 import { withQuery } from '../../../identity/vault/authorize-checks.ts';
 import { redeemLoginNonce } from '../../../identity/vault/login-continuation.ts';
 import { findActiveSession } from '../../../identity/sessions.ts';

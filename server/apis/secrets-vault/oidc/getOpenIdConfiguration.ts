@@ -2,6 +2,7 @@
 import { notFound } from '../../../http/errors.ts';
 import { issuers } from '../../../issuers.ts';
 import { ACCOUNT_SCOPE } from '../../../identity/vault/account-scope.ts';
+import { GRANT_TYPES } from '../../../identity/oauth/grants/index.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 
 /** `account` too: relying parties the tenant allows to manage accounts ask for it (account-scope.ts). */
@@ -27,7 +28,7 @@ export const getOpenIdConfiguration: VaultHandlers<'getOpenIdConfiguration'>['ge
       scopes_supported: SUPPORTED_SCOPES,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      grant_types_supported: [...GRANT_TYPES],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['EdDSA', 'RS256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

@@ -3,7 +3,7 @@
  * `token_endpoint`): `client_secret_basic` as well as `client_secret_post`, and RFC 6749 §5.2
  * errors (the API's error formatter maps the GatewayErrors' `oauthError`).
  */
-import { invalidRequest } from '../../../identity/vault/oauth-errors.ts';
+import { invalidRequest } from '../../../identity/oauth/errors.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 import { tokenReply } from './token-reply.ts';
 

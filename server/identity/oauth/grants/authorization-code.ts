@@ -8,16 +8,23 @@
  *   verifier is refused (PKCE downgrade, RFC 9700 §2.1.1); public clients always had one;
  * - the user must still exist and be enabled, and the session must still be open.
  */
-import type { ClientDoc } from '../../store/collections.ts';
-import { redeemAuthorizationCode } from './authorization-codes.ts';
-import { invalidGrant, invalidRequest } from './oauth-errors.ts';
-import { endSession } from '../sessions.ts';
-import { verifyPkce } from './pkce.ts';
-import { revokeFamily } from './refresh-tokens.ts';
-import type { GrantContext, TokenResponse } from './token-endpoint.ts';
-import { issueTokenSet } from './token-set.ts';
+import type { ClientDoc } from '../../../store/collections.ts';
+import { endSession } from '../../sessions.ts';
+import { redeemAuthorizationCode } from '../authorization-codes.ts';
+import { invalidGrant, invalidRequest } from '../errors.ts';
+import type { Grant, GrantContext, TokenSet } from '../grant.ts';
+import { verifyPkce } from '../pkce.ts';
+import { revokeFamily } from '../refresh-tokens.ts';
+import { issueTokenSet } from '../token-set.ts';
 
-export async function authorizationCodeGrant(ctx: GrantContext, client: ClientDoc): Promise<TokenResponse> {
+export const authorizationCodeGrant: Grant = {
+  type: 'authorization_code',
+  parameters: ['code', 'redirect_uri', 'code_verifier'],
+  confidentialOnly: false,
+  handle,
+};
+
+async function handle(ctx: GrantContext, client: ClientDoc): Promise<TokenSet> {
   const { services, tenantId, form } = ctx;
   if (!form.code) throw invalidRequest('code is required');
   if (!form.redirect_uri) throw invalidRequest('redirect_uri is required');

@@ -7,14 +7,14 @@
  *   in constant time against the stored hash; a public client sends only its `client_id` (its
  *   proof is PKCE) and must not present a secret.
  * - Failures are audited and rate limited per tenant, client and address: past
- *   `CLIENT_AUTH_FAILURE_LIMIT` failures in the window, attempts are refused with 429 before the
- *   secret is even looked at (ARCHITECTURE.md, Security baseline).
+ *   `CLIENT_AUTH_FAILURE_LIMIT` failures in the window, attempts are refused (`lockout.blocked`,
+ *   429 with `invalid_client`) before the secret is even looked at.
  */
-import { GatewayError } from '../../http/errors.ts';
-import type { GatewayServices } from '../../services.ts';
 import type { ClientDoc } from '../../store/collections.ts';
+import { IdentityError } from '../errors.ts';
 import { verifySecretHash } from '../secrets/hash.ts';
-import { invalidClient, invalidRequest } from './oauth-errors.ts';
+import { invalidClient, invalidRequest } from './errors.ts';
+import type { GrantServices } from './grant.ts';
 
 export const CLIENT_AUTH_FAILURE_LIMIT = 10;
 export const CLIENT_AUTH_WINDOW_SECONDS = 300;
@@ -42,7 +42,7 @@ function formDecode(value: string): string {
   }
 }
 
-type Services = Pick<GatewayServices, 'store' | 'identity'>;
+type Services = GrantServices;
 
 const failureKey = (tenantId: string, clientId: string, ip: string) => `oidc:client-auth:${tenantId}:${clientId}:${ip}`;
 
@@ -78,9 +78,9 @@ export async function authenticateClient(
   // Two independent reads, in parallel: the client record is only used once the count allows it.
   const [failures, client] = await Promise.all([failuresInWindow(services, key, now), services.identity.clients.get(tenantId, clientId)]);
   if (failures >= CLIENT_AUTH_FAILURE_LIMIT) {
-    throw new GatewayError('rate_limited', 'too many failed client authentications; retry later', {
+    throw new IdentityError('lockout.blocked', 'too many failed client authentications; retry later', {
       oauthError: 'invalid_client',
-      headers: { 'Retry-After': String(CLIENT_AUTH_WINDOW_SECONDS - Math.floor((now.getTime() % (CLIENT_AUTH_WINDOW_SECONDS * 1000)) / 1000)) },
+      retryAfterSeconds: CLIENT_AUTH_WINDOW_SECONDS - Math.floor((now.getTime() % (CLIENT_AUTH_WINDOW_SECONDS * 1000)) / 1000),
     });
   }
 

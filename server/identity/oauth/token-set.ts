@@ -1,23 +1,22 @@
 /**
  * The tokens a user grant (code exchange or refresh) answers with:
  * - the session must still be open and the user must exist and be enabled (else `invalid_grant`);
- * - the scope is the grant's, less what the client may no longer be granted (client-scopes.ts):
- *   a scope removed from its `allowed_scopes` since, or a platform scope outside the platform
- *   tenant from a record or code written before that rule (RFC 6749 §3.3 lets the server issue
- *   less than requested; the answer's `scope` says what was granted);
+ * - the scope is the grant's, less what the client may no longer be granted (the profile's
+ *   `ScopePolicy.userGrantable`): a scope removed from its `allowed_scopes` since, or one the API's
+ *   rule no longer lets a client of the tenant hold (RFC 6749 §3.3 lets the server issue less than
+ *   requested; the answer's `scope` says what was granted);
  * - an access token always; an ID token when `openid` was granted; a refresh token of the
  *   grant's family when the client may use the refresh_token grant;
  * - the issue is recorded on the session (time, address, user agent).
  */
 import type { ClientDoc } from '../../store/collections.ts';
-import { issueAccessToken } from './access-tokens.ts';
-import { userGrantableScopes } from './client-scopes.ts';
-import { issueIdToken } from './id-token.ts';
 import { amrOfMethod } from '../amr.ts';
-import { invalidGrant } from './oauth-errors.ts';
 import { findActiveSession, recordTokenIssue } from '../sessions.ts';
+import { issueAccessToken } from './access-tokens.ts';
+import { invalidGrant } from './errors.ts';
+import type { GrantContext, TokenSet } from './grant.ts';
+import { issueIdToken } from './id-token.ts';
 import { issueRefreshToken } from './refresh-tokens.ts';
-import type { GrantContext, TokenResponse } from './token-endpoint.ts';
 
 export interface UserGrant {
   userId: string;
@@ -28,16 +27,16 @@ export interface UserGrant {
   familyId: string;
 }
 
-export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant: UserGrant): Promise<TokenResponse> {
-  const { services, tenantId, issuer } = ctx;
+export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant: UserGrant): Promise<TokenSet> {
+  const { services, tenantId, profile } = ctx;
+  const { issuer } = profile;
   const [session, user] = await Promise.all([findActiveSession(services.store, tenantId, grant.sessionId), services.identity.users.get(tenantId, grant.userId)]);
   if (session === null) throw invalidGrant('the session of this grant has ended');
   if (user === null || user.disabled) throw invalidGrant('the user of this grant is gone or disabled');
 
-  const grantable = userGrantableScopes(tenantId, client.allowedScopes);
+  const grantable = profile.scopes.userGrantable(tenantId, client.allowedScopes);
   const scope = grant.scope.filter((s) => grantable.includes(s));
-  const access = await issueAccessToken(services, {
-    issuer,
+  const access = await issueAccessToken(services, profile, {
     tenantId,
     clientId: client.clientId,
     subject: user._id,

@@ -4,27 +4,32 @@
  * - the token acts for the client itself: `sub` is the client id, no session, no ID token and no
  *   refresh token (§4.4.3);
  * - scope: the requested one, within what the client may be granted for itself, or all of that by
- *   default (client-scopes.ts): its `allowed_scopes` without the user-delegated scopes (OpenID
- *   scopes, `account`: there is no user here) and, outside the platform tenant, without platform
- *   scopes, whatever the record says.
+ *   default: the API's scope policy says what (`ScopePolicy.clientGrantable`; the Vault's drops the
+ *   user-delegated scopes, since there is no user here, and platform scopes outside the platform
+ *   tenant, whatever the record says: vault/client-scopes.ts).
  */
-import type { ClientDoc } from '../../store/collections.ts';
-import { issueAccessToken } from './access-tokens.ts';
-import { clientGrantableScopes } from './client-scopes.ts';
-import { invalidScope, unauthorizedClient } from './oauth-errors.ts';
-import { parseScope } from './scopes.ts';
-import type { GrantContext, TokenResponse } from './token-endpoint.ts';
+import type { ClientDoc } from '../../../store/collections.ts';
+import { issueAccessToken } from '../access-tokens.ts';
+import { invalidScope, unauthorizedClient } from '../errors.ts';
+import type { Grant, GrantContext, TokenSet } from '../grant.ts';
+import { parseScope } from '../scopes.ts';
 
-export async function clientCredentialsGrant(ctx: GrantContext, client: ClientDoc): Promise<TokenResponse> {
+export const clientCredentialsGrant: Grant = {
+  type: 'client_credentials',
+  parameters: [],
+  confidentialOnly: true,
+  handle,
+};
+
+async function handle(ctx: GrantContext, client: ClientDoc): Promise<TokenSet> {
   if (client.type !== 'confidential') throw unauthorizedClient('client_credentials is for confidential clients only');
-  const grantable = clientGrantableScopes(ctx.tenantId, client.allowedScopes);
+  const grantable = ctx.profile.scopes.clientGrantable(ctx.tenantId, client.allowedScopes);
   let scope = grantable;
   if (ctx.form.scope !== undefined) {
     scope = parseScope(ctx.form.scope);
     if (scope.some((s) => !grantable.includes(s))) throw invalidScope('scope exceeds what this client may be granted');
   }
-  const access = await issueAccessToken(ctx.services, {
-    issuer: ctx.issuer,
+  const access = await issueAccessToken(ctx.services, ctx.profile, {
     tenantId: ctx.tenantId,
     clientId: client.clientId,
     subject: client.clientId,

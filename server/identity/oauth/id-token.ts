@@ -7,13 +7,13 @@
  * - `at_hash` = base64url of the left half of the hash of the access token, the hash being the
  *   one of the signing algorithm: SHA-256 for RS256, SHA-512 for EdDSA over Ed25519 (Core §3.1.3.6
  *   and the OpenID errata for EdDSA);
- * - `email` and `preferred_username` always (VAULT.md conventions), `email_verified` and `name`
- *   alongside.
+ * - `preferred_username` always, `email` and `email_verified` when the user has an address, and
+ *   `name` when the user has a display name (OpenID Connect Core §5.1).
  */
 import { createHash } from 'node:crypto';
-import type { GatewayServices } from '../../services.ts';
 import type { ClientDoc, UserDoc } from '../../store/collections.ts';
 import { epochSeconds } from '../clock.ts';
+import type { GrantServices } from './grant.ts';
 
 export const ID_TOKEN_TTL_SECONDS = 3600;
 
@@ -23,7 +23,7 @@ export function accessTokenHash(accessToken: string, alg: ClientDoc['signingAlg'
 }
 
 export async function issueIdToken(
-  services: Pick<GatewayServices, 'identity'>,
+  services: Pick<GrantServices, 'identity'>,
   input: { issuer: string; client: ClientDoc; user: UserDoc; sessionId: string; amr: readonly string[]; authTime: Date; nonce: string | null; accessToken: string },
 ): Promise<string> {
   const { client, user } = input;

@@ -8,14 +8,21 @@
  * - the answer carries a new refresh token of the same family, a new access token and, with
  *   `openid`, a new ID token without `nonce` (OpenID Connect Core §12.2).
  */
-import type { ClientDoc } from '../../store/collections.ts';
-import { invalidGrant, invalidRequest, invalidScope, unauthorizedClient } from './oauth-errors.ts';
-import { useRefreshToken } from './refresh-tokens.ts';
-import type { GrantContext, TokenResponse } from './token-endpoint.ts';
-import { issueTokenSet } from './token-set.ts';
-import { parseScope } from './scopes.ts';
+import type { ClientDoc } from '../../../store/collections.ts';
+import { invalidGrant, invalidRequest, invalidScope, unauthorizedClient } from '../errors.ts';
+import type { Grant, GrantContext, TokenSet } from '../grant.ts';
+import { useRefreshToken } from '../refresh-tokens.ts';
+import { parseScope } from '../scopes.ts';
+import { issueTokenSet } from '../token-set.ts';
 
-export async function refreshTokenGrant(ctx: GrantContext, client: ClientDoc): Promise<TokenResponse> {
+export const refreshTokenGrant: Grant = {
+  type: 'refresh_token',
+  parameters: ['refresh_token'],
+  confidentialOnly: false,
+  handle,
+};
+
+async function handle(ctx: GrantContext, client: ClientDoc): Promise<TokenSet> {
   const { services, tenantId, form } = ctx;
   if (!form.refresh_token) throw invalidRequest('refresh_token is required');
   if (!client.grantTypes.includes('refresh_token')) throw unauthorizedClient('this client may not use the refresh_token grant');
