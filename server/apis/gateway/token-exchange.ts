@@ -32,7 +32,7 @@ async function core<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if (!(error instanceof IdentityError)) throw error;
-    throw error.code === 'conflict' ? conflict(error.message) : error.code === 'not_found' ? notFound(error.message) : badRequest(error.message);
+    throw error.code === 'resource.conflict' ? conflict(error.message) : error.code === 'resource.not_found' ? notFound(error.message) : badRequest(error.message);
   }
 }
 

@@ -43,10 +43,10 @@ export function verificationKeyOf(jwk: JWK, alg: string): VerificationKey | null
 
 /** Refuses what an operator must not register as a trusted key: private keys, unknown types, no `kid`. */
 export function checkPublicJwk(jwk: unknown, what: string): void {
-  if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) throw new IdentityError('invalid', `${what} must be a JWK object`);
+  if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) throw new IdentityError('request.invalid', `${what} must be a JWK object`);
   const key = jwk as JWK;
-  if (PRIVATE_MEMBERS.some((m) => m in key)) throw new IdentityError('invalid', `${what} must be a public key (no private members)`);
-  if (typeof key.kid !== 'string' || key.kid === '') throw new IdentityError('invalid', `${what} needs a kid`);
+  if (PRIVATE_MEMBERS.some((m) => m in key)) throw new IdentityError('request.invalid', `${what} must be a public key (no private members)`);
+  if (typeof key.kid !== 'string' || key.kid === '') throw new IdentityError('request.invalid', `${what} needs a kid`);
   const usable = ['EdDSA', 'ES256', 'RS256'].some((alg) => verificationKeyOf(key, alg) !== null);
-  if (!usable) throw new IdentityError('invalid', `${what} must be an Ed25519 (OKP), P-256 (EC) or RSA (≥ 2048 bits) signature key`);
+  if (!usable) throw new IdentityError('request.invalid', `${what} must be an Ed25519 (OKP), P-256 (EC) or RSA (≥ 2048 bits) signature key`);
 }

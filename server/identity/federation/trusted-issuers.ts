@@ -76,10 +76,10 @@ function checkUrl(value: string, what: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new IdentityError('invalid', `${what} must be an absolute URL`);
+    throw new IdentityError('request.invalid', `${what} must be an absolute URL`);
   }
   const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-  if (!secure || url.username || url.password || url.hash) throw new IdentityError('invalid', `${what} must be an https URL (http only on a loopback host), without credentials or fragment`);
+  if (!secure || url.username || url.password || url.hash) throw new IdentityError('request.invalid', `${what} must be an https URL (http only on a loopback host), without credentials or fragment`);
   return value;
 }
 
@@ -168,17 +168,17 @@ export function createTrustedIssuerService(deps: { store: Store; clients: Client
 
     async put(input) {
       const issuer = checkUrl(input.issuer, 'issuer');
-      if (isGatewayIssuer(issuer)) throw new IdentityError('conflict', 'the gateway always trusts its own issuers; they cannot be registered');
+      if (isGatewayIssuer(issuer)) throw new IdentityError('resource.conflict', 'the gateway always trusts its own issuers; they cannot be registered');
       const audienceList = [...new Set(input.audiences)];
       if (audienceList.length === 0 || audienceList.length > MAX_AUDIENCES || audienceList.some((a) => typeof a !== 'string' || a === '')) {
-        throw new IdentityError('invalid', `audiences must hold 1 to ${MAX_AUDIENCES} non-empty strings`);
+        throw new IdentityError('request.invalid', `audiences must hold 1 to ${MAX_AUDIENCES} non-empty strings`);
       }
       const jwksUri = input.jwksUri ?? null;
       const jwks = input.jwks ?? null;
-      if ((jwksUri === null) === (jwks === null)) throw new IdentityError('invalid', 'give exactly one of jwksUri and jwks');
+      if ((jwksUri === null) === (jwks === null)) throw new IdentityError('request.invalid', 'give exactly one of jwksUri and jwks');
       if (jwksUri !== null) checkUrl(jwksUri, 'jwksUri');
       if (jwks !== null) {
-        if (!Array.isArray(jwks.keys) || jwks.keys.length === 0 || jwks.keys.length > MAX_INLINE_KEYS) throw new IdentityError('invalid', `jwks.keys must hold 1 to ${MAX_INLINE_KEYS} keys`);
+        if (!Array.isArray(jwks.keys) || jwks.keys.length === 0 || jwks.keys.length > MAX_INLINE_KEYS) throw new IdentityError('request.invalid', `jwks.keys must hold 1 to ${MAX_INLINE_KEYS} keys`);
         jwks.keys.forEach((key, i) => checkPublicJwk(key, `jwks.keys[${i}]`));
       }
       const userinfoUrl = input.userinfoUrl ? checkUrl(input.userinfoUrl, 'userinfoUrl') : null;

@@ -28,11 +28,11 @@ export function emailRulesOf(tenant: TenantDoc): EmailRules {
 export async function setEmailRules(store: Store, tenantId: string, rules: EmailRules, now: Date): Promise<EmailRules> {
   const domains = [...new Set(rules.domains.map((d) => d.trim().toLowerCase()))];
   const addresses = [...new Set(rules.addresses.map((a) => a.trim().toLowerCase()))];
-  if (domains.length + addresses.length > MAX_RULES) throw new IdentityError('invalid', `at most ${MAX_RULES} rules per org`);
+  if (domains.length + addresses.length > MAX_RULES) throw new IdentityError('request.invalid', `at most ${MAX_RULES} rules per org`);
   const badDomain = domains.find((d) => !DOMAIN.test(d));
-  if (badDomain !== undefined) throw new IdentityError('invalid', `not a domain name: ${badDomain}`);
+  if (badDomain !== undefined) throw new IdentityError('request.invalid', `not a domain name: ${badDomain}`);
   const badAddress = addresses.find((a) => emailFrom(a) === null);
-  if (badAddress !== undefined) throw new IdentityError('invalid', `not an e-mail address: ${badAddress}`);
+  if (badAddress !== undefined) throw new IdentityError('request.invalid', `not an e-mail address: ${badAddress}`);
   await setOrgSettings(store, tenantId, { domains, addresses }, now);
   return { domains, addresses };
 }

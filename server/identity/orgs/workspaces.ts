@@ -25,7 +25,7 @@ export const MAX_BATCH = 1000;
 export type RegisterOutcome = { ok: true } | { ok: false; reason: 'workspace_not_found' } | { ok: false; reason: 'conflict'; resource: string } | { ok: false; reason: 'full' };
 
 export async function createWorkspace(store: Store, clock: Clock, tenantId: string, name: string): Promise<WorkspaceDoc> {
-  if (name.trim() === '' || name.length > 200) throw new IdentityError('invalid', 'a workspace name is 1 to 200 characters');
+  if (name.trim() === '' || name.length > 200) throw new IdentityError('request.invalid', 'a workspace name is 1 to 200 characters');
   const doc: WorkspaceDoc = { _id: randomUUID(), tenantId, name: name.trim(), createdAt: clock() };
   await store.workspaces.insertOne(doc);
   return doc;
@@ -39,7 +39,7 @@ export async function registerInWorkspace(store: Store, tenantId: string, worksp
   const workspaceId = locatorOf('workspace', workspaceRid);
   if (workspaceId === null) return { ok: false, reason: 'workspace_not_found' };
   const batch = [...new Set(resources)];
-  if (batch.length > MAX_BATCH) throw new IdentityError('invalid', `at most ${MAX_BATCH} resources at once`);
+  if (batch.length > MAX_BATCH) throw new IdentityError('request.invalid', `at most ${MAX_BATCH} resources at once`);
   if (batch.length === 0) {
     const exists = await store.workspaces.findOne({ _id: workspaceId, tenantId }, { projection: { _id: 1 } });
     return exists === null ? { ok: false, reason: 'workspace_not_found' } : { ok: true };
