@@ -11,7 +11,7 @@
  *   429 with `invalid_client`) before the secret is even looked at.
  */
 import type { ClientDoc } from '../../store/collections.ts';
-import { IdentityError } from '../errors.ts';
+import { rateLimited } from '../lockout/errors.ts';
 import { verifySecretHash } from '../secrets/hash.ts';
 import { invalidClient, invalidRequest } from './errors.ts';
 import type { GrantServices } from './grant.ts';
@@ -78,10 +78,8 @@ export async function authenticateClient(
   // Two independent reads, in parallel: the client record is only used once the count allows it.
   const [failures, client] = await Promise.all([failuresInWindow(services, key, now), services.identity.clients.get(tenantId, clientId)]);
   if (failures >= CLIENT_AUTH_FAILURE_LIMIT) {
-    throw new IdentityError('lockout.blocked', 'too many failed client authentications; retry later', {
-      oauthError: 'invalid_client',
-      retryAfterSeconds: CLIENT_AUTH_WINDOW_SECONDS - Math.floor((now.getTime() % (CLIENT_AUTH_WINDOW_SECONDS * 1000)) / 1000),
-    });
+    const retryAfter = CLIENT_AUTH_WINDOW_SECONDS - Math.floor((now.getTime() % (CLIENT_AUTH_WINDOW_SECONDS * 1000)) / 1000);
+    throw rateLimited('too many failed client authentications; retry later', retryAfter, { oauthError: 'invalid_client' });
   }
 
   const problem =

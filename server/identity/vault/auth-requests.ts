@@ -8,10 +8,10 @@
  *   both succeed.
  */
 import { isIPv6 } from 'node:net';
-import { GatewayError } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
 import { randomSecret } from '../secrets/hash.ts';
 import type { AuthRequestDoc, Store } from '../../store/collections.ts';
+import { rateLimited } from '../lockout/errors.ts';
 
 export const AUTH_REQUEST_TTL_SECONDS = 600;
 
@@ -46,9 +46,7 @@ export function rateLimitAddress(ip: string): string {
 export async function limitAuthRequests(services: GatewayServices, tenantId: string, ip: string): Promise<void> {
   const r = await services.identity.rateLimiter.hit(`vault:authorize:${tenantId}:${rateLimitAddress(ip)}`, AUTH_REQUESTS_PER_ADDRESS_PER_MINUTE, 60);
   if (!r.allowed) {
-    throw new GatewayError('rate_limited', `Too many authorization requests from this address; try again in ${r.retryAfterSeconds} s`, {
-      headers: { 'Retry-After': String(r.retryAfterSeconds) },
-    });
+    throw rateLimited(`Too many authorization requests from this address; try again in ${r.retryAfterSeconds} s`, r.retryAfterSeconds);
   }
 }
 

@@ -24,8 +24,8 @@ import type { GatewayServices } from '../../services.ts';
 import type { TenantDoc, UserDoc, ZkimgChallengeDoc } from '../../store/collections.ts';
 import { emailKey } from '../users.ts';
 import { consumeChallenge } from './challenges.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type LoginSubject } from './lockout.ts';
-import { blockConfigOf, zkimgPolicyOf } from './tenant-settings.ts';
+import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type LoginSubject } from '../lockout/attempts.ts';
+import { lockoutPolicyOf, zkimgPolicyOf } from './tenant-settings.ts';
 import { parseProof, popcount8 } from './zkimg-login.ts';
 
 /** The commitment's public part, recorded on a challenge by Get Challenge (b64u Y). */
@@ -88,7 +88,7 @@ export async function verifyEmailChangeProof(services: GatewayServices, input: P
   const subject: LoginSubject = { tenantId: input.tenant._id, ip: input.ip, usernameKey: input.user.usernameKey, userId: input.user._id };
   // The attempt is reserved before the proof is checked, as for logins (lockout.ts), so concurrent
   // requests cannot check more proofs than the tenant's limits allow.
-  const attempt = await reserveAttempt(services.store, blockConfigOf(input.tenant), subject);
+  const attempt = await reserveAttempt(services.store, lockoutPolicyOf(input.tenant), subject);
   let failure: string | null;
   try {
     failure = await proofFailure(services, input);

@@ -23,10 +23,11 @@ import { IdentityError } from '../errors.ts';
 import { endUserSessions } from '../sessions.ts';
 import { emailKey, usernameKey } from '../users.ts';
 import { checkEncryptedCommitmentShape, checkProtoVersion, deleteCommitment, saveCommitment } from './commitments.ts';
-import { assertNotBlocked, attemptFailed, attemptSucceeded, recordSuccess, releaseAttempt, reserveAttempt } from './lockout.ts';
+import { assertNotBlocked, attemptFailed, attemptSucceeded, recordSuccess, releaseAttempt, reserveAttempt } from '../lockout/attempts.ts';
 import { findResetCode, issueResetCode, redeemResetCode, RESET_CODE_TTL_SECONDS } from './reset-codes.ts';
-import { blockConfigOf, toVaultTenant } from './tenant-settings.ts';
+import { lockoutPolicyOf, toVaultTenant } from './tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
+import { rateLimited } from '../lockout/errors.ts';
 
 /** Registrations per IP and tenant per hour: enough for a family behind one NAT, not for a bot. */
 export const REGISTRATIONS_PER_IP_PER_HOUR = 60;
@@ -38,7 +39,7 @@ export const RESET_CODE_TRIES_PER_IP_PER_15_MIN = 10;
 async function limit(services: GatewayServices, key: string, max: number, windowSeconds: number): Promise<void> {
   const r = await services.identity.rateLimiter.hit(key, max, windowSeconds);
   if (!r.allowed) {
-    throw new GatewayError('rate_limited', `Too many requests; try again in ${r.retryAfterSeconds} s`, { headers: { 'Retry-After': String(r.retryAfterSeconds) } });
+    throw rateLimited(`Too many requests; try again in ${r.retryAfterSeconds} s`, r.retryAfterSeconds);
   }
 }
 
@@ -157,7 +158,7 @@ export async function resetPasswordWithCode(
   // The try is a credential check in the code's tenant: a blocked address is refused before it,
   // and a wrong code counts for the address. The username's block does not apply: resetting is how
   // a locked-out owner gets back in, and the code itself allows only RESET_CODE_MAX_ATTEMPTS tries.
-  const attempt = await reserveAttempt(services.store, blockConfigOf(tenant), { tenantId: tenant._id, ip: info.ip, usernameKey: null });
+  const attempt = await reserveAttempt(services.store, lockoutPolicyOf(tenant), { tenantId: tenant._id, ip: info.ip, usernameKey: null });
   let result: Awaited<ReturnType<typeof redeemResetCode>>;
   try {
     result = await redeemResetCode(services.store, key, named);

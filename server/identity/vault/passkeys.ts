@@ -28,12 +28,13 @@ import { challengeOf, pendingCeremonyTenant } from '../webauthn/ceremonies.ts';
 import { PASSKEY_NAME_MAX, findByCredentialId, listUserCredentials, renameCredential } from '../webauthn/credentials.ts';
 import { completeRegistration, registrationOptions, type RegistrationFailure, type UserVerification } from '../webauthn/registration.ts';
 import { relyingPartyOf } from '../webauthn/relying-party.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from './lockout.ts';
+import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from '../lockout/attempts.ts';
 import { completeLogin, stepUpLogin } from './login-continuation.ts';
 import { normaliseAuthentication, normaliseRegistration, type AuthenticationBody, type RegistrationBody } from './passkey-bodies.ts';
-import { blockConfigOf, toVaultTenant, vaultSettingsOf } from './tenant-settings.ts';
+import { lockoutPolicyOf, toVaultTenant, vaultSettingsOf } from './tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
 import { passkeyAmr } from '../amr.ts';
+import { rateLimited } from '../lockout/errors.ts';
 
 /** Auth options per IP and tenant per minute: each one stores a challenge. */
 export const AUTH_OPTIONS_PER_MINUTE = 120;
@@ -142,7 +143,7 @@ export async function vaultAuthOptions(
   const tenant = await passkeyTenant(services, input.queryTenantId);
   const limit = await services.identity.rateLimiter.hit(`passkey-options:${tenant._id}:${info.ip}`, AUTH_OPTIONS_PER_MINUTE, 60);
   if (!limit.allowed) {
-    throw new GatewayError('rate_limited', 'Too many passkey login attempts; try again later', { headers: { 'Retry-After': String(limit.retryAfterSeconds) } });
+    throw rateLimited('Too many passkey login attempts; try again later', limit.retryAfterSeconds);
   }
   // An empty username asks for a discoverable-credential login (the authenticator picks the account).
   const byUsername = input.username !== '';
@@ -197,7 +198,7 @@ export async function vaultVerifyAuth(
   const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: named ?? owner?.usernameKey ?? null, userId: namedUser?._id ?? null };
   // The attempt is reserved before any verification (lockout.ts), so concurrent assertions cannot
   // be checked beyond the tenant's limits.
-  const attempt = await reserveAttempt(services.store, blockConfigOf(tenant), subject);
+  const attempt = await reserveAttempt(services.store, lockoutPolicyOf(tenant), subject);
   try {
     return await verifyUnderLockout(services, info, input, { tenant, rp, credential, owner, named, subject, attempt, body });
   } catch (error) {

@@ -9,6 +9,7 @@
 import type { components } from '../../../generated/secrets-vault/schema.ts';
 import type { TenantDoc } from '../../store/collections.ts';
 import { validationError } from '../../http/errors.ts';
+import type { LockoutPolicy } from '../lockout/policy.ts';
 
 export type VaultTenant = components['schemas']['Tenant'];
 export type VaultTenantUpdate = components['schemas']['TenantUpdate'];
@@ -78,9 +79,26 @@ export function toVaultTenant(tenant: TenantDoc): VaultTenant {
   return out as VaultTenant;
 }
 
-/** The block configuration in force (lockout reads this). */
+/** The block configuration in force. */
 export function blockConfigOf(tenant: TenantDoc): Required<BlockConfig> {
   return { ...DEFAULT_BLOCK_CONFIG, ...(vaultSettingsOf(tenant).block_config ?? {}) };
+}
+
+/** A `block_config` as the core's lockout policy (identity/lockout/policy.ts). */
+export function toLockoutPolicy(config: Required<BlockConfig>): LockoutPolicy {
+  return {
+    ipAttemptsLimit: config.ip_attempts_limit,
+    ipWindowSeconds: config.ip_attempts_reset_minutes * 60,
+    userAttemptsLimit: config.user_attempts_limit,
+    userWindowSeconds: config.user_timeframe_seconds,
+    initialBlockSeconds: config.initial_block_seconds,
+    maxBlockSeconds: config.max_block_time_minutes * 60,
+  };
+}
+
+/** The tenant's lockout policy in force (every Vault credential check reserves under it). */
+export function lockoutPolicyOf(tenant: TenantDoc): LockoutPolicy {
+  return toLockoutPolicy(blockConfigOf(tenant));
 }
 
 /** The zkimg-1 acceptance policy in force. */

@@ -23,9 +23,9 @@ import { usernameKey } from '../users.ts';
 import { consumeChallenge, createChallenge, encodeChallengeData } from './challenges.ts';
 import { getCommitment, openCommitment, openDummyCommitment, ZKIMG_PROTO_VERSION, type OpenedCommitment } from './commitments.ts';
 import { livenessFailure, type LogData } from './liveness-policy.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from './lockout.ts';
+import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from '../lockout/attempts.ts';
 import { completeLogin } from './login-continuation.ts';
-import { blockConfigOf, toVaultTenant, zkimgPolicyOf } from './tenant-settings.ts';
+import { lockoutPolicyOf, toVaultTenant, zkimgPolicyOf } from './tenant-settings.ts';
 import { ZKIMG_AMR } from '../amr.ts';
 
 /** What the handlers pass from the request context. */
@@ -92,7 +92,7 @@ async function underLockout<T>(
   work: (user: UserDoc | null, attempt: HeldAttempt, subject: LoginSubject) => Promise<T>,
 ): Promise<T> {
   const key = usernameKey(username);
-  const reserving = reserveAttempt(services.store, blockConfigOf(tenant), { tenantId: tenant._id, ip: info.ip, usernameKey: key });
+  const reserving = reserveAttempt(services.store, lockoutPolicyOf(tenant), { tenantId: tenant._id, ip: info.ip, usernameKey: key });
   const [user, attempt] = await Promise.all([activeUser(services, tenant._id, username), reserving]).catch(async (error: unknown) => {
     // The user read failed after the slots were taken: give them back before reporting it.
     const held = await reserving.catch(() => null);

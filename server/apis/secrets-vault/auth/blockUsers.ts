@@ -1,5 +1,5 @@
-/** GET /api/tenants/{tenant_id}/blocked-users: the tenant's currently blocked accounts (identity/vault/lockout.ts). */
-import { listBlocks } from '../../../identity/vault/lockout.ts';
+/** GET /api/tenants/{tenant_id}/blocked-users: the tenant's currently blocked accounts (identity/lockout/attempts.ts). */
+import { listBlocks } from '../../../identity/lockout/attempts.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 
 export const blockUsers: VaultHandlers<'blockUsers'>['blockUsers'] = async ({ params, query, context }) => {

@@ -1,5 +1,5 @@
-/** GET /api/tenants/{tenant_id}/blocked-ips: the tenant's current IP blocks (identity/vault/lockout.ts). */
-import { listBlocks } from '../../../identity/vault/lockout.ts';
+/** GET /api/tenants/{tenant_id}/blocked-ips: the tenant's current IP blocks (identity/lockout/attempts.ts). */
+import { listBlocks } from '../../../identity/lockout/attempts.ts';
 import type { VaultHandlers } from '../handler-types.ts';
 
 export const blockedIps: VaultHandlers<'blockedIps'>['blockedIps'] = async ({ params, query, context }) => {

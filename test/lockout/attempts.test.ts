@@ -1,11 +1,15 @@
-// Lockout counters live in MongoDB: two gateway instances (two MongoClients on one database) count
-// into the same records, concurrent failures from both impose exactly one block, and concurrent
-// reservations from both never take more than the limit's slots.
+// The core's lockout (server/identity/lockout/), API-neutral: its counters live in MongoDB, so two
+// gateway instances (two MongoClients on one database) count into the same records, concurrent
+// failures from both impose exactly one block, and concurrent reservations from both never take
+// more than the limit's slots. Refusals are the domain code `lockout.blocked` with the wait.
 import test from 'ava';
-import type { GatewayError } from '../../server/http/errors.ts';
+import { IdentityError } from '../../server/identity/errors.ts';
 import { startHarness, type Harness } from '../identity/_harness.ts';
-import { DEFAULT_BLOCK_CONFIG } from '../../server/identity/vault/tenant-settings.ts';
-import { attemptFailed, attemptSucceeded, lockoutState, recordFailure, reserveAttempt, STALE_RESERVATION_SECONDS } from '../../server/identity/vault/lockout.ts';
+import { attemptFailed, attemptSucceeded, lockoutState, reserveAttempt, STALE_RESERVATION_SECONDS } from '../../server/identity/lockout/attempts.ts';
+import type { LockoutPolicy } from '../../server/identity/lockout/policy.ts';
+
+/** The Vault's default block_config (specs/secrets-vault.yaml BlockConfig) as a policy. */
+const DEFAULT_POLICY: LockoutPolicy = { ipAttemptsLimit: 5, ipWindowSeconds: 10080 * 60, userAttemptsLimit: 15, userWindowSeconds: 300, initialBlockSeconds: 60, maxBlockSeconds: 2880 * 60 };
 
 let h: Harness;
 test.before(async () => {
@@ -16,13 +20,20 @@ test.after.always(() => h?.close());
 test('failures from two instances add up in one record and impose one block', async (t) => {
   const second = await h.secondStore();
   const stores = [h.store, second.store];
-  const config = { ...DEFAULT_BLOCK_CONFIG, user_attempts_limit: 10, ip_attempts_limit: 1000 };
+  const config = { ...DEFAULT_POLICY, userAttemptsLimit: 10, ipAttemptsLimit: 1000 };
   const now = new Date(Date.UTC(2030, 0, 1));
   const subject = { tenantId: 't1', ip: '192.0.2.9', usernameKey: 'alice', userId: 'u1' };
-  const imposed = await Promise.all(Array.from({ length: 40 }, (_, i) => recordFailure(stores[i % 2]!, config, subject, now)));
+  const held = await Promise.all(Array.from({ length: 10 }, (_, i) => reserveAttempt(stores[i % 2]!, config, subject, now, { waitMs: 0 })));
+  const imposed = await Promise.all(held.map((a, i) => attemptFailed(stores[(i + 1) % 2]!, a, {}, now)));
   t.is(imposed.flat().filter((b) => b.kind === 'user').length, 1, 'one block, whichever instance counted the tenth failure');
   const ip = await h.store.loginLockouts.findOne({ _id: 't1|ip|192.0.2.9' });
-  t.is(ip?.failures, 40, 'no increment lost');
+  t.is(ip?.failures, 10, 'no increment lost');
+  // Further attempts from either instance are refused while the block lasts, with its wait.
+  const refused = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => reserveAttempt(stores[i % 2]!, config, subject, now, { waitMs: 0 })));
+  for (const r of refused) {
+    t.is(r.status, 'rejected');
+    if (r.status === 'rejected') t.like(r.reason, { code: 'lockout.blocked', details: { retryAfterSeconds: 60 } });
+  }
   const user = await h.store.loginLockouts.findOne({ _id: 't1|user|alice' });
   t.is(user?.level, 1);
   t.is(user?.blockSeconds, 60);
@@ -34,14 +45,14 @@ test('failures from two instances add up in one record and impose one block', as
 test('reservations from two instances never hand out more than the limit; a success gives its slot back', async (t) => {
   const second = await h.secondStore();
   const stores = [h.store, second.store];
-  const config = { ...DEFAULT_BLOCK_CONFIG, ip_attempts_limit: 10, user_attempts_limit: 1000 };
+  const config = { ...DEFAULT_POLICY, ipAttemptsLimit: 10, userAttemptsLimit: 1000 };
   const now = new Date(Date.UTC(2030, 0, 2));
   const subject = { tenantId: 't2', ip: '192.0.2.10', usernameKey: 'bob', userId: 'u2' };
   const noWait = { waitMs: 0 };
   const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => reserveAttempt(stores[i % 2]!, config, subject, now, noWait)));
   const held = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
   t.is(held.length, 10, 'ten slots, whichever instance asked');
-  for (const o of outcomes) if (o.status === 'rejected') t.is((o.reason as GatewayError).status, 429);
+  for (const o of outcomes) if (o.status === 'rejected') t.true(o.reason instanceof IdentityError && o.reason.code === 'lockout.blocked');
   // One attempt succeeds: its slot is free again and exactly one more attempt gets in.
   await attemptSucceeded(second.store, held[0]!, { clearUser: false });
   await reserveAttempt(h.store, config, subject, now, noWait);
@@ -54,7 +65,7 @@ test('reservations from two instances never hand out more than the limit; a succ
 });
 
 test('slots of requests that never settled come back once the full window has been quiet for a while', async (t) => {
-  const config = { ...DEFAULT_BLOCK_CONFIG, ip_attempts_limit: 2, ip_attempts_reset_minutes: 60 };
+  const config = { ...DEFAULT_POLICY, ipAttemptsLimit: 2, ipWindowSeconds: 3600 };
   const now = new Date(Date.UTC(2030, 0, 3));
   const subject = { tenantId: 't3', ip: '192.0.2.11', usernameKey: null };
   await reserveAttempt(h.store, config, subject, now);
@@ -69,7 +80,7 @@ test('slots of requests that never settled come back once the full window has be
 
 test('an attempt finding every slot held by checks in progress waits for one to end', async (t) => {
   const second = await h.secondStore();
-  const config = { ...DEFAULT_BLOCK_CONFIG, ip_attempts_limit: 1, ip_attempts_reset_minutes: 60 };
+  const config = { ...DEFAULT_POLICY, ipAttemptsLimit: 1, ipWindowSeconds: 3600 };
   const subject = { tenantId: 't4', ip: '192.0.2.12', usernameKey: null };
   const first = await reserveAttempt(h.store, config, subject);
   let granted = false;

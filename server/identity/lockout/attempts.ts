@@ -1,25 +1,25 @@
 /**
- * Lockout of the Vault's credential-checking endpoints, driven by the tenant's `block_config`
- * (seed 002 BlockConfig; ARCHITECTURE.md, Security baseline: "rate limits and lockout on every
- * credential-checking endpoint; blocked IPs").
+ * Lockout of credential checks, for every API (ARCHITECTURE.md, Security baseline: "rate limits
+ * and lockout on every credential-checking endpoint; blocked IPs"), driven by a `LockoutPolicy`
+ * (policy.ts) each API derives from its own settings (the Vault from its tenants' `block_config`).
  *
  * Two counters per tenant, one MongoDB document each, so every gateway instance sharing the
  * database sees the same counts:
- * - per IP: `ip_attempts_limit` failed attempts within `ip_attempts_reset_minutes`;
- * - per username: `user_attempts_limit` failed attempts within `user_timeframe_seconds`.
+ * - per IP: `ipAttemptsLimit` failed attempts within `ipWindowSeconds`;
+ * - per username: `userAttemptsLimit` failed attempts within `userWindowSeconds`.
  *   Usernames are counted whether or not an account exists, so a block reveals nothing about
- *   which usernames are registered (zkimg-1.md, Challenge step 1).
- * The failure that reaches the limit imposes a block of `initial_block_seconds`; each further
- * block of the same IP or username doubles, up to `max_block_time_minutes`. A block resets the
+ *   which usernames are registered.
+ * The failure that reaches the limit imposes a block of `initialBlockSeconds`; each further
+ * block of the same IP or username doubles, up to `maxBlockSeconds`. A block resets the
  * window, so after it ends the next `limit` failures bring the next (doubled) block. The doubling
- * is forgotten when the record expires: `max_block_time_minutes` after the last failure's window
+ * is forgotten when the record expires: `maxBlockSeconds` after the last failure's window
  * or block ended. A successful login resets its username's record (never the IP's: an attacker's
  * own account must not launder an address that is guessing others' keys).
  *
- * Blocked callers are refused before any cryptographic work with 429 and `Retry-After`
- * (RFC 6585 §4, RFC 9110 §10.2.3). 429 rather than 403/423: the refusal is temporary and says
- * when to come back, which is what 429 + Retry-After mean; it is the same for a blocked IP and a
- * blocked username, except for the detail.
+ * Blocked callers are refused before any cryptographic work with `lockout.blocked` (errors.ts
+ * `rateLimited`: 429 and `Retry-After`, RFC 6585 §4, RFC 9110 §10.2.3). 429 rather than 403/423:
+ * the refusal is temporary and says when to come back, which is what 429 + Retry-After mean; it
+ * is the same for a blocked IP and a blocked username, except for the detail.
  *
  * Attempts are reserved before they are checked (reserveAttempt), not counted after: reading the
  * counters, doing the cryptography and then counting the failure lets every request that arrives
@@ -42,12 +42,12 @@
  * block, not several.
  */
 import { storeSkip } from '../../store/paging.ts';
-import { GatewayError } from '../../http/errors.ts';
 import type { LoginLockoutDoc, Store } from '../../store/collections.ts';
+import type { IdentityError } from '../errors.ts';
 import { isDuplicateKeyError } from '../errors.ts';
-import type { DEFAULT_BLOCK_CONFIG } from './tenant-settings.ts';
+import { rateLimited } from './errors.ts';
+import type { LockoutPolicy } from './policy.ts';
 
-export type BlockConfig = typeof DEFAULT_BLOCK_CONFIG;
 export type LockoutKind = LoginLockoutDoc['kind'];
 
 export interface LoginSubject {
@@ -62,9 +62,9 @@ export interface LoginSubject {
 export const lockoutId = (tenantId: string, kind: LockoutKind, subject: string) => `${tenantId}|${kind}|${subject}`;
 
 /** Block length after `level` earlier blocks: initial * 2^level, capped (seconds). */
-export function blockSeconds(config: BlockConfig, level: number): number {
-  const cap = config.max_block_time_minutes * 60;
-  const seconds = config.initial_block_seconds * 2 ** Math.min(level, 40);
+export function blockSeconds(config: LockoutPolicy, level: number): number {
+  const cap = config.maxBlockSeconds;
+  const seconds = config.initialBlockSeconds * 2 ** Math.min(level, 40);
   return Math.max(1, Math.min(seconds, cap));
 }
 
@@ -96,11 +96,9 @@ export async function lockoutState(store: Store, subject: LoginSubject, now = ne
   return { blocked, userRecordDirty };
 }
 
-export function blockedError(blocked: NonNullable<LockoutState['blocked']>): GatewayError {
+export function blockedError(blocked: NonNullable<LockoutState['blocked']>): IdentityError {
   const what = blocked.kind === 'ip' ? 'from this address' : 'for this username';
-  return new GatewayError('rate_limited', `Too many failed attempts ${what}; try again in ${blocked.retryAfterSeconds} s`, {
-    headers: { 'Retry-After': String(blocked.retryAfterSeconds) },
-  });
+  return rateLimited(`Too many failed attempts ${what}; try again in ${blocked.retryAfterSeconds} s`, blocked.retryAfterSeconds);
 }
 
 /** Refuses (429) when the IP or the username is blocked; returns the state otherwise. */
@@ -129,17 +127,17 @@ interface Counter {
   windowSeconds: number;
 }
 
-function countersOf(config: BlockConfig, subject: LoginSubject): Counter[] {
-  const counters: Counter[] = [{ kind: 'ip', key: subject.ip, limit: config.ip_attempts_limit, windowSeconds: config.ip_attempts_reset_minutes * 60 }];
+function countersOf(config: LockoutPolicy, subject: LoginSubject): Counter[] {
+  const counters: Counter[] = [{ kind: 'ip', key: subject.ip, limit: config.ipAttemptsLimit, windowSeconds: config.ipWindowSeconds }];
   if (subject.usernameKey !== null) {
-    counters.push({ kind: 'user', key: subject.usernameKey, limit: config.user_attempts_limit, windowSeconds: config.user_timeframe_seconds });
+    counters.push({ kind: 'user', key: subject.usernameKey, limit: config.userAttemptsLimit, windowSeconds: config.userWindowSeconds });
   }
   return counters;
 }
 
 /** How long a record is remembered after its last change (the doubling of blocks lives that long). */
-function memoryUntil(config: BlockConfig, windowSeconds: number, now: Date): Date {
-  return new Date(now.getTime() + (Math.max(windowSeconds, config.max_block_time_minutes * 60) + config.max_block_time_minutes * 60) * 1000);
+function memoryUntil(config: LockoutPolicy, windowSeconds: number, now: Date): Date {
+  return new Date(now.getTime() + (Math.max(windowSeconds, config.maxBlockSeconds) + config.maxBlockSeconds) * 1000);
 }
 
 /** Matches records with no block in force (null, or a block that is over). */
@@ -155,14 +153,14 @@ interface Slot extends Counter {
 /** An attempt that holds a slot in each of its counters until it is settled. */
 export interface HeldAttempt {
   readonly subject: LoginSubject;
-  readonly config: BlockConfig;
+  readonly config: LockoutPolicy;
   readonly slots: readonly Slot[];
   settled: boolean;
 }
 
 type SlotOutcome = { slot: Slot } | { blocked: NonNullable<LockoutState['blocked']> };
 
-async function reserveSlot(store: Store, config: BlockConfig, subject: LoginSubject, c: Counter, clock: () => Date, waitUntil: number): Promise<SlotOutcome> {
+async function reserveSlot(store: Store, config: LockoutPolicy, subject: LoginSubject, c: Counter, clock: () => Date, waitUntil: number): Promise<SlotOutcome> {
   const _id = lockoutId(subject.tenantId, c.kind, c.key);
   const identity = c.kind === 'user' && subject.userId != null ? { userId: subject.userId } : {};
   const slot = (doc: LoginLockoutDoc): SlotOutcome => ({ slot: { ...c, _id, windowStart: doc.windowStart, level: doc.level } });
@@ -231,7 +229,7 @@ async function reserveSlot(store: Store, config: BlockConfig, subject: LoginSubj
  */
 export async function reserveAttempt(
   store: Store,
-  config: BlockConfig,
+  config: LockoutPolicy,
   subject: LoginSubject,
   now?: Date,
   options: { waitMs?: number } = {},
@@ -309,64 +307,11 @@ export async function releaseAttempt(store: Store, attempt: HeldAttempt): Promis
 }
 
 /**
- * Counts one failed attempt for the IP and the username that held no slot (for checks that are not
- * reserved first); returns the blocks it imposed. The failure takes a slot as well, so reserved
- * attempts see it.
- */
-export async function recordFailure(store: Store, config: BlockConfig, subject: LoginSubject, now = new Date()): Promise<ImposedBlock[]> {
-  const imposed: ImposedBlock[] = [];
-  for (const c of countersOf(config, subject)) {
-    const seconds = await countFailure(store, config, { tenantId: subject.tenantId, kind: c.kind, key: c.key, userId: c.kind === 'user' ? (subject.userId ?? null) : null }, c.limit, c.windowSeconds, now);
-    if (seconds !== null) imposed.push({ kind: c.kind, subject: c.key, seconds });
-  }
-  return imposed;
-}
-
-async function countFailure(
-  store: Store,
-  config: BlockConfig,
-  who: { tenantId: string; kind: LockoutKind; key: string; userId: string | null },
-  limit: number,
-  windowSeconds: number,
-  now: Date,
-): Promise<number | null> {
-  const _id = lockoutId(who.tenantId, who.kind, who.key);
-  const windowFloor = new Date(now.getTime() - windowSeconds * 1000);
-  const expiresAt = memoryUntil(config, windowSeconds, now);
-  const identity = who.userId !== null ? { userId: who.userId } : {};
-  let doc: LoginLockoutDoc | null = null;
-  for (let attempt = 0; attempt < 4 && doc === null; attempt++) {
-    // Within the current window: one more failure.
-    doc = await store.loginLockouts.findOneAndUpdate(
-      { _id, windowStart: { $gt: windowFloor } },
-      { $inc: { failures: 1, reserved: 1 }, $set: { updatedAt: now, expiresAt, ...identity } },
-      { returnDocument: 'after' },
-    );
-    if (doc !== null) break;
-    // No record, or its window is over: start a window with this failure (the level is kept).
-    try {
-      doc = await store.loginLockouts.findOneAndUpdate(
-        { _id, windowStart: { $lte: windowFloor } },
-        {
-          $set: { failures: 1, reserved: 1, windowStart: now, updatedAt: now, expiresAt, tenantId: who.tenantId, kind: who.kind, subject: who.key, ...identity },
-          $setOnInsert: { level: 0, blockedAt: null, blockedUntil: null, blockSeconds: 0, ...(who.userId === null ? { userId: null } : {}) },
-        },
-        { upsert: true, returnDocument: 'after' },
-      );
-    } catch (error) {
-      // Another failure created or advanced the record first: count in its window instead.
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-  }
-  return doc === null ? null : blockIfDue(store, config, doc, limit, windowSeconds, now);
-}
-
-/**
  * Imposes the block when `doc` (just counted) holds `limit` failures and no block is in force;
  * guarded on the level read, so of concurrent failures one imposes it. The block starts a new
  * window with no failures and no slots; slots of the old window settle into nothing.
  */
-async function blockIfDue(store: Store, config: BlockConfig, doc: LoginLockoutDoc, limit: number, windowSeconds: number, now: Date): Promise<number | null> {
+async function blockIfDue(store: Store, config: LockoutPolicy, doc: LoginLockoutDoc, limit: number, windowSeconds: number, now: Date): Promise<number | null> {
   if (doc.failures < limit) return null;
   if (doc.blockedUntil !== null && doc.blockedUntil > now) return null; // already blocked
   const seconds = blockSeconds(config, doc.level);
@@ -382,7 +327,7 @@ async function blockIfDue(store: Store, config: BlockConfig, doc: LoginLockoutDo
         reserved: 0,
         windowStart: now,
         updatedAt: now,
-        expiresAt: new Date(blockedUntil.getTime() + config.max_block_time_minutes * 60_000 + windowSeconds * 1000),
+        expiresAt: new Date(blockedUntil.getTime() + config.maxBlockSeconds * 1000 + windowSeconds * 1000),
       },
       $inc: { level: 1 },
     },
