@@ -1,4 +1,4 @@
-// The hot-swap holder: the one place the gateway asks for the current crypto core (issue 4,
+// The hot-swap holder: the one place the gateway asks for the current crypto core (core-wasm/README.md,
 // Hot swap; ARCHITECTURE.md, Crypto core).
 //
 // A candidate module is taken only after it compiles, exports the full ABI of ABI_VERSION,

@@ -1,4 +1,4 @@
-// Randomized differential check of a candidate core against the reference (issue 4, Hot swap):
+// Randomized differential check of a candidate core against the reference (core-wasm/README.md, hot swap):
 // random valid inputs of every primitive and corrupted, truncated, oversized, non-canonical and
 // out-of-range variants of them; any disagreement refuses the candidate. Signatures are made
 // with node:crypto (fast) and @noble (Ed25519, zkimg-1), so that the check takes about a second.

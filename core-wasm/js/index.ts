@@ -1,4 +1,4 @@
-// Public surface of the crypto core (issue 4). Everything else in core-wasm/js is internal.
+// Public surface of the crypto core (core-wasm/README.md). Everything else in core-wasm/js is internal.
 export type { CryptoCore, ZkimgInput, ZkimgResult, ZkimgFailure, P256SignatureEncoding } from './types.ts';
 export { ABI_VERSION } from './types.ts';
 export { createReferenceCore } from './reference-core.ts';

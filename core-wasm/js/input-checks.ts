@@ -1,5 +1,5 @@
 // Argument checks shared by both cores, so that the WASM wrapper and the reference answer
-// malformed input identically and never throw (issue 4: "malformed input of any length returns
+// malformed input identically and never throw ("malformed input of any length returns
 // false, or ok: false with a reason").
 import type { ZkimgFailure } from './types.ts';
 

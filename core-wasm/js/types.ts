@@ -1,4 +1,4 @@
-// The one interface every caller of the crypto core uses (issue 4). Two implementations:
+// The one interface every caller of the crypto core uses (core-wasm/README.md). Two implementations:
 // the WASM core (wasm-core.ts) and the @noble reference core (reference-core.ts).
 
 /** zkimg-1 verification steps 3 and 5 (../shared/design/zkimg-1.md). */

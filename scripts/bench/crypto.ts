@@ -1,5 +1,5 @@
 // `npm run bench:crypto`: one table from one run, operations per second of the WASM core, the
-// @noble reference core and node:crypto side by side, and the targets of issue 4.
+// @noble reference core and node:crypto side by side, and the targets the README states.
 //
 // Each cell is the best of 7 timed runs of about 0.3 s after a warm-up, the implementations of a
 // row taking turns run by run. Best rather than median: on a shared 2-core machine other processes
@@ -199,7 +199,7 @@ function printTargets(rows: Row[]): void {
     ['Hamming 32 KiB WASM >= 5 GB/s (through CryptoCore)', row('Hamming 32 KiB').wasm === null ? null : (row('Hamming 32 KiB').wasm! * 32768) / 1e9, 5, ' GB/s'],
     ['Hamming 32 KiB WASM >= 5 GB/s (module only)', (row('Hamming 32 KiB, module').wasm! * 32768) / 1e9, 5, ' GB/s'],
   ];
-  console.log('\nTargets (issue 4):');
+  console.log('\nTargets:');
   for (const [what, got, want, unit] of targets) {
     const verdict = got === null ? 'not measured (primitive missing from core.wasm)' : got >= want ? 'MET' : `MISSED by ${(((want - got) / want) * 100).toFixed(0)} %`;
     console.log(`  ${what}: ${got === null ? 'n/a' : got.toFixed(2) + unit} -> ${verdict}`);

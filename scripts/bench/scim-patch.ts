@@ -1,5 +1,5 @@
 /**
- * How long the largest SCIM group requests hold the event loop (security review finding 5: a
+ * How long the largest SCIM group requests hold the event loop (a
  * 20,000-value member add used to block it for 13.8 s, every other request waiting meanwhile).
  *
  * One gateway in this process (embedded engine, response validation off as in production), one

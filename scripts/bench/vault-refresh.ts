@@ -1,6 +1,6 @@
 /**
  * Refresh-token grants per second at the Vault's Standard token endpoint, with p50/p99 latency,
- * on the WASM crypto core and on the @noble reference core in one run (issue 5, Benchmark).
+ * on the WASM crypto core and on the @noble reference core in one run.
  *
  * autocannon replays one request, but every refresh rotates the token (a replayed one is reuse
  * and revokes its family), so the load is a loop of fetch calls instead: N workers, each rotating

@@ -1,7 +1,7 @@
 /**
  * Full zkimg-1 logins per second (Get Challenge + Authenticate, 64 x 64 = 4,096-bit template, 5 %
  * noise) with p50/p99 latency, on the WASM crypto core and on the @noble reference core, in one
- * run (issue 5, Benchmark).
+ * run.
  *
  * Each core gets its own gateway in a child process (this same file, in serve mode), one after the
  * other, so that the load generator here (which builds every proof with the reference client, as

@@ -25,7 +25,7 @@ export function hasScope(p: Principal, scope: string): boolean {
 }
 
 export const PLATFORM_ADMIN_SCOPE = 'tenants:admin';
-/** The tenant whose administrators administer the platform (paths.md: bootstrap). */
+/** The tenant whose administrators administer the platform (identity/bootstrap.ts). */
 export const PLATFORM_TENANT = 'default';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * API keys: tenant-bound, scoped, revocable bearer secrets (issue 3 item 3; X-API-Key in the Vault,
+ * API keys: tenant-bound, scoped, revocable bearer secrets (X-API-Key in the Vault,
  * Basic `<key>:` in Passkeys, the token-exchange API's keys).
  *
  * Key format (`generated` keys): `gk_<id>_<secret>`, where `id` is 24 hex digits (96 random bits,

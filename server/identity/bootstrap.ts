@@ -1,5 +1,5 @@
 /**
- * First-start bootstrap (paths.md, "Bootstrap and configuration"). On an empty database:
+ * First-start bootstrap (README.md, configuration). On an empty database:
  * - tenant `default`;
  * - an admin API key with every scope (`*`): its value is `GATEWAY_BOOTSTRAP_KEY` when set (any
  *   value of at least 24 characters; api-keys.ts derives its id from the value, so it authenticates

@@ -1,6 +1,6 @@
 /**
  * A fixed-window rate limiter whose counters live in MongoDB, so a limit holds across every
- * gateway instance sharing the database (issue 3 item 5).
+ * gateway instance sharing the database.
  *
  * Each (key, window) is one document `{_id: "<key>|<windowStart>", count}` incremented by one
  * `findOneAndUpdate` with `upsert` and `$inc`: the database serialises the increments, so among N

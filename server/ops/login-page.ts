@@ -1,5 +1,5 @@
 /**
- * The gateway's own login page (paths.md: `authorize` redirects to GATEWAY_LOGIN_URL, by default
+ * The gateway's own login page (`authorize` redirects to GATEWAY_LOGIN_URL, by default
  * this page): `GET /api/oidc/{tenant_id}/login?auth_req_id=`. Plain HTML, one stylesheet and two
  * small ES modules (server/ops/login-page/): login.js (the form) and zkimg-browser.js (zkimg-1 on
  * WebCrypto and @noble/curves).

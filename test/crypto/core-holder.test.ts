@@ -1,4 +1,4 @@
-// Hot swap (issue 4, Tests): a valid module is taken; a module with the wrong ABI, one with a
+// Hot swap (core-wasm/js/core-holder.ts): a valid module is taken; a module with the wrong ABI, one with a
 // deliberately wrong primitive, one missing a primitive, and a truncated file are refused with a
 // reason while the old core keeps serving; rollback; SIGHUP-style reload; start-up fallback.
 // Variants are built here with asc from small generated entry files under .tmp/ that re-export

@@ -5,13 +5,11 @@
 //   - every Wycheproof P-256 / SHA-256 vector (DER and raw) with the group's key re-encoded in
 //     SEC1 compressed form: test/crypto/wycheproof.test.ts runs them with the uncompressed keys,
 //     this adds the square-root decoding path of both cores.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { p256 } from '@noble/curves/nist.js';
 import type { CryptoCore } from '../../core-wasm/js/index.ts';
 import { coresWith } from './_cores.ts';
+import { wycheproofGroups } from './_vectors.ts';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -78,9 +76,6 @@ test('RFC 6979 A.2.5 signatures verify in every encoding, key form and S half, o
   }
 });
 
-const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const candidates = [process.env.WYCHEPROOF_DIR, join(repoRoot, '../shared/vectors/wycheproof')].filter((d): d is string => !!d);
-const dir = candidates.find((d) => existsSync(join(d, 'ecdsa_secp256r1_sha256_test.json')));
 
 interface Group {
   publicKey: { uncompressed: string };
@@ -88,13 +83,8 @@ interface Group {
 }
 
 async function runCompressed(t: import('ava').ExecutionContext, file: string, encoding: 'der' | 'raw'): Promise<void> {
-  if (!dir) {
-    t.log(`Wycheproof vectors not found (looked in ${candidates.join(', ')}; set WYCHEPROOF_DIR): SKIPPED`);
-    t.pass();
-    return;
-  }
+  const groups = wycheproofGroups<Group>(t, file);
   const cores: CryptoCore[] = await coresWith(t, 'p256Verify');
-  const groups = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { testGroups: Group[] }).testGroups;
   let count = 0;
   for (const g of groups) {
     const pk = compress(hex(g.publicKey.uncompressed));

@@ -1,5 +1,5 @@
 // Malformed input of any length returns false (or ok: false with a reason, or -1), never throws,
-// and never disturbs the next call (issue 4). Property-based over both cores.
+// and never disturbs the next call (core-wasm/js/input-checks.ts). Property-based over both cores.
 import test from 'ava';
 import fc from 'fast-check';
 import type { CryptoCore } from '../../core-wasm/js/index.ts';

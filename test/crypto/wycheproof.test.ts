@@ -1,16 +1,10 @@
 // Every Wycheproof vector for Ed25519 and ECDSA P-256 / SHA-256 (DER and raw r||s), on both cores
-// (issue 4, Tests). "valid" must verify and "invalid" must not; for "acceptable" (legal but
+// (the files are in test/vectors/wycheproof/; a missing one fails). "valid" must verify and "invalid" must not; for "acceptable" (legal but
 // discouraged inputs) both cores must give the same answer, which the test records.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import type { CryptoCore } from '../../core-wasm/js/index.ts';
 import { coresWith } from './_cores.ts';
-
-const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const candidates = [process.env.WYCHEPROOF_DIR, join(repoRoot, '../shared/vectors/wycheproof')].filter((d): d is string => !!d);
-const dir = candidates.find((d) => existsSync(join(d, 'ed25519_test.json')));
+import { wycheproofGroups } from './_vectors.ts';
 
 interface Vector {
   tcId: number;
@@ -24,24 +18,16 @@ interface Group {
   tests: Vector[];
 }
 
-function load(file: string): Group[] {
-  return (JSON.parse(readFileSync(join(dir!, file), 'utf8')) as { testGroups: Group[] }).testGroups;
-}
-
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
 type Verify = (core: CryptoCore, pk: Uint8Array, msg: Uint8Array, sig: Uint8Array) => boolean;
 
 async function runFile(t: import('ava').ExecutionContext, file: string, primitive: string, keyOf: (g: Group) => string, verify: Verify): Promise<void> {
-  if (!dir) {
-    t.log(`Wycheproof vectors not found (looked in ${candidates.join(', ')}; set WYCHEPROOF_DIR): SKIPPED`);
-    t.pass();
-    return;
-  }
+  const groups = wycheproofGroups<Group>(t, file);
   const cores = await coresWith(t, primitive);
   let count = 0;
   const acceptable: string[] = [];
-  for (const group of load(file)) {
+  for (const group of groups) {
     const pk = hex(keyOf(group));
     for (const v of group.tests) {
       const answers = cores.map((core) => verify(core, pk, hex(v.msg), hex(v.sig)));

@@ -27,7 +27,7 @@ test.after.always(async () => {
   await gw?.stop();
 });
 
-/** An access token as the Vault's token endpoint issues them (VAULT.md conventions). */
+/** An access token as the Vault's token endpoint issues them (identity/oauth/access-tokens.ts). */
 async function accessToken(tenantId: string, userId: string, sid: string, scope = 'openid', clientId = 'demo'): Promise<string> {
   const publicUrl = gw.config.publicUrl;
   const issued = await gw.services.identity.tokens.issue({

@@ -1,4 +1,4 @@
-// authorize is anonymous and stores an auth request per call (security review finding 8): each
+// authorize is anonymous and stores an auth request per call: each
 // address may open AUTH_REQUESTS_PER_ADDRESS_PER_MINUTE per tenant and minute; the next one is a
 // 429 in the Vault shape with Retry-After, and stores nothing.
 import test from 'ava';

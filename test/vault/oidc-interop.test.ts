@@ -145,7 +145,7 @@ test('openid-client: a confidential client with RS256 ID tokens, client_secret_b
     t.is(tokens.claims()?.sub, user.id);
     const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString());
     t.is(header.alg, 'RS256');
-    // Access tokens stay EdDSA whatever the ID token algorithm (paths.md).
+    // Access tokens stay EdDSA whatever the ID token algorithm (identity/oauth/access-tokens.ts).
     t.is(JSON.parse(Buffer.from(tokens.access_token.split('.')[0]!, 'base64url').toString()).alg, 'EdDSA');
   }
   const jwks = await (await fetch(`${issuer}/.well-known/jwks`)).json();

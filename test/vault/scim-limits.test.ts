@@ -1,5 +1,5 @@
 /**
- * SCIM request limits and large requests (security review finding 5: a 20,000-value member add
+ * SCIM request limits and large requests (a 20,000-value member add
  * held the event loop for 13.8 s). Over a limit, the request is refused as 400 `tooMany` (or
  * `invalidFilter` for an oversized filter) and nothing changes; under it, large PATCHes give the
  * same result as a plain model of RFC 7644 §3.5.2's rules. Timings are in

@@ -1,4 +1,4 @@
-// Ed25519 signature verification, RFC 8032 §5.1.7, strict (CRYPTO-ABI.md, issue 4):
+// Ed25519 signature verification, RFC 8032 §5.1.7, strict (core-wasm/README.md):
 // - A (public key) and R (first half of the signature) must be canonical point encodings:
 //   y < p, a square root exists, and not x = 0 with the sign bit set (§5.1.3). These are the
 //   decoding rules of @noble/curves `Point.fromBytes(bytes, zip215 = false)`;

@@ -30,7 +30,7 @@ export function directoryApi(spec: object): ApiDefinition<GatewayServices> {
         sessionActive: (s, tenantId, sid) => sessionAlive(directoryDeps(s), tenantId, sid),
       }),
       // The native token is a random secret the native client chose and gave to `authenticate`;
-      // holding it is what entitles the client to the session bound to it (paths.md), so the
+      // holding it is what entitles the client to the session bound to it, so the
       // principal is that token's hash and nothing more.
       Bearer: async (req) => {
         const token = authorizationValue(req, 'Bearer');

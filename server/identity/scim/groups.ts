@@ -152,7 +152,7 @@ export async function getGroup(endpoint: ScimEndpoint, id: string, selection: At
   return reply(endpoint, doc, await liveUsers(endpoint.store, endpoint.tenantId, [doc]), selection);
 }
 
-/** A POST or PUT body's members are counted before anything else is done with it (security review finding 5). */
+/** A POST or PUT body's members are counted before anything else is done with it (RFC 7644 §3.12 `tooMany`; scim-limits tests). */
 function groupResource(body: unknown): Record<string, unknown> {
   if (isPlainObject(body)) checkMemberCount(body[propertyKey(body, 'members') ?? 'members']);
   return writableResource(body, GROUP_SCHEMA);

@@ -19,7 +19,7 @@
  * - after the operations, values are checked against the schema (`invalidValue`), including the
  *   required attributes and "at most one primary" (RFC 7643 §2.4).
  *
- * Cost (security review finding 5): a request is bounded before anything is read or applied
+ * Cost: a request is bounded before anything is read or applied
  * (MAX_PATCH_OPERATIONS, MAX_PATCH_VALUES_PER_OPERATION, MAX_PATCH_VALUES_PER_REQUEST, refused as
  * 400 `tooMany`), and applying it is linear: incoming values are matched through an index keyed
  * by their comparison key (value-index.ts), never by a scan per incoming value; the index is

@@ -27,7 +27,7 @@ export async function tenantToAdminister(services: GatewayServices, principal: P
 
 /**
  * The user behind the credential: an API key's owner, or an access token's `sub`, except for a
- * client_credentials token, whose `sub` is its client (VAULT.md: `sub` = client id there).
+ * client_credentials token, whose `sub` is its client (oauth/grants/client-credentials.ts: `sub` = client id there).
  */
 export function userIdOf(principal: Principal): string | undefined {
   if (principal.userId === undefined || principal.userId === '') return undefined;

@@ -1,6 +1,6 @@
 /**
  * Pending OpenID authorization requests (`auth_req_id`), between `authorize` and
- * `authorize/complete` (seed-inventory §5 items 2-3).
+ * `authorize/complete` (specs/secrets-vault.yaml).
  * - `authorize` stores the request once it has passed every check; the login page carries its id.
  *   Each address may open AUTH_REQUESTS_PER_ADDRESS_PER_MINUTE of them per tenant (limitAuthRequests).
  * - A request lives 10 minutes and yields at most one authorization code: completing it is one
@@ -16,8 +16,8 @@ import { rateLimited } from '../lockout/errors.ts';
 export const AUTH_REQUEST_TTL_SECONDS = 600;
 
 /**
- * Authorization requests one address may open in one tenant per minute (security review finding
- * 8: `authorize` is anonymous and stores a request per call). A person's login opens one; 120 a
+ * Authorization requests one address may open in one tenant per minute
+ * (`authorize` is anonymous and stores a request per call). A person's login opens one; 120 a
  * minute leaves room for an office behind one NAT and for test and benchmark runs on loopback,
  * and bounds what one address keeps pending to 120 x 10 minutes of TTL = 1,200 requests per
  * tenant. Over it: 429 with Retry-After and nothing stored. Only requests that passed the checks

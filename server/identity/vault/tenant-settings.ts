@@ -1,6 +1,6 @@
 /**
  * A Vault tenant's login policy (the spec's Tenant schema), kept in `tenant.settings.vault` with the
- * spec's field names (VAULT.md conventions). Absent fields read as the spec's defaults, so a tenant
+ * spec's field names (specs/secrets-vault.yaml Tenant). Absent fields read as the spec's defaults, so a tenant
  * created by another API (or by bootstrap) is a complete Vault tenant without a migration.
  *
  * The zkimg policy (`zkimg: {max_ber, verify_ber}`, zkimg-1.md Verification steps 4 and 6) lives in

@@ -40,7 +40,7 @@ export const BAD_CREDENTIALS = 'Invalid username or key';
 const NO_USER = '';
 
 /**
- * The tenant of a login operation (VAULT.md): the pending auth request's when `auth_req_id` is
+ * The tenant of a login operation: the pending auth request's when `auth_req_id` is
  * given, else the bootstrap tenant `default`.
  */
 export async function loginTenant(services: GatewayServices, authReqId: string | null | undefined, now = new Date()): Promise<TenantDoc> {

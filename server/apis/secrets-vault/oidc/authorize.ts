@@ -26,7 +26,7 @@ export const authorize: VaultHandlers<'authorize'>['authorize'] = async ({ param
   const issuer = issuers.vault(services.config.publicUrl, tenantId);
   try {
     const checked = await checkAuthorizeRequest(services, tenantId, query);
-    // Counted once the request is one we would store (review finding 8), so the counters too are
+    // Counted once the request is one we would store, so the counters too are
     // only ever for real tenants and clients; over the limit nothing is stored.
     await limitAuthRequests(services, tenantId, context.ip);
     const request = await createAuthRequest(services.store, {

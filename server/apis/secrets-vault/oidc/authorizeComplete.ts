@@ -1,5 +1,5 @@
 /**
- * GET /api/oidc/{tenant_id}/authorize/complete?auth_req_id&nonce (seed-inventory §5 item 3):
+ * GET /api/oidc/{tenant_id}/authorize/complete?auth_req_id&nonce (specs/secrets-vault.yaml):
  * - the login nonce must be this auth request's, unused, unexpired, and stepped up when the login
  *   needed it (identity/vault/login-continuation.ts); it is spent here;
  * - the auth request must still be pending: completing it is one guarded update, so it yields at
