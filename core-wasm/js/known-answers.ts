@@ -1,6 +1,6 @@
 // Known-answer tests a candidate core must pass before the holder switches to it. Each case has
 // its expected result from a published source (FIPS 180-4 examples, RFC 8032 §7.1, RFC 6979
-// A.2.5) or, for zkimg-1, from a proof built here with @noble (zkimg-1.md, Proof).
+// A.2.5) or, for zkimg-1, from a proof built here with @noble (docs/zkimg-1.md, Proof).
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256 } from '@noble/curves/nist.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
@@ -88,7 +88,7 @@ export function derSignature(r: Uint8Array, s: Uint8Array): Uint8Array {
   return Uint8Array.from([0x30, seq.length, ...seq]);
 }
 
-/** Builds a valid zkimg-1 proof (zkimg-1.md, Proof) for a fixed key and an errors pattern. */
+/** Builds a valid zkimg-1 proof (docs/zkimg-1.md, Proof) for a fixed key and an errors pattern. */
 export function buildZkimgProof(seed: number, n: number, flips: number, username = 'alice'): ZkimgInput {
   let r = Math.floor(n / 256);
   if (r % 2 === 0) r -= 1;

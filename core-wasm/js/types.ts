@@ -1,7 +1,7 @@
 // The one interface every caller of the crypto core uses (core-wasm/README.md). Two implementations:
 // the WASM core (wasm-core.ts) and the @noble reference core (reference-core.ts).
 
-/** zkimg-1 verification steps 3 and 5 (../shared/design/zkimg-1.md). */
+/** zkimg-1 verification steps 3 and 5 (docs/zkimg-1.md). */
 export interface ZkimgInput {
   /** Enrolled public key Y = x * B, 32-byte RFC 8032 encoding. */
   Y: Uint8Array;

@@ -1,6 +1,6 @@
 // zkimg-1 challenge hash, written once for the reference core and the self-test prover:
 // h = SHA512("zkimg-1:c" || R || Y || nonce || id || username || SHA256(errors)) mod L
-// (zkimg-1.md, Proof step 5; the 64-byte digest is read little-endian, as RFC 8032 does).
+// (docs/zkimg-1.md, Proof step 5; the 64-byte digest is read little-endian, as RFC 8032 does).
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 

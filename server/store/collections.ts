@@ -331,7 +331,7 @@ export interface ZkimgChallengeDoc {
   usedAt: Date | null;
   /**
    * The commitment's public part (b64u Y, n, r), learnt when Get Challenge opened it, for proofs
-   * that come without a cipherKey (Update Email; zkimg-1.md "What the server learns").
+   * that come without a cipherKey (Update Email; docs/zkimg-1.md "What the server learns").
    */
   proofKey?: { Y: string; n: number; r: number };
 }

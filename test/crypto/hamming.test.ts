@@ -1,5 +1,5 @@
 // Hamming distance on both cores against a plain JS bit-by-bit count (MSB-first packing, as
-// zkimg-1.md packs templates), with random lengths and bit counts that are not multiples of 8.
+// docs/zkimg-1.md packs templates), with random lengths and bit counts that are not multiples of 8.
 import { randomBytes, randomInt } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';

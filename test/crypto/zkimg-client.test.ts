@@ -1,5 +1,5 @@
 // The deterministic zkimg-1 reference client (test/helpers/zkimg-client.ts) against the protocol
-// page (shared/design/zkimg-1.md): code geometry, enrolment encryption, challenge and proof
+// page (docs/zkimg-1.md): code geometry, enrolment encryption, challenge and proof
 // formats. The Vault's HTTP tests and the benchmarks build on it, so it is checked on its own.
 import test from 'ava';
 import { createDecipheriv } from 'node:crypto';

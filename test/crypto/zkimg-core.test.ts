@@ -1,4 +1,4 @@
-// zkimg-1 verification steps 3 and 5 (shared/design/zkimg-1.md) in the crypto core: the cases of
+// zkimg-1 verification steps 3 and 5 (docs/zkimg-1.md) in the crypto core: the cases of
 // the protocol page's "Test data" that concern the core, built with the deterministic reference
 // client (test/helpers/zkimg-client.ts), on the raw WASM ABI (return codes of CRYPTO-ABI.md and
 // zkimgErrorBits), on the noble reference check of the client, and on the lead's CryptoCore

@@ -1,4 +1,4 @@
-// Deterministic reference client of zkimg-1 (shared/design/zkimg-1.md), on @noble/curves and
+// Deterministic reference client of zkimg-1 (docs/zkimg-1.md), on @noble/curves and
 // @noble/hashes, with AES-256-GCM from node:crypto. Used by the crypto tests, the Vault's HTTP
 // tests and the benchmarks: it enrols, reads challenge_data, proves and builds request bodies
 // exactly as the protocol page says. Templates come from seeds ("Test data"), so every run of a

@@ -1,4 +1,4 @@
-// zkimg-1 at the HTTP level (shared/design/zkimg-1.md): Register, Get Challenge and Authenticate
+// zkimg-1 at the HTTP level (docs/zkimg-1.md): Register, Get Challenge and Authenticate
 // through the generated Vault client, every "Test data" case of the protocol page, and the
 // tampering list. Lockout limits are raised in this file's tenant so that the refusals under test
 // are not cut short by a block (lockout has its own file).

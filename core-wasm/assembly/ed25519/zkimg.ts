@@ -89,7 +89,7 @@ export function zkimgVerify(
   sha512Update(ERRORS_HASH, 32);
   sha512Final(DIGEST);
   scReduce512(H, DIGEST);
-  // Cofactorless, as zkimg-1.md step 5 says: [s]B - [h]Y must be R itself.
+  // Cofactorless, as docs/zkimg-1.md step 5 says: [s]B - [h]Y must be R itself.
   doubleScalarMulBase(Q, s, H, negY);
   return geEqual(Q, PR) ? OK : EQUATION_FAILS;
 }

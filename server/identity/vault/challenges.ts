@@ -1,5 +1,5 @@
 /**
- * zkimg-1 login challenges (zkimg-1.md, Challenge step 2 and Verification step 1).
+ * zkimg-1 login challenges (docs/zkimg-1.md, Challenge step 2 and Verification step 1).
  *
  * A challenge is a UUID v4 and 32 random bytes, bound to one user of one tenant, valid 120 s, and
  * answers once, right or wrong: Authenticate consumes it with one guarded `findOneAndUpdate` that

@@ -1,11 +1,11 @@
 /**
- * zkimg-1 commitments at rest (../shared/design/zkimg-1.md, Enrolment and Challenge step 1).
+ * zkimg-1 commitments at rest (docs/zkimg-1.md, Enrolment and Challenge step 1).
  *
  * The client sends `encrypted_commitment = b64u(iv || AES-256-GCM(K, iv, commitment JSON) || tag)`
  * with `K = HKDF-SHA256(ikm = cipherKey, salt = "zkimg-1", info = tenant_id ":" username)` and
  * `aad = "zkimg-1:" username`. The server cannot open it without `cipherKey`; it checks only its
  * shape and seals it once more under the gateway's master key (purpose `zkimg-commitment`), so a
- * copy of the database alone opens nothing (zkimg-1.md, "Server").
+ * copy of the database alone opens nothing (docs/zkimg-1.md, "Server").
  *
  * Opening needs `cipherKey`, given at Get Challenge and Authenticate. An unknown user costs the
  * same work as a wrong key (`openDummyCommitment`), so the two are indistinguishable by timing as
@@ -25,9 +25,9 @@ export const ZKIMG_PROTO_VERSION = 'zkimg-1';
 export const COMMITMENT_SEAL_PURPOSE = 'zkimg-commitment';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** zkimg-1.md: "28 + 2 bytes at least": iv, tag, and a ciphertext of at least two bytes. */
+/** docs/zkimg-1.md: "28 + 2 bytes at least": iv, tag, and a ciphertext of at least two bytes. */
 export const MIN_COMMITMENT_BYTES = IV_BYTES + TAG_BYTES + 2;
-/** zkimg-1.md: "at most 300 KiB decoded". */
+/** docs/zkimg-1.md: "at most 300 KiB decoded". */
 export const MAX_COMMITMENT_BYTES = 300 * 1024;
 const B64U = /^[A-Za-z0-9_-]+$/;
 
@@ -55,7 +55,7 @@ export function checkProtoVersion(protoVersion: string): void {
   }
 }
 
-/** The shape checks of zkimg-1.md (Enrolment, Server): b64u, 30 bytes to 300 KiB decoded. */
+/** The shape checks of docs/zkimg-1.md (Enrolment, Server): b64u, 30 bytes to 300 KiB decoded. */
 export function checkEncryptedCommitmentShape(value: string): void {
   const issue = (message: string) =>
     validationError([{ location: 'body', path: ['encrypted_commitment'], message, type: 'value_error' }]);
@@ -65,7 +65,7 @@ export function checkEncryptedCommitmentShape(value: string): void {
   if (bytes > MAX_COMMITMENT_BYTES) throw issue(`must decode to at most ${MAX_COMMITMENT_BYTES} bytes`);
 }
 
-/** K of zkimg-1.md Enrolment step 5 (RFC 5869 HKDF with SHA-256). */
+/** K of docs/zkimg-1.md Enrolment step 5 (RFC 5869 HKDF with SHA-256). */
 export function commitmentKey(cipherKey: string, tenantId: string, username: string): Buffer {
   return Buffer.from(hkdfSync('sha256', Buffer.from(cipherKey, 'utf8'), Buffer.from('zkimg-1'), Buffer.from(`${tenantId}:${username}`, 'utf8'), 32));
 }

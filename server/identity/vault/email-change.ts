@@ -3,10 +3,10 @@
  * zkimg-1 proof of the user (the spec: `challenge_id` and `challenge_data` as in Authenticate).
  *
  * The proof: the user asks Get Challenge (username + cipherKey), computes the proof as for a login
- * (zkimg-1.md, Proof) and sends it here. The body carries no `cipherKey`, so the server cannot
+ * (docs/zkimg-1.md, Proof) and sends it here. The body carries no `cipherKey`, so the server cannot
  * open the commitment again; it verifies against the commitment's public part (`Y`, `n`, `r`)
  * that Get Challenge recorded on the challenge as `proofKey` when it opened the commitment, values
- * the server learns during any login anyway (zkimg-1.md, What the server learns). The challenge is
+ * the server learns during any login anyway (docs/zkimg-1.md, What the server learns). The challenge is
  * consumed first (it answers once, right or wrong); `errors` must be n / 8 bytes, zero from bit m
  * on, at most the tenant's `max_ber`; the equation runs in the crypto core. Each refusal counts as
  * a failed attempt in the tenant's lockout and is audited, exactly like a failed login.

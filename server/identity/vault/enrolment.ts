@@ -1,5 +1,5 @@
 /**
- * zkimg-1 enrolment and re-enrolment (zkimg-1.md, Enrolment): Register, Request Reset Password,
+ * zkimg-1 enrolment and re-enrolment (docs/zkimg-1.md, Enrolment): Register, Request Reset Password,
  * Reset Password Code, Change Password.
  *
  * - Register: the tenant (auth request's, else `default`) must have `register_enable`; the

@@ -1,5 +1,5 @@
 /**
- * The tenant's liveness policy (zkimg-1.md, Verification step 6: "the liveness evidence in
+ * The tenant's liveness policy (docs/zkimg-1.md, Verification step 6: "the liveness evidence in
  * `log_data` fails the tenant's liveness policy"). The seed names the fields (LogData,
  * LivenessConfig) but not the rule; this is the gateway's, deliberately minimal:
  *

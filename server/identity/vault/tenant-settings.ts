@@ -3,7 +3,7 @@
  * spec's field names (specs/secrets-vault.yaml Tenant). Absent fields read as the spec's defaults, so a tenant
  * created by another API (or by bootstrap) is a complete Vault tenant without a migration.
  *
- * The zkimg policy (`zkimg: {max_ber, verify_ber}`, zkimg-1.md Verification steps 4 and 6) lives in
+ * The zkimg policy (`zkimg: {max_ber, verify_ber}`, docs/zkimg-1.md Verification steps 4 and 6) lives in
  * the same section but is not part of the Tenant schema; updates never touch it.
  */
 import type { components } from '../../../generated/secrets-vault/schema.ts';

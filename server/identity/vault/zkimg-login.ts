@@ -1,5 +1,5 @@
 /**
- * zkimg-1 login: Get Challenge and Authenticate (../shared/design/zkimg-1.md, Challenge and
+ * zkimg-1 login: Get Challenge and Authenticate (docs/zkimg-1.md, Challenge and
  * Verification), with the tenant's lockout around both.
  *
  * Order of work in both operations: the tenant, then the user record and the attempt's lockout
@@ -150,7 +150,7 @@ export interface ChallengeResult {
   proto_version: string;
 }
 
-/** Get Challenge (zkimg-1.md, Challenge). */
+/** Get Challenge (docs/zkimg-1.md, Challenge). */
 export async function issueChallenge(
   services: GatewayServices,
   info: LoginRequestInfo,
@@ -239,7 +239,7 @@ export function checkBerReport(errors: Uint8Array, c: Pick<OpenedCommitment, 'n'
   return { errorBits, m };
 }
 
-/** Authenticate (zkimg-1.md, Verification steps 1-7). */
+/** Authenticate (docs/zkimg-1.md, Verification steps 1-7). */
 export async function authenticate(services: GatewayServices, info: LoginRequestInfo, input: AuthenticateInput): Promise<AuthenticateResult> {
   const tenant = await loginTenant(services, input.authReqId);
   return underLockout(services, tenant, info, input.username, async (user, attempt, subject) => {

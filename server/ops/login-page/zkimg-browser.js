@@ -1,4 +1,4 @@
-// zkimg-1 in the browser (shared/design/zkimg-1.md): the client side of Enrolment and Proof, on
+// zkimg-1 in the browser (docs/zkimg-1.md): the client side of Enrolment and Proof, on
 // WebCrypto (SHA-256/512, HKDF, AES-256-GCM, PBKDF2) and @noble/curves for the Ed25519 scalar
 // multiplications. Pure functions of their inputs, no DOM: the login page (login.js) calls them,
 // and the gateway's tests import this same file in Node to log in against the server.
@@ -69,7 +69,7 @@ export async function deriveCipherKey(pin, tenantId, username, iterations = PIN_
 /**
  * median64-v1: an RGBA image of width x height (already scaled to 64 x 64 by the canvas) to a
  * 4,096-bit template: luma (ITU-R BT.601 weights), threshold at the median, 1 above it, packed
- * most significant bit first, row by row (zkimg-1.md, Template and code).
+ * most significant bit first, row by row (docs/zkimg-1.md, Template and code).
  */
 export function templateFromRgba(rgba, width, height) {
   const n = width * height;
