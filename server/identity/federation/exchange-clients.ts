@@ -16,7 +16,7 @@ export function exchangeClientsOf(tenant: Pick<TenantDoc, 'settings'>): string[]
 
 export async function setExchangeClients(store: Store, tenantId: string, clientIds: string[] | null, now: Date): Promise<string[] | null> {
   const list = clientIds === null ? null : [...new Set(clientIds)];
-  if (list !== null && (list.length > MAX_CLIENTS || list.some((c) => c === ''))) throw new IdentityError('invalid', `at most ${MAX_CLIENTS} non-empty client ids`);
+  if (list !== null && (list.length > MAX_CLIENTS || list.some((c) => c === ''))) throw new IdentityError('request.invalid', `at most ${MAX_CLIENTS} non-empty client ids`);
   await setOrgSettings(store, tenantId, { exchangeClients: list }, now);
   return list;
 }
