@@ -10,7 +10,7 @@ import { uniqueId, vaultWithKey } from './admin-helpers.ts';
 import { ERROR_SCHEMA, PATCH_OP } from './scim-helpers.ts';
 import { GatewayError } from '../../server/http/errors.ts';
 import { listUsers as listScimUsersDomain } from '../../server/identity/scim/users.ts';
-import { vaultUserMapping } from '../../server/identity/vault/scim-user-resource.ts';
+import { vaultUserMapping } from '../../server/identity/scim/user-resource.ts';
 
 type ScimUser = components['schemas']['ScimUser'];
 type VaultClient = ReturnType<typeof vaultWithKey>;

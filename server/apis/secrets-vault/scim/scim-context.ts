@@ -8,7 +8,7 @@ import type { components } from '../../../../generated/secrets-vault/schema.ts';
 import type { ScimEndpoint } from '../../../identity/scim/endpoint.ts';
 import { scimFailure } from '../../../identity/scim/errors.ts';
 import type { ScimUsers } from '../../../identity/scim/users.ts';
-import { vaultUserMapping } from '../../../identity/vault/scim-user-resource.ts';
+import { vaultUserMapping } from '../../../identity/scim/user-resource.ts';
 import type { ApiContext } from '../../types.ts';
 
 export type ScimUser = components['schemas']['ScimUser'];
@@ -26,7 +26,7 @@ export async function scimEndpoint(context: ApiContext, tenantId: string): Promi
   return { store: services.store, tenantId, baseUrl: base };
 }
 
-/** The tenant's SCIM Users, shown through the Vault's mapping (identity/vault/scim-user-resource.ts). */
+/** The tenant's SCIM Users, shown through the Vault's mapping (identity/scim/user-resource.ts). */
 export async function scimUsers(context: ApiContext, tenantId: string): Promise<ScimUsers> {
   const { identity } = context.services;
   return { ...(await scimEndpoint(context, tenantId)), users: identity.users, apiKeys: identity.apiKeys, mapping: vaultUserMapping };

@@ -1,6 +1,6 @@
 /**
  * The Passkeys API's SCIM User (its spec's `ScimUser`) over the identity core's UserDoc: the
- * Vault's mapping (../vault/user-resource.ts) narrowed to the attributes that schema declares:
+ * Vault's mapping (../user-resource.ts) narrowed to the attributes that schema declares:
  *
  *   id, externalId, userName, name, displayName, active, emails, groups (read-only), meta
  *
@@ -10,7 +10,7 @@
  */
 import type { UserInput, UserPatch } from '../../users.ts';
 import type { ScimUserMapping } from '../users.ts';
-import { toScimUser, userInputFromScim, userPatchFromScim } from '../vault/user-resource.ts';
+import { toScimUser, userInputFromScim, userPatchFromScim } from '../user-resource.ts';
 
 /** Core profile fields the Vault's mapping writes and this API's User does not have. */
 const NOT_KEPT = ['locale', 'roles'] as const;

@@ -16,11 +16,11 @@
  */
 import type { ScimGroupDoc, UserDoc } from '../../store/collections.ts';
 import type { UserInput, UserPatch } from '../users.ts';
-import { locationOf, type ScimEndpoint } from '../scim/endpoint.ts';
-import { invalidValue } from '../scim/errors.ts';
-import { etagOf } from '../scim/etag.ts';
-import { USER_SCHEMA, isPlainObject } from '../scim/schema.ts';
-import type { ScimUserMapping } from '../scim/users.ts';
+import { locationOf, type ScimEndpoint } from './endpoint.ts';
+import { invalidValue } from './errors.ts';
+import { etagOf } from './etag.ts';
+import { USER_SCHEMA, isPlainObject } from './schema.ts';
+import type { ScimUserMapping } from './users.ts';
 
 /** What the Vault's ScimUser response schema requires beyond RFC 7643's `returned: always`. */
 export const VAULT_USER_ALWAYS_RETURNED = ['userName'];
