@@ -1,6 +1,6 @@
 /**
  * Checking a one-time code of a username (auth/otp/verify, profile e-mail and phone verification)
- * under the core's lockout, as the Vault's logins are (identity/vault/lockout.ts, with the
+ * under the core's lockout, as the Vault's logins are (identity/lockout/attempts.ts, with the
  * application's block configuration): the attempt takes its slot for the address and the username
  * before the code is compared; a wrong code counts a failure, the limit-th imposes the block (429
  * with Retry-After); a right one gives the slot back and clears the username's record. An unknown
@@ -10,8 +10,8 @@ import { badRequest } from '../../http/errors.ts';
 import type { LoginidOtpDoc, TenantDoc, UserDoc } from '../../store/collections.ts';
 import { useOtp } from '../../identity/loginid/otp-codes.ts';
 import { usernameKey } from '../../identity/users.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt } from '../../identity/vault/lockout.ts';
-import { blockConfigOf } from '../../identity/vault/tenant-settings.ts';
+import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt } from '../../identity/lockout/attempts.ts';
+import { lockoutPolicyOf } from '../../identity/vault/tenant-settings.ts';
 import type { ApiContext } from '../types.ts';
 
 export async function checkCode(
@@ -21,7 +21,7 @@ export async function checkCode(
 ): Promise<{ user: UserDoc; otp: LoginidOtpDoc }> {
   const { store, identity } = context.services;
   const user = await identity.users.getByUsername(tenant._id, input.username);
-  const attempt = await reserveAttempt(store, blockConfigOf(tenant), {
+  const attempt = await reserveAttempt(store, lockoutPolicyOf(tenant), {
     tenantId: tenant._id,
     ip: context.ip,
     usernameKey: usernameKey(input.username),

@@ -23,7 +23,7 @@ async function provision(deps: DirectoryDeps, tenantId: string, identity: Upstre
     try {
       return await deps.core.users.create(tenantId, { username: username.slice(0, 128), email, displayName: name ?? username, externalId });
     } catch (error) {
-      if (!(error instanceof IdentityError && error.code === 'conflict')) throw error;
+      if (!(error instanceof IdentityError && error.code === 'resource.conflict')) throw error;
       // a concurrent first login of the same identity may have created it
       const raced = await deps.store.users.findOne({ tenantId, externalId });
       if (raced) return raced;

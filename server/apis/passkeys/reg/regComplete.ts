@@ -51,7 +51,7 @@ export const regComplete: H['regComplete'] = async ({ body, context }) => {
       });
       username = user.username;
     } catch (e) {
-      if (e instanceof IdentityError && e.code === 'conflict') throw conflict('This username was registered meanwhile');
+      if (e instanceof IdentityError && e.code === 'resource.conflict') throw conflict('This username was registered meanwhile');
       throw e;
     }
   }
