@@ -53,6 +53,8 @@ export interface StartOptions {
   signal?: AbortSignal;
   /** the identity core's clock (tests move it) */
   clock?: Clock;
+  /** driver command monitoring on the store client (the command-count bench and tests count round trips) */
+  monitorCommands?: boolean;
 }
 
 /** The port could not be bound; nothing was created in the store. */
@@ -94,7 +96,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let crypto: Awaited<ReturnType<typeof startCrypto>> | undefined;
   try {
     storeConn = await connectStoreWithRetry(
-      { mongodbUri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, logger: log },
+      { mongodbUri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, logger: log, ...(options.monitorCommands ? { clientOptions: { monitorCommands: true } } : {}) },
       log,
       options.signal,
       (connection) => ensureIndexes(openStore(connection.db)),

@@ -5,11 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
-const BENCHES = ['crypto.ts', 'http.ts', 'vault-zkimg.ts', 'vault-refresh.ts', 'scim-patch.ts', 'token-exchange.ts', 'directory-wait.ts'];
+const BENCHES = ['command-counts.ts', 'crypto.ts', 'http.ts', 'vault-zkimg.ts', 'vault-refresh.ts', 'scim-patch.ts', 'token-exchange.ts', 'directory-wait.ts'];
 
-console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 let failed = 0;
 for (const bench of BENCHES) {
   const file = `scripts/bench/${bench}`;

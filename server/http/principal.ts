@@ -2,6 +2,8 @@
  * Who is calling: what every security scheme produces and every handler receives, typed into the
  * generated Handlers through their Principal parameter.
  */
+import type { UserDoc } from '../store/collections.ts';
+
 export type PrincipalKind = 'api_key' | 'access_token' | 'directory_session' | 'passkeys_session' | 'client';
 
 export interface Principal {
@@ -18,6 +20,8 @@ export interface Principal {
   /** API key id or token jti, for revocation and audit */
   credentialId: string;
   claims?: Readonly<Record<string, unknown>>;
+  /** the user's record when authentication read it (an API key's owner), so a handler need not read it again */
+  user?: Readonly<UserDoc>;
 }
 
 export function hasScope(p: Principal, scope: string): boolean {

@@ -17,7 +17,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Filter } from 'mongodb';
-import type { ApiKeyDoc, Store } from '../store/collections.ts';
+import type { ApiKeyDoc, Store, UserDoc } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
 import { hashSecret, randomSecret, verifySecretHash } from './secrets/hash.ts';
@@ -46,6 +46,8 @@ export interface ApiKeyPrincipal {
   ownerId: string | null;
   scopes: string[];
   name: string;
+  /** the owner's record, read with the key (an active user of the key's tenant), so callers need not read it again */
+  owner?: UserDoc;
 }
 
 /** Whether `granted` covers `needed`: exact match, or `*` for every scope. */
@@ -124,15 +126,20 @@ export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
 
   /**
    * A key acts for its owner, so it stops while the owner is disabled and for good once the owner
-   * is gone. The owner is read on every use (one primary-key read) rather than mirrored onto the
-   * key: a copied flag would need every path that disables or re-enables a user to update keys
-   * too, and could lag behind the user's record between instances; the user record is the one
-   * source of truth.
+   * is gone. The owner is read on every use rather than mirrored onto the key: a copied flag would
+   * need every path that disables or re-enables a user to update keys too, and could lag behind
+   * the user's record between instances; the user record is the one source of truth. The key and
+   * its owner come in one command (a `$lookup` by primary key), one round trip per use.
    */
-  const ownerActive = async (key: ApiKeyDoc): Promise<boolean> => {
-    const owner = await store.users.findOne({ _id: key.ownerId as string, tenantId: key.tenantId }, { projection: { disabled: 1 } });
-    return owner !== null && owner.disabled !== true;
+  const keyWithOwner = async (id: string): Promise<{ key: ApiKeyDoc; owner: UserDoc | null } | null> => {
+    const [found] = await store.apiKeys
+      .aggregate<ApiKeyDoc & { owners: UserDoc[] }>([{ $match: { _id: id } }, { $lookup: { from: store.users.collectionName, localField: 'ownerId', foreignField: '_id', as: 'owners' } }])
+      .toArray();
+    if (found === undefined) return null;
+    const { owners, ...key } = found;
+    return { key, owner: owners.find((u) => u.tenantId === key.tenantId) ?? null };
   };
+  const ownerActive = (owner: UserDoc | null): owner is UserDoc => owner !== null && owner.disabled !== true;
 
   const service: ApiKeyService = {
     async create({ tenantId, ownerId = null, name = '', scopes, expiresAt = null, value: chosen }) {
@@ -222,14 +229,16 @@ export function createApiKeyService(store: Store, clock: Clock): ApiKeyService {
       const id = apiKeyIdOf(value);
       if (id === null) return null;
       const now = clock();
-      const key = await store.apiKeys.findOne({ _id: id });
+      const found = await keyWithOwner(id);
+      const key = found?.key ?? null;
       // Compare the hash even for revoked or expired keys, so timing does not tell them apart from live ones.
       const matches = key !== null && verifySecretHash(value, key.secretHash);
       if (!matches || key.revokedAt !== null) return null;
       if (key.expiresAt !== null && key.expiresAt.getTime() <= now.getTime()) return null;
-      if (key.ownerId !== null && !(await ownerActive(key))) return null;
+      const owner = found!.owner;
+      if (key.ownerId !== null && !ownerActive(owner)) return null;
       await recordUse(key, use, now);
-      return { keyId: key._id, tenantId: key.tenantId, ownerId: key.ownerId, scopes: key.scopes, name: key.name };
+      return { keyId: key._id, tenantId: key.tenantId, ownerId: key.ownerId, scopes: key.scopes, name: key.name, ...(key.ownerId !== null && owner ? { owner } : {}) };
     },
   };
   return service;

@@ -21,6 +21,7 @@ async function principalForKey(scheme: string, value: string, req: Request, serv
     subject: key.keyId,
     scopes: key.scopes,
     credentialId: key.keyId,
+    ...(key.owner ? { user: key.owner } : {}),
   };
 }
 

@@ -49,7 +49,7 @@ export interface TestGateway extends RunningGateway {
   createApiKey(tenantId: string, scopes: string[], ownerId?: string | null): Promise<{ id: string; value: string }>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}, options: { log?: Logger; clock?: Clock } = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, options: { log?: Logger; clock?: Clock; monitorCommands?: boolean } = {}): Promise<TestGateway> {
   const port = await freePort();
   const adminKey = env.GATEWAY_BOOTSTRAP_KEY ?? `test-admin-${randomBytes(18).toString('hex')}`;
   const config = loadConfig({
@@ -64,7 +64,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     ...env,
   });
   const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const gw = await startGateway(config, { log, ...(options.clock ? { clock: options.clock } : {}) });
+  const gw = await startGateway(config, { log, ...(options.clock ? { clock: options.clock } : {}), ...(options.monitorCommands ? { monitorCommands: true } : {}) });
   const baseUrl = gw.url;
   const identity = gw.services.identity;
   return {

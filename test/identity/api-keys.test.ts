@@ -18,7 +18,9 @@ test('a created key authenticates as its tenant, owner and scopes; only its hash
   t.is(apiKeyIdOf(value), key._id);
   const stored = await h.store.apiKeys.findOne({ _id: key._id });
   t.false(JSON.stringify(stored).includes(value.slice(28)));
-  t.deepEqual(await apiKeys.authenticate(value), { keyId: key._id, tenantId: 't1', ownerId: 'user-1', scopes: ['users:read'], name: 'ci' });
+  const { owner, ...principal } = (await apiKeys.authenticate(value))!;
+  t.deepEqual(principal, { keyId: key._id, tenantId: 't1', ownerId: 'user-1', scopes: ['users:read'], name: 'ci' });
+  t.deepEqual(owner, (await users.get('t1', 'user-1'))!, 'the owner, read with the key');
 });
 
 test('a wrong secret for a real key id, a made-up id, and garbage are refused', async (t) => {

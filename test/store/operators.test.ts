@@ -216,6 +216,31 @@ const UPDATE_CASES: Record<string, Case> = {
   },
 };
 
+/** Aggregation stages (the `$lookup` the gateway uses joins an API key to its owner). */
+const STAGE_CASES: Record<string, Case> = {
+  async $match(t, c) {
+    await mixed(c);
+    t.deepEqual(await ids(c.aggregate([{ $match: { v: { $gte: 10 } } }, { $sort: { _id: 1 } }]).toArray()), [2, 4, 9]);
+  },
+  async $lookup(t, c, target) {
+    const users = target.db!.collection(`${c.collectionName}_users`);
+    await users.insertMany([{ _id: 'u1', name: 'one' }, { _id: 'u2', name: 'two' }, { _id: 'u3', name: 'three', tag: null }] as never[]);
+    await c.insertMany([{ _id: 1, owner: 'u1' }, { _id: 2, owner: null }, { _id: 3, owner: ['u2', 'u1'] }, { _id: 4 }, { _id: 5, owner: 'nobody' }] as never[]);
+    const join = (id: number, localField = 'owner', foreignField = '_id') =>
+      c.aggregate([{ $match: { _id: id } }, { $lookup: { from: users.collectionName, localField, foreignField, as: 'found' } }]).toArray();
+    t.deepEqual(await join(1), [{ _id: 1, owner: 'u1', found: [{ _id: 'u1', name: 'one' }] }]);
+    t.deepEqual(await join(2), [{ _id: 2, owner: null, found: [] }], 'null matches no _id');
+    t.deepEqual(((await join(3))[0]!.found as { _id: string }[]).map((u) => u._id).sort(), ['u1', 'u2'], 'an array local value matches each element');
+    t.deepEqual(((await join(4, 'owner', 'tag'))[0]!.found as { _id: string }[]).map((u) => u._id).sort(), ['u1', 'u2', 'u3'], 'a missing local value matches null and missing');
+    t.deepEqual(await join(5), [{ _id: 5, owner: 'nobody', found: [] }]);
+    t.deepEqual(await join(99), []);
+    if (target.embedded) {
+      const sub = await serverError(c.aggregate([{ $lookup: { from: users.collectionName, pipeline: [], as: 'x' } }]).toArray());
+      t.regex(sub.message, /not implemented|NotImplemented/i);
+    }
+  },
+};
+
 const INDEX_CASES: Record<string, Case> = {
   async ascending(t, c) {
     await c.createIndex({ a: 1 }, { name: 'a_1' });
@@ -288,9 +313,9 @@ const INDEX_CASES: Record<string, Case> = {
 };
 
 test('every operator the gateway uses has a conformance case', (t) => {
-  const covered = new Set([...Object.keys(QUERY_CASES), ...Object.keys(UPDATE_CASES)]);
+  const covered = new Set([...Object.keys(QUERY_CASES), ...Object.keys(UPDATE_CASES), ...Object.keys(STAGE_CASES)]);
   const missing = [...operatorsUsedByServer()].filter(([op]) => !covered.has(op)).map(([op, files]) => `${op} (${files.join(', ')})`);
-  t.deepEqual(missing, [], 'add a case to QUERY_CASES or UPDATE_CASES in test/store/operators.test.ts');
+  t.deepEqual(missing, [], 'add a case to QUERY_CASES, UPDATE_CASES or STAGE_CASES in test/store/operators.test.ts');
   // The scan itself finds what the gateway is known to use.
   t.true(['$set', '$inc', '$in', '$or', '$type', '$regex'].every((op) => operatorsUsedByServer().has(op)));
 });
@@ -303,7 +328,7 @@ test('every index kind the gateway declares has a conformance case', (t) => {
 
 for (const target of targets) {
   const t$ = (title: string) => `[${target.name}] ${title}`;
-  for (const [group, cases] of [['query', QUERY_CASES], ['update', UPDATE_CASES], ['index', INDEX_CASES]] as const) {
+  for (const [group, cases] of [['query', QUERY_CASES], ['update', UPDATE_CASES], ['stage', STAGE_CASES], ['index', INDEX_CASES]] as const) {
     for (const [name, run] of Object.entries(cases)) {
       test(t$(`${group} ${name}`), (t) => run(t, fresh(target), target));
     }

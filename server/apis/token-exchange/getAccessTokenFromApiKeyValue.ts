@@ -12,7 +12,7 @@ export const getAccessTokenFromApiKeyValue: TokenExchangeHandler<'getAccessToken
   const { identity } = context.services;
   const key = await identity.apiKeys.authenticate(body.apiKeyValue, { ip: context.ip, userAgent: context.userAgent });
   if (key === null || key.ownerId === null || !key.scopes.includes(ORG_API_KEY_SCOPE)) throw notAuthorized('Unknown, revoked or expired API key');
-  const [tenant, user] = await Promise.all([identity.tenants.get(key.tenantId), identity.users.get(key.tenantId, key.ownerId)]);
+  const [tenant, user] = await Promise.all([identity.tenants.get(key.tenantId), key.owner ?? identity.users.get(key.tenantId, key.ownerId)]);
   if (tenant === null || user === null || user.disabled) throw notAuthorized('Unknown, revoked or expired API key');
   const token = await issueOrgAccessToken({ tokens: identity.tokens, publicUrl: identity.publicUrl }, { tenant, user, orgUuid: orgUuidOf(tenant._id) }, { apiKeyId: key.keyId });
   return { status: 200, body: token };

@@ -10,7 +10,8 @@ import type { VaultHandlers } from '../handler-types.ts';
 
 export const readCurrentUser: VaultHandlers<'readCurrentUser'>['readCurrentUser'] = async ({ principal, context }) => {
   const userId = requireUserId(principal);
-  const user = await context.services.identity.users.get(principal.tenantId, userId);
+  // an API key's owner was read with the key, in the same tenant
+  const user = principal.user?._id === userId && principal.user.tenantId === principal.tenantId ? principal.user : await context.services.identity.users.get(principal.tenantId, userId);
   if (user === null) throw notFound('The user of this credential does not exist (any more)');
   return { status: 200, body: toVaultUser(user) };
 };

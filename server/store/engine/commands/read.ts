@@ -12,11 +12,38 @@ import type { CommandHandler, EngineContext } from '../context.ts';
 import { checkHint, collectionName, cursorOptions, optionalDoc, optionalNumber } from './common.ts';
 import { command } from './fields.ts';
 
-/** Pipeline stages the engine evaluates (through mingo); any other stage is NotImplemented. */
+/**
+ * Pipeline stages the engine evaluates (through mingo, except `$lookup`, which reads the other
+ * collection through its indexes); any other stage is NotImplemented.
+ */
 const AGGREGATE_STAGES = new Set([
   '$match', '$group', '$count', '$sort', '$skip', '$limit', '$project', '$unset',
-  '$addFields', '$set', '$unwind', '$replaceRoot', '$replaceWith', '$sortByCount',
+  '$addFields', '$set', '$unwind', '$replaceRoot', '$replaceWith', '$sortByCount', '$lookup',
 ]);
+
+/**
+ * `$lookup` in its equality form (`from`, `localField`, `foreignField`, `as`): each document gets,
+ * under `as`, the documents of `from` whose `foreignField` equals the local value or one of its
+ * elements; a missing local value matches null and missing, as in MongoDB. The sub-pipeline forms
+ * (`pipeline`, `let`) are not implemented.
+ */
+function lookupStage(ctx: EngineContext, db: string, spec: unknown): (docs: Doc[]) => Doc[] {
+  if (!isPlainObject(spec)) throw new MongoCommandError('FailedToParse', 'the $lookup specification must be an object');
+  for (const field of Object.keys(spec)) {
+    if (field === 'pipeline' || field === 'let') throw notImplemented(`$lookup with ${field}`);
+    if (!['from', 'localField', 'foreignField', 'as'].includes(field)) throw new MongoCommandError('FailedToParse', `unknown argument to $lookup: ${field}`);
+  }
+  const { from, localField, foreignField, as } = spec as Record<string, unknown>;
+  for (const [name, value] of [['from', from], ['localField', localField], ['foreignField', foreignField], ['as', as]] as const) {
+    if (typeof value !== 'string' || value === '') throw new MongoCommandError('FailedToParse', `$lookup argument '${name}' must be a non-empty string`);
+  }
+  return (docs) =>
+    docs.map((doc) => {
+      const local = pathValues(doc, localField as string).map((v) => (v === MISSING || v === undefined ? null : v));
+      const joined = matching(ctx, db, from as string, { [foreignField as string]: { $in: local } }).map(deepClone);
+      return { ...doc, [as as string]: joined };
+    });
+}
 
 /** Sorts with MongoDB's comparison order and array rules, `$natural` meaning storage order. */
 export function sortDocs(docs: Doc[], sort: Doc | undefined): Doc[] {
@@ -197,7 +224,8 @@ export const aggregate: CommandHandler = command({
     if (keys.length !== 1) throw new MongoCommandError('FailedToParse', 'A pipeline stage specification object must contain exactly one field.');
     if (!AGGREGATE_STAGES.has(keys[0])) throw notImplemented(`aggregation stage ${keys[0]}`);
   }
-  // A leading $match goes through the collection's indexes; the rest runs in mingo on copies.
+  // A leading $match goes through the collection's indexes; the rest runs on copies, in mingo
+  // but for $lookup, which the engine answers through the other collection's indexes.
   let rest = pipeline;
   let input: Doc[];
   if (pipeline.length > 0 && isPlainObject(pipeline[0].$match)) {
@@ -206,7 +234,22 @@ export const aggregate: CommandHandler = command({
   } else {
     input = matching(ctx, db, name, {});
   }
-  const out = rest.length === 0 ? input : runMingo(() => new Aggregator(rest, QUERY_OPTIONS).run(input.map(deepClone)) as Doc[]);
+  let out = rest.length === 0 ? input : input.map(deepClone);
+  let run: Doc[] = [];
+  const flush = () => {
+    if (run.length > 0) out = runMingo(() => new Aggregator(run, QUERY_OPTIONS).run(out) as Doc[]);
+    run = [];
+  };
+  for (const stage of rest) {
+    if (stage.$lookup === undefined) {
+      run.push(stage);
+      continue;
+    }
+    const lookup = lookupStage(ctx, db, stage.$lookup);
+    flush();
+    out = lookup(out);
+  }
+  flush();
   const ns = `${db}.${name}`;
   const { id, batch } = ctx.cursors.first(ns, out, cursor.batchSize, false);
   return cursorReply(ns, id, batch, true);
