@@ -181,6 +181,24 @@ test('authentication refusals: wrong origin, RP ID, challenge, no UV, replayed s
   t.is(cross.response.status, 400);
 });
 
+test('failed assertions count toward the application\'s lockout: the limit-th blocks the user (429, Retry-After, audited); another user still signs in', async (t) => {
+  const app = await newApp(gw, { ip_attempts_limit: 10_000, user_attempts_limit: 3 });
+  const reg = await registered(gw, app);
+  const bystander = await registered(gw, app);
+  for (let i = 0; i < 3; i++) {
+    t.is((await signIn(gw, app, reg.authenticator, reg.username, { origin: 'https://evil.example' })).response.status, 400, `failure ${i + 1}`);
+  }
+  // The right passkey is refused now, before its signature is checked.
+  const blocked = await signIn(gw, app, reg.authenticator, reg.username);
+  t.is(blocked.response.status, 429);
+  t.true(Number(blocked.response.headers.get('retry-after')) > 0);
+  must(await signIn(gw, app, bystander.authenticator, bystander.username), 'another user of the application');
+  const failures = await gw.services.store.auditLog.find({ tenantId: app.id, action: 'loginid.auth.passkey', outcome: 'failure' }).toArray();
+  t.is(failures.length, 3);
+  t.true(failures.every((f) => f.details.passkeyId === reg.passkeyId));
+  t.is(await gw.services.store.auditLog.countDocuments({ tenantId: app.id, action: 'lockout.user_blocked' }), 1);
+});
+
 test('blacklisted AAGUID: refused for registration (reg) and for authentication (auth)', async (t) => {
   const app = await newApp(gw);
   const blocked = new SoftwareAuthenticator();

@@ -15,7 +15,7 @@ test.before(async () => {
   await setVaultSettings(gw, 'default', {
     register_enable: true,
     display_name: 'Acme',
-    block_config: { ip_attempts_limit: 10_000, ip_attempts_reset_minutes: 1, user_attempts_limit: 10_000, user_timeframe_seconds: 1, initial_block_seconds: 1, max_block_time_minutes: 1 },
+    block_config: { ip_attempts_limit: 10_000, ip_attempts_reset_minutes: 1, user_attempts_limit: 10_000, user_timeframe_seconds: 60, initial_block_seconds: 1, max_block_time_minutes: 1 },
   });
 });
 test.after.always(() => gw?.stop());

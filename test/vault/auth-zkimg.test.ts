@@ -8,7 +8,7 @@ import * as zk from '../helpers/zkimg-client.ts';
 import { agoMs, authenticateBody, authRequestFor, challenge, newUser, prepareLogin, register, registered, setVaultSettings, type TestUser } from './auth-helpers.ts';
 
 let gw: TestGateway;
-const HIGH_LIMITS = { ip_attempts_limit: 100_000, ip_attempts_reset_minutes: 1, user_attempts_limit: 100_000, user_timeframe_seconds: 1, initial_block_seconds: 1, max_block_time_minutes: 1 };
+const HIGH_LIMITS = { ip_attempts_limit: 100_000, ip_attempts_reset_minutes: 1, user_attempts_limit: 100_000, user_timeframe_seconds: 60, initial_block_seconds: 1, max_block_time_minutes: 1 };
 
 let big: TestUser;
 let small: TestUser;

@@ -3,7 +3,8 @@
  * names, verified by the core (authentication.ts: challenge answered once and of this purpose,
  * credential of the application, user handle, sign counter, signature through the crypto core,
  * origin among the application's, RP ID, UV). Before it: the credential's owner must be active and
- * its authenticator model not blacklisted for authentication.
+ * its authenticator model not blacklisted for authentication; the check itself runs under the
+ * application's lockout.
  */
 import { badRequest, forbidden } from '../../http/errors.ts';
 import type { PasskeyCredentialDoc, TenantDoc, UserDoc } from '../../store/collections.ts';
@@ -14,6 +15,8 @@ import type { CeremonySession } from '../../identity/loginid/tokens.ts';
 import { verifyAssertion } from '../../identity/webauthn/authentication.ts';
 import { findByCredentialId } from '../../identity/webauthn/credentials.ts';
 import { challengeOf } from '../../identity/webauthn/ceremonies.ts';
+import { underLockout } from '../../identity/lockout/guard.ts';
+import { lockoutPolicyOf } from '../../identity/vault/tenant-settings.ts';
 import type { ApiContext } from '../types.ts';
 import { deactivated } from './app-context.ts';
 import { assertionOf } from './webauthn-json.ts';
@@ -30,39 +33,41 @@ export async function verifySessionAssertion(
   const body = assertionOf(assertion, s.purpose === 'tx' ? 'body' : 'assertionResult');
   if (challengeOf(body.response.clientDataJSON) !== s.challenge) throw badRequest('The assertion does not answer this session\'s challenge');
   const credential = await findByCredentialId(store, tenant._id, body.id);
+  const owner = credential === null ? null : await identity.users.get(tenant._id, credential.userId);
   if (credential !== null) {
     if (s.userId !== null && credential.userId !== s.userId) throw badRequest('This passkey was not offered for this ceremony');
-    const owner = await identity.users.get(tenant._id, credential.userId);
     if (owner === null || owner.disabled) throw deactivated();
     if (await isBlocked(store, tenant._id, credential.aaguid, 'auth')) throw forbidden('This authenticator model is not allowed to authenticate');
   }
-  const result = await verifyAssertion(
-    { store, core: services.crypto.current() },
-    {
-      rp: relyingPartyOfApp(tenant, services.config.publicUrl),
-      tenantId: tenant._id,
-      credential,
-      ip: context.ip || null,
-      userAgent: context.userAgent || null,
-      purpose: s.purpose === 'tx' ? 'transaction' : 'authentication',
-      session: s.ceremonySession,
-    },
-    body,
-  );
-  if (!result.ok) {
-    await identity.audit.record({
-      tenantId: tenant._id,
-      actor: { type: 'user', id: credential?.userId ?? null },
-      action: `loginid.${s.purpose}.passkey`,
-      outcome: 'failure',
-      ip: context.ip || null,
-      requestId: context.requestId,
-      details: { reason: result.reason },
-    });
-    throw badRequest(result.detail);
-  }
-  const user = await identity.users.get(tenant._id, result.credential.userId);
-  if (user === null || user.disabled) throw deactivated();
+  // The assertion is a credential check: it runs under the application's lockout (identity/lockout/
+  // guard.ts) for the address and the passkey owner's username, so failed assertions are counted
+  // and a blocked address or user is refused before the signature is checked.
+  const subject = { tenantId: tenant._id, ip: context.ip, usernameKey: owner?.usernameKey ?? null, userId: owner?._id ?? null };
+  const result = await underLockout({ store, audit: identity.audit }, lockoutPolicyOf(tenant), subject, context, async (attempt) => {
+    const verified = await verifyAssertion(
+      { store, core: services.crypto.current() },
+      {
+        rp: relyingPartyOfApp(tenant, services.config.publicUrl),
+        tenantId: tenant._id,
+        credential,
+        ip: context.ip || null,
+        userAgent: context.userAgent || null,
+        purpose: s.purpose === 'tx' ? 'transaction' : 'authentication',
+        session: s.ceremonySession,
+      },
+      body,
+    );
+    if (verified.ok) {
+      await attempt.pass({ clearUser: s.purpose === 'auth' });
+      return verified;
+    }
+    // Client data that is not JSON with a challenge is a malformed request, not a failed check.
+    if (verified.reason !== 'malformed_response') await attempt.fail(`loginid.${s.purpose}.passkey`, verified.reason, { passkeyId: credential?._id ?? null, credentialId: body.id });
+    throw badRequest(verified.detail);
+  });
+  // A verified assertion has the credential found above, whose owner was checked active.
+  const user = owner;
+  if (user === null) throw deactivated();
   if (s.deviceId) {
     await store.passkeyCredentials.updateOne({ _id: result.credential._id, tenantId: tenant._id }, { $set: { lastUsedFromDeviceId: s.deviceId } });
     await addDeviceUser(store, tenant._id, s.deviceId, user._id);

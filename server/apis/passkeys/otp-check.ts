@@ -1,6 +1,6 @@
 /**
  * Checking a one-time code of a username (auth/otp/verify, profile e-mail and phone verification)
- * under the core's lockout, as the Vault's logins are (identity/lockout/attempts.ts, with the
+ * under the core's lockout, as the Vault's logins are (identity/lockout/guard.ts, with the
  * application's block configuration): the attempt takes its slot for the address and the username
  * before the code is compared; a wrong code counts a failure, the limit-th imposes the block (429
  * with Retry-After); a right one gives the slot back and clears the username's record. An unknown
@@ -10,7 +10,7 @@ import { badRequest } from '../../http/errors.ts';
 import type { LoginidOtpDoc, TenantDoc, UserDoc } from '../../store/collections.ts';
 import { useOtp } from '../../identity/loginid/otp-codes.ts';
 import { usernameKey } from '../../identity/users.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt } from '../../identity/lockout/attempts.ts';
+import { underLockout } from '../../identity/lockout/guard.ts';
 import { lockoutPolicyOf } from '../../identity/vault/tenant-settings.ts';
 import type { ApiContext } from '../types.ts';
 
@@ -21,30 +21,14 @@ export async function checkCode(
 ): Promise<{ user: UserDoc; otp: LoginidOtpDoc }> {
   const { store, identity } = context.services;
   const user = await identity.users.getByUsername(tenant._id, input.username);
-  const attempt = await reserveAttempt(store, lockoutPolicyOf(tenant), {
-    tenantId: tenant._id,
-    ip: context.ip,
-    usernameKey: usernameKey(input.username),
-    userId: user?._id ?? null,
-  });
-  try {
+  const subject = { tenantId: tenant._id, ip: context.ip, usernameKey: usernameKey(input.username), userId: user?._id ?? null };
+  return underLockout({ store, audit: identity.audit }, lockoutPolicyOf(tenant), subject, context, async (attempt) => {
     const otp = user && !user.disabled ? await useOtp(store, { tenantId: tenant._id, userId: user._id, purpose: input.purpose, code: input.code }) : null;
     if (user === null || otp === null) {
-      await attemptFailed(store, attempt, { userId: user?._id ?? null });
-      await identity.audit.record({
-        tenantId: tenant._id,
-        actor: { type: 'anonymous' },
-        action: `loginid.code.${input.purpose}`,
-        outcome: 'failure',
-        target: user?._id ?? null,
-        ip: context.ip || null,
-        requestId: context.requestId,
-      });
+      await attempt.fail(`loginid.code.${input.purpose}`, user === null ? 'unknown_user' : 'wrong_code');
       throw badRequest('Invalid or expired code');
     }
-    await attemptSucceeded(store, attempt, { clearUser: true });
-    return { user: user as UserDoc, otp };
-  } finally {
-    if (!attempt.settled) await releaseAttempt(store, attempt);
-  }
+    await attempt.pass({ clearUser: true });
+    return { user, otp };
+  });
 }

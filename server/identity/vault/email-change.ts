@@ -24,7 +24,8 @@ import type { GatewayServices } from '../../services.ts';
 import type { TenantDoc, UserDoc, ZkimgChallengeDoc } from '../../store/collections.ts';
 import { emailKey } from '../users.ts';
 import { consumeChallenge } from './challenges.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type LoginSubject } from '../lockout/attempts.ts';
+import type { LoginSubject } from '../lockout/attempts.ts';
+import { underLockout } from '../lockout/guard.ts';
 import { lockoutPolicyOf, zkimgPolicyOf } from './tenant-settings.ts';
 import { parseProof, popcount8 } from './zkimg-login.ts';
 
@@ -86,31 +87,21 @@ async function proofFailure(services: GatewayServices, input: ProofInput): Promi
 /** Verifies the user's proof, with the tenant's lockout around it; throws 401 (or 429 when blocked). */
 export async function verifyEmailChangeProof(services: GatewayServices, input: ProofInput): Promise<void> {
   const subject: LoginSubject = { tenantId: input.tenant._id, ip: input.ip, usernameKey: input.user.usernameKey, userId: input.user._id };
-  // The attempt is reserved before the proof is checked, as for logins (lockout.ts), so concurrent
-  // requests cannot check more proofs than the tenant's limits allow.
-  const attempt = await reserveAttempt(services.store, lockoutPolicyOf(input.tenant), subject);
-  let failure: string | null;
-  try {
-    failure = await proofFailure(services, input);
-  } catch (error) {
-    await releaseAttempt(services.store, attempt).catch(() => undefined);
-    throw error;
-  }
-  if (failure === null) {
-    await attemptSucceeded(services.store, attempt, { clearUser: false });
-    return;
-  }
-  await attemptFailed(services.store, attempt, { userId: input.user._id });
-  await services.identity.audit.record({
-    tenantId: input.tenant._id,
-    actor: { type: 'user', id: input.user._id },
-    action: 'user.email_change',
-    outcome: 'failure',
-    target: input.user._id,
-    ip: input.ip,
-    requestId: input.requestId,
-    details: { reason: failure },
-  });
+  // The attempt is reserved before the proof is checked, as for logins (identity/lockout/guard.ts),
+  // so concurrent requests cannot check more proofs than the tenant's limits allow.
+  const failure = await underLockout(
+    { store: services.store, audit: services.identity.audit },
+    lockoutPolicyOf(input.tenant),
+    subject,
+    input,
+    async (attempt) => {
+      const why = await proofFailure(services, input);
+      if (why === null) await attempt.pass({ clearUser: false });
+      else await attempt.fail('user.email_change', why, {}, input.user._id);
+      return why;
+    },
+  );
+  if (failure === null) return;
   throw unauthorized('The zkimg-1 proof does not confirm this change (unknown, used or expired challenge, or a proof that does not verify)');
 }
 

@@ -23,7 +23,8 @@ import { IdentityError } from '../errors.ts';
 import { endUserSessions } from '../sessions.ts';
 import { emailKey, usernameKey } from '../users.ts';
 import { checkEncryptedCommitmentShape, checkProtoVersion, deleteCommitment, saveCommitment } from './commitments.ts';
-import { assertNotBlocked, attemptFailed, attemptSucceeded, recordSuccess, releaseAttempt, reserveAttempt } from '../lockout/attempts.ts';
+import { assertNotBlocked, recordSuccess } from '../lockout/attempts.ts';
+import { underLockout } from '../lockout/guard.ts';
 import { findResetCode, issueResetCode, redeemResetCode, RESET_CODE_TTL_SECONDS } from './reset-codes.ts';
 import { lockoutPolicyOf, toVaultTenant } from './tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
@@ -158,19 +159,19 @@ export async function resetPasswordWithCode(
   // The try is a credential check in the code's tenant: a blocked address is refused before it,
   // and a wrong code counts for the address. The username's block does not apply: resetting is how
   // a locked-out owner gets back in, and the code itself allows only RESET_CODE_MAX_ATTEMPTS tries.
-  const attempt = await reserveAttempt(services.store, lockoutPolicyOf(tenant), { tenantId: tenant._id, ip: info.ip, usernameKey: null });
-  let result: Awaited<ReturnType<typeof redeemResetCode>>;
-  try {
-    result = await redeemResetCode(services.store, key, named);
-  } catch (error) {
-    await releaseAttempt(services.store, attempt).catch(() => undefined);
-    throw error;
-  }
-  if (!result.ok) {
-    await attemptFailed(services.store, attempt);
-    throw await invalid(tenant._id, 'invalid_code');
-  }
-  await attemptSucceeded(services.store, attempt, { clearUser: false });
+  const result = await underLockout(
+    { store: services.store, audit: services.identity.audit },
+    lockoutPolicyOf(tenant),
+    { tenantId: tenant._id, ip: info.ip, usernameKey: null },
+    info,
+    async (attempt) => {
+      const redeemed = await redeemResetCode(services.store, key, named);
+      if (redeemed.ok) await attempt.pass({ clearUser: false });
+      else await attempt.fail('password.reset', 'invalid_code', { username: key });
+      return redeemed;
+    },
+  );
+  if (!result.ok) throw unauthorized('Invalid or expired code');
   await saveCommitment(services.store, services.identity.sealer, { tenantId: result.tenantId, userId: result.userId, encryptedCommitment: input.encryptedCommitment });
   await recordSuccess(services.store, result.tenantId, key);
   await endUserSessions(services.store, result.tenantId, result.userId, 'password_reset');

@@ -28,7 +28,8 @@ import { challengeOf, pendingCeremonyTenant } from '../webauthn/ceremonies.ts';
 import { PASSKEY_NAME_MAX, findByCredentialId, listUserCredentials, renameCredential } from '../webauthn/credentials.ts';
 import { completeRegistration, registrationOptions, type RegistrationFailure, type UserVerification } from '../webauthn/registration.ts';
 import { relyingPartyOf } from '../webauthn/relying-party.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from '../lockout/attempts.ts';
+import type { LoginSubject } from '../lockout/attempts.ts';
+import { underLockout, type CredentialCheck } from '../lockout/guard.ts';
 import { completeLogin, stepUpLogin } from './login-continuation.ts';
 import { normaliseAuthentication, normaliseRegistration, type AuthenticationBody, type RegistrationBody } from './passkey-bodies.ts';
 import { lockoutPolicyOf, toVaultTenant, vaultSettingsOf } from './tenant-settings.ts';
@@ -196,15 +197,11 @@ export async function vaultVerifyAuth(
   const named = body.username !== null ? usernameKey(body.username) : null;
   const namedUser = named === null || named === owner?.usernameKey ? owner : await services.identity.users.getByUsername(tenant._id, body.username as string);
   const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: named ?? owner?.usernameKey ?? null, userId: namedUser?._id ?? null };
-  // The attempt is reserved before any verification (lockout.ts), so concurrent assertions cannot
-  // be checked beyond the tenant's limits.
-  const attempt = await reserveAttempt(services.store, lockoutPolicyOf(tenant), subject);
-  try {
-    return await verifyUnderLockout(services, info, input, { tenant, rp, credential, owner, named, subject, attempt, body });
-  } catch (error) {
-    await releaseAttempt(services.store, attempt).catch(() => undefined);
-    throw error;
-  }
+  // The attempt is reserved before any verification (identity/lockout/guard.ts), so concurrent
+  // assertions cannot be checked beyond the tenant's limits.
+  return underLockout({ store: services.store, audit: services.identity.audit }, lockoutPolicyOf(tenant), subject, info, (attempt) =>
+    verifyUnderLockout(services, info, input, { tenant, rp, credential, owner, named, attempt, body }),
+  );
 }
 
 async function verifyUnderLockout(
@@ -217,24 +214,13 @@ async function verifyUnderLockout(
     credential: Awaited<ReturnType<typeof findByCredentialId>>;
     owner: UserDoc | null;
     named: string | null;
-    subject: LoginSubject;
-    attempt: HeldAttempt;
+    attempt: CredentialCheck;
     body: ReturnType<typeof normaliseAuthentication>;
   },
 ): Promise<PasskeyLoginResult> {
-  const { tenant, rp, credential, owner, named, subject, attempt, body } = held;
+  const { tenant, rp, credential, owner, named, attempt, body } = held;
   const refuse = async (reason: string, detail: string) => {
-    const blocks = await attemptFailed(services.store, attempt, { userId: subject.userId ?? null });
-    await services.identity.audit.record({
-      tenantId: tenant._id,
-      actor: { type: subject.userId ? 'user' : 'anonymous', id: subject.userId ?? null },
-      action: 'login.passkey',
-      outcome: 'failure',
-      target: subject.usernameKey,
-      ip: info.ip,
-      requestId: info.requestId,
-      details: { reason, credentialId: body.response.id, ...(blocks.length > 0 ? { blocked: blocks } : {}) },
-    });
+    await attempt.fail('login.passkey', reason, { credentialId: body.response.id });
     return unauthorized(detail);
   };
   // Before any verification: a disabled owner's passkey reads as unknown; the flat form names
@@ -283,7 +269,7 @@ async function verifyUnderLockout(
       ip: info.ip,
       userAgent: info.userAgent,
     }));
-  await attemptSucceeded(services.store, attempt, { clearUser: true });
+  await attempt.pass({ clearUser: true });
   await services.identity.audit.record({
     tenantId: tenant._id,
     actor: { type: 'user', id: user._id },

@@ -3,7 +3,7 @@
  * Verification), with the tenant's lockout around both.
  *
  * Order of work in both operations: the tenant, then the user record and the attempt's lockout
- * slots (lockout.ts reserveAttempt: one guarded update per counter, in parallel with the user
+ * slots (identity/lockout/guard.ts: one guarded update per counter, in parallel with the user
  * read), and only then any cryptography, so a blocked IP or username costs the gateway a few
  * indexed operations and nothing else, and parallel requests cannot evaluate more cipherKeys than
  * the window allows. Every refusal counts as one failed attempt for the IP and the username and
@@ -23,7 +23,7 @@ import { usernameKey } from '../users.ts';
 import { consumeChallenge, createChallenge, encodeChallengeData } from './challenges.ts';
 import { getCommitment, openCommitment, openDummyCommitment, ZKIMG_PROTO_VERSION, type OpenedCommitment } from './commitments.ts';
 import { livenessFailure, type LogData } from './liveness-policy.ts';
-import { attemptFailed, attemptSucceeded, releaseAttempt, reserveAttempt, type HeldAttempt, type LoginSubject } from '../lockout/attempts.ts';
+import { underLockout, type CredentialCheck } from '../lockout/guard.ts';
 import { completeLogin } from './login-continuation.ts';
 import { lockoutPolicyOf, toVaultTenant, zkimgPolicyOf } from './tenant-settings.ts';
 import { ZKIMG_AMR } from '../amr.ts';
@@ -79,69 +79,32 @@ async function activeUser(services: GatewayServices, tenantId: string, username:
   return user !== null && !user.disabled ? user : null;
 }
 
-/**
- * Takes the attempt's lockout slots (429 when refused) while reading the active user, then runs
- * `work` with both. An error `work` throws without settling the attempt (a refusal settles it
- * first) gives the slots back: an internal failure is not held against the caller.
- */
-async function underLockout<T>(
+/** The attempt's lockout (identity/lockout/guard.ts) around `work`, with the active user read alongside. */
+function withLoginAttempt<T>(
   services: GatewayServices,
   tenant: TenantDoc,
   info: LoginRequestInfo,
   username: string,
-  work: (user: UserDoc | null, attempt: HeldAttempt, subject: LoginSubject) => Promise<T>,
+  work: (user: UserDoc | null, attempt: CredentialCheck) => Promise<T>,
 ): Promise<T> {
-  const key = usernameKey(username);
-  const reserving = reserveAttempt(services.store, lockoutPolicyOf(tenant), { tenantId: tenant._id, ip: info.ip, usernameKey: key });
-  const [user, attempt] = await Promise.all([activeUser(services, tenant._id, username), reserving]).catch(async (error: unknown) => {
-    // The user read failed after the slots were taken: give them back before reporting it.
-    const held = await reserving.catch(() => null);
-    if (held !== null) await releaseAttempt(services.store, held).catch(() => undefined);
-    throw error;
-  });
-  const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: key, userId: user?._id ?? null };
-  try {
-    return await work(user, attempt, subject);
-  } catch (error) {
-    await releaseAttempt(services.store, attempt).catch(() => undefined);
-    throw error;
-  }
+  const subject = { tenantId: tenant._id, ip: info.ip, usernameKey: usernameKey(username) };
+  const deps = { store: services.store, audit: services.identity.audit };
+  return underLockout(
+    deps,
+    lockoutPolicyOf(tenant),
+    subject,
+    info,
+    (attempt, user) => {
+      attempt.identify(user?._id ?? null);
+      return work(user, attempt);
+    },
+    () => activeUser(services, tenant._id, username),
+  );
 }
 
-/** Counts the failure (the attempt's slots), audits it, and returns the error to throw. */
-async function refuse(
-  services: GatewayServices,
-  tenant: TenantDoc,
-  attempt: HeldAttempt,
-  subject: LoginSubject,
-  info: LoginRequestInfo,
-  action: string,
-  reason: string,
-  detail: string,
-): Promise<GatewayError> {
-  const blocks = await attemptFailed(services.store, attempt, { userId: subject.userId ?? null });
-  await services.identity.audit.record({
-    tenantId: tenant._id,
-    actor: { type: subject.userId ? 'user' : 'anonymous', id: subject.userId ?? null },
-    action,
-    outcome: 'failure',
-    target: subject.usernameKey,
-    ip: info.ip,
-    requestId: info.requestId,
-    details: { reason, ...(blocks.length > 0 ? { blocked: blocks } : {}) },
-  });
-  for (const b of blocks) {
-    await services.identity.audit.record({
-      tenantId: tenant._id,
-      actor: { type: 'system' },
-      action: b.kind === 'ip' ? 'lockout.ip_blocked' : 'lockout.user_blocked',
-      outcome: 'denied',
-      target: b.subject,
-      ip: info.ip,
-      requestId: info.requestId,
-      details: { seconds: b.seconds },
-    });
-  }
+/** Counts and audits the failure (guard.ts), and returns the error to throw. */
+async function refuse(attempt: CredentialCheck, action: string, reason: string, detail: string): Promise<GatewayError> {
+  await attempt.fail(action, reason);
   return unauthorized(detail);
 }
 
@@ -157,7 +120,7 @@ export async function issueChallenge(
   input: { authReqId?: string | null; username: string; cipherKey: string },
 ): Promise<ChallengeResult> {
   const tenant = await loginTenant(services, input.authReqId);
-  return underLockout(services, tenant, info, input.username, async (user, attempt, subject) => {
+  return withLoginAttempt(services, tenant, info, input.username, async (user, attempt) => {
     // An unknown user costs the same query, under an id no record has.
     const stored = await getCommitment(services.store, tenant._id, user?._id ?? NO_USER);
     const commitment =
@@ -165,7 +128,7 @@ export async function issueChallenge(
         ? openCommitment(services.identity.sealer, stored, input.cipherKey, tenant._id, user.username)
         : openDummyCommitment(services.identity.sealer, input.cipherKey, tenant._id, input.username);
     if (user === null || commitment === null) {
-      throw await refuse(services, tenant, attempt, subject, info, 'login.zkimg.challenge', user === null ? 'unknown_user' : 'wrong_key', BAD_CREDENTIALS);
+      throw await refuse(attempt, 'login.zkimg.challenge', user === null ? 'unknown_user' : 'wrong_key', BAD_CREDENTIALS);
     }
     const challenge = await createChallenge(services.store, {
       tenantId: tenant._id,
@@ -173,7 +136,7 @@ export async function issueChallenge(
       proofKey: { Y: Buffer.from(commitment.Y).toString('base64url'), n: commitment.n, r: commitment.r },
     });
     // The key was right: the slots go back (the login itself is decided by Authenticate).
-    await attemptSucceeded(services.store, attempt, { clearUser: false });
+    await attempt.pass({ clearUser: false });
     return { challenge_data: encodeChallengeData(challenge, commitment), proto_version: ZKIMG_PROTO_VERSION };
   });
 }
@@ -242,8 +205,8 @@ export function checkBerReport(errors: Uint8Array, c: Pick<OpenedCommitment, 'n'
 /** Authenticate (docs/zkimg-1.md, Verification steps 1-7). */
 export async function authenticate(services: GatewayServices, info: LoginRequestInfo, input: AuthenticateInput): Promise<AuthenticateResult> {
   const tenant = await loginTenant(services, input.authReqId);
-  return underLockout(services, tenant, info, input.username, async (user, attempt, subject) => {
-    const fail = async (reason: string, detail: string) => refuse(services, tenant, attempt, subject, info, 'login.zkimg', reason, detail);
+  return withLoginAttempt(services, tenant, info, input.username, async (user, attempt) => {
+    const fail = async (reason: string, detail: string) => refuse(attempt, 'login.zkimg', reason, detail);
 
     // Step 1: the challenge answers once, right or wrong (consumed before anything is checked),
     // read together with the stored commitment for step 2.
@@ -302,7 +265,7 @@ export async function authenticate(services: GatewayServices, info: LoginRequest
     });
     await Promise.all([
       // The login succeeded: the IP's slot goes back and the username starts afresh.
-      attemptSucceeded(services.store, attempt, { clearUser: true }),
+      attempt.pass({ clearUser: true }),
       services.identity.audit.record({
         tenantId: tenant._id,
         actor: { type: 'user', id: user._id },
