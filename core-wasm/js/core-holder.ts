@@ -1,5 +1,5 @@
 // The hot-swap holder: the one place the gateway asks for the current crypto core (core-wasm/README.md,
-// Hot swap; ARCHITECTURE.md, Crypto core).
+// Hot swap; docs/architecture.md, Crypto core).
 //
 // A candidate module is taken only after it compiles, exports the full ABI of ABI_VERSION,
 // passes the known answers (known-answers.ts) and agrees with the reference on a randomized

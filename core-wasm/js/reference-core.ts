@@ -39,7 +39,7 @@ export function ed25519VerifyStrict(publicKey: Uint8Array, message: Uint8Array, 
   }
 }
 
-/** ECDSA P-256 / SHA-256 with the strictness WebAuthn and JOSE need (TOOLCHAIN.md). */
+/** ECDSA P-256 / SHA-256 as WebAuthn and JOSE use it (docs/architecture.md, Toolchain notes). */
 export function p256VerifyReference(
   publicKey: Uint8Array,
   message: Uint8Array,

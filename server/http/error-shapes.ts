@@ -1,5 +1,5 @@
 /**
- * Each API answers errors in its own seed's shape (ARCHITECTURE.md, Errors). A formatter turns a
+ * Each API answers errors in its own seed's shape (docs/architecture.md, Errors). A formatter turns a
  * GatewayError and the error id (also logged) into status, body and content type. No formatter
  * ever includes a stack or an internal message: 500s say only that something failed, and the id.
  */

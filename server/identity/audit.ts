@@ -1,5 +1,5 @@
 /**
- * The audit log of security events (ARCHITECTURE.md, Security baseline): logins, refused
+ * The audit log of security events (docs/architecture.md, Security baseline): logins, refused
  * credentials, key and client changes, lockouts. Records expire after a retention period
  * (default 90 days) through the TTL index.
  *

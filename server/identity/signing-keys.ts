@@ -1,5 +1,5 @@
 /**
- * Per-issuer signing key sets (ARCHITECTURE.md, Tokens).
+ * Per-issuer signing key sets (docs/architecture.md, Tokens).
  *
  * - Algorithms: EdDSA (Ed25519) by default, ES256 (P-256), and RS256 for ID tokens a client asks for
  *   (the Vault's `sing_alg`); keys are generated with node:crypto.

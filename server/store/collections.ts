@@ -1,6 +1,6 @@
 /**
  * The one place where the gateway's MongoDB collections, their document shapes and their indexes
- * are declared (ARCHITECTURE.md, Storage). Every module reaches the database through the typed
+ * are declared (docs/architecture.md, Storage). Every module reaches the database through the typed
  * `Store` returned by `openStore(db)`, and `ensureIndexes(store)` creates every index at start-up.
  *
  * Conventions every collection follows:

@@ -1,5 +1,5 @@
 /**
- * Bad input gets a clean error in each API's own shape (ARCHITECTURE.md, Errors): malformed
+ * Bad input gets a clean error in each API's own shape (docs/architecture.md, Errors): malformed
  * bodies, missing required parameters, wrong enums, over-long strings, unknown paths and methods,
  * oversized bodies. Nothing ever carries a stack trace or an internal message.
  */

@@ -9,8 +9,8 @@
  *   with the credential key, no x5c) or `none` (§8.7).
  * - A signature counter per credential, incremented by `counterStep` (default 1) on each
  *   assertion; 0 keeps a counter-less authenticator.
- * - CBOR from @levischuck/tiny-cbor with `Map`s (TOOLCHAIN.md: @simplewebauthn rejects cbor-x's
- *   default encodings).
+ * - CBOR from @levischuck/tiny-cbor with `Map`s (docs/architecture.md, Toolchain notes: @simplewebauthn
+ *   refuses maps encoded as plain objects).
  * Outputs are `RegistrationResponseJSON` / `AuthenticationResponseJSON` (§5.1) in base64url.
  */
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';

@@ -36,3 +36,19 @@ test('each login flow is a Mermaid sequence diagram', (t) => {
   const flows = readFileSync(join(root, 'docs/login-flows.md'), 'utf8');
   t.true((flows.match(/```mermaid\nsequenceDiagram/g) ?? []).length >= 5);
 });
+
+test('the code cites only documents of the repository, and every docs/ file it names exists', (t) => {
+  const self = fileURLToPath(import.meta.url);
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+      d.name === 'node_modules' || d.name === 'build' ? [] : d.isDirectory() ? walk(join(dir, d.name)) : /\.(ts|md)$/.test(d.name) ? [join(dir, d.name)] : [],
+    );
+  const files = [...['server', 'scripts', 'test', 'core-wasm'].flatMap((d) => walk(join(root, d))), join(root, 'README.md')].filter((f) => f !== self);
+  t.true(files.length > 100);
+  const outside = /\b(?:ARCHITECTURE|TOOLCHAIN|STYLE|VAULT)\.md|\bpaths\.md|seed-inventory|review finding|\b[Ii]ssue [0-9]+\b/;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    t.notRegex(text, outside, file);
+    for (const m of text.matchAll(/\bdocs\/[\w./-]+\.md\b/g)) t.true(existsSync(join(root, m[0])), `${file}: ${m[0]}`);
+  }
+});

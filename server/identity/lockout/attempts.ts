@@ -1,5 +1,5 @@
 /**
- * Lockout of credential checks, for every API (ARCHITECTURE.md, Security baseline: "rate limits
+ * Lockout of credential checks, for every API (docs/architecture.md, Security baseline: "rate limits
  * and lockout on every credential-checking endpoint; blocked IPs"), driven by a `LockoutPolicy`
  * (policy.ts) each API derives from its own settings (the Vault from its tenants' `block_config`).
  *

@@ -1,5 +1,5 @@
 /**
- * The master key that seals private signing keys and other secrets at rest (ARCHITECTURE.md,
+ * The master key that seals private signing keys and other secrets at rest (docs/architecture.md,
  * Storage). Sources, in order:
  * 1. `GATEWAY_MASTER_KEY`: 32 bytes as 64 hex digits or base64/base64url (production);
  * 2. with a data directory: `<dataDir>/master.key`, generated once with mode 0600 (embedded default),

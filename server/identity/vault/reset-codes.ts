@@ -1,5 +1,5 @@
 /**
- * One-time password-reset codes (Request Reset Password, Reset Password Code; ARCHITECTURE.md,
+ * One-time password-reset codes (Request Reset Password, Reset Password Code; docs/architecture.md,
  * Security baseline: "one-time codes single-use and short-lived").
  *
  * A code names its own record: `SSSS-SSSS-DDDDDD`, a random selector of 8 Crockford base32

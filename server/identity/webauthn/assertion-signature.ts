@@ -1,13 +1,13 @@
 /**
  * The assertion signature (WebAuthn Level 2 §7.2 steps 19-20): the credential key signs
  * `authenticatorData || SHA-256(clientDataJSON)`. Checked through the gateway's crypto core
- * (ARCHITECTURE.md, Crypto core: every WebAuthn assertion goes through the CryptoCore interface):
+ * (docs/architecture.md, Crypto core: every WebAuthn assertion goes through the CryptoCore interface):
  * - ES256 (COSE -7, EC2 on P-256, RFC 9053 §2.1): `p256Verify` with the key as SEC1 uncompressed
  *   `04 || x || y` and the signature DER-encoded, as authenticators send it (§6.5.6); high-S is
  *   accepted, since authenticators do not normalise S.
  * - EdDSA (COSE -8, OKP on Ed25519, RFC 9053 §2.2): strict RFC 8032 `ed25519Verify`.
  * - RS256 (COSE -257, RSASSA-PKCS1-v1_5 with SHA-256): outside the core's primitives, so through
- *   @simplewebauthn's verifier on node:crypto (ARCHITECTURE.md names RSA as a library's job).
+ *   @simplewebauthn's verifier on node:crypto (docs/architecture.md names RSA as a library's job).
  * Any other key is refused; registration only accepts these three algorithms.
  */
 import { cose, decodeCredentialPublicKey, verifySignature } from '@simplewebauthn/server/helpers';

@@ -1,6 +1,6 @@
 /**
  * The credential store of the identity core: every passkey a user registered, through the Vault or
- * the Passkeys API (ARCHITECTURE.md: the four APIs are facades over one identity core).
+ * the Passkeys API (docs/architecture.md: the four APIs are facades over one identity core).
  *
  * - A credential id names at most one credential per tenant (unique index), so the id in an
  *   assertion finds the credential and its owner (WebAuthn §7.2 step 5). The same
