@@ -3,7 +3,7 @@
  * API's token profile (issuer, audience, scope policy), the form and the authenticated client.
  * The grants themselves are in grants/, one file per grant type, listed by grants/index.ts.
  */
-import type { ClientDoc, Store } from '../../store/collections.ts';
+import type { ClientDoc, SigningAlg, Store } from '../../store/collections.ts';
 import type { AuditService } from '../audit.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import type { TokenService } from '../tokens.ts';
@@ -42,6 +42,12 @@ export interface TokenProfile {
   scopes: ScopePolicy;
   /** Access token lifetime; 900 s by default (access-tokens.ts). */
   accessTokenTtlSeconds?: number;
+  /**
+   * The algorithm of every token the profile issues, access and ID tokens alike, for an API whose
+   * issuer publishes keys of one algorithm only (the Passkeys API's JWKS has ES256 keys). Unset:
+   * access tokens EdDSA, ID tokens the client's `signingAlg`.
+   */
+  signingAlg?: SigningAlg;
 }
 
 /**

@@ -47,7 +47,17 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
   // independent of one another: issued in parallel.
   const [idToken, refreshToken] = await Promise.all([
     scope.includes('openid')
-      ? issueIdToken(services, { issuer, client, user, sessionId: session._id, amr: session.amr ?? amrOfMethod(session.method), authTime: grant.authTime, nonce: grant.nonce, accessToken: access.token })
+      ? issueIdToken(services, {
+          issuer,
+          client,
+          user,
+          sessionId: session._id,
+          amr: session.amr ?? amrOfMethod(session.method),
+          authTime: grant.authTime,
+          nonce: grant.nonce,
+          accessToken: access.token,
+          ...(profile.signingAlg ? { alg: profile.signingAlg } : {}),
+        })
       : undefined,
     client.grantTypes.includes('refresh_token')
       ? issueRefreshToken(
