@@ -29,6 +29,7 @@ export const operationTable = [
   {"operationId":"mfaPasskeyTx","method":"post","path":"/mfa/passkey/tx","expressPath":"/mfa/passkey/tx","security":[["sessionAuth_header_Authorization"]],"requestContentTypes":["application/json"]},
   {"operationId":"mfaPayloadUpdate","method":"post","path":"/mfa/payload","expressPath":"/mfa/payload","security":[["sessionAuth_header_Authorization"]],"requestContentTypes":["application/json"]},
   {"operationId":"mfaThirdPartyAuthVerify","method":"post","path":"/mfa/third-party/verify","expressPath":"/mfa/third-party/verify","security":[["sessionAuth_header_Authorization"]],"requestContentTypes":["application/json"]},
+  {"operationId":"mfaTokenRefresh","method":"post","path":"/mfa/token","expressPath":"/mfa/token","security":[],"requestContentTypes":["application/x-www-form-urlencoded"]},
   {"operationId":"mgmtAaguidBlacklistDelete","method":"delete","path":"/mgmt/aaguid/blacklist","expressPath":"/mgmt/aaguid/blacklist","security":[["apiKey_header_Authorization"]],"securityScopes":[["passkey:write"]],"requestContentTypes":["application/json"]},
   {"operationId":"mgmtAaguidBlacklistList","method":"get","path":"/mgmt/aaguid/blacklist","expressPath":"/mgmt/aaguid/blacklist","security":[["apiKey_header_Authorization"]],"securityScopes":[["passkey:read"]],"requestContentTypes":[]},
   {"operationId":"mgmtAaguidBlacklistUpdate","method":"post","path":"/mgmt/aaguid/blacklist","expressPath":"/mgmt/aaguid/blacklist","security":[["apiKey_header_Authorization"]],"securityScopes":[["passkey:write"]],"requestContentTypes":["application/json"]},
@@ -360,6 +361,23 @@ export type MfaThirdPartyAuthVerifyReply =
   | Reply<401, operations["mfaThirdPartyAuthVerify"]['responses'][401]>
   | Reply<500, operations["mfaThirdPartyAuthVerify"]['responses'][500]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 500>, operations["mfaThirdPartyAuthVerify"]['responses']['default']>;
+
+/** POST /fido2/v2/mfa/token */
+export interface MfaTokenRefreshRequest<Principal, Context> {
+  params: ParamsOf<operations["mfaTokenRefresh"], 'path'>;
+  query: ParamsOf<operations["mfaTokenRefresh"], 'query'>;
+  headers: ParamsOf<operations["mfaTokenRefresh"], 'header'>;
+  cookies: ParamsOf<operations["mfaTokenRefresh"], 'cookie'>;
+  body: BodyOf<operations["mfaTokenRefresh"]>;
+  principal: Principal | null;
+  context: Context;
+}
+export type MfaTokenRefreshReply =
+  | Reply<200, operations["mfaTokenRefresh"]['responses'][200]>
+  | Reply<400, operations["mfaTokenRefresh"]['responses'][400]>
+  | Reply<401, operations["mfaTokenRefresh"]['responses'][401]>
+  | Reply<429, operations["mfaTokenRefresh"]['responses'][429]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 429>, operations["mfaTokenRefresh"]['responses']['default']>;
 
 /** DELETE /fido2/v2/mgmt/aaguid/blacklist */
 export interface MgmtAaguidBlacklistDeleteRequest<Principal, Context> {
@@ -1265,6 +1283,7 @@ export interface Handlers<Principal, Context> {
   mfaPasskeyTx: (req: MfaPasskeyTxRequest<Principal, Context>) => Promise<MfaPasskeyTxReply>;
   mfaPayloadUpdate: (req: MfaPayloadUpdateRequest<Principal, Context>) => Promise<MfaPayloadUpdateReply>;
   mfaThirdPartyAuthVerify: (req: MfaThirdPartyAuthVerifyRequest<Principal, Context>) => Promise<MfaThirdPartyAuthVerifyReply>;
+  mfaTokenRefresh: (req: MfaTokenRefreshRequest<Principal, Context>) => Promise<MfaTokenRefreshReply>;
   mgmtAaguidBlacklistDelete: (req: MgmtAaguidBlacklistDeleteRequest<Principal, Context>) => Promise<MgmtAaguidBlacklistDeleteReply>;
   mgmtAaguidBlacklistList: (req: MgmtAaguidBlacklistListRequest<Principal, Context>) => Promise<MgmtAaguidBlacklistListReply>;
   mgmtAaguidBlacklistUpdate: (req: MgmtAaguidBlacklistUpdateRequest<Principal, Context>) => Promise<MgmtAaguidBlacklistUpdateReply>;

@@ -660,6 +660,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mfa/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh the tokens of a finished MFA flow
+         * @description The token endpoint (RFC 6749 §3.2, §6) where the application redeems the `refreshToken` of an `Mfa` answer.
+         *     Only `grant_type=refresh_token`; the client is the application's MFA client, a public client whose
+         *     `client_id` is the application id (the `aud` of the MFA ID token). Each use rotates the refresh token: the
+         *     answer carries a new one of the same family, with a new access token and ID token (ES256, issuer
+         *     `<PUBLIC_URL>/fido2/v2`, keys at `/.well-known/jwks.json`). Presenting a refresh token that was already
+         *     rotated is taken as theft (RFC 9700 §4.14.2): the whole family is revoked and the sign-in ends. A
+         *     deactivated user gets no tokens. Errors are RFC 6749 §5.2 `{error, error_description}`.
+         */
+        post: operations["mfaTokenRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/mfa/third-party/verify": {
         parameters: {
             query?: never;
@@ -2321,7 +2347,7 @@ export interface components {
         MfaBeginRequestBody: {
             deviceInfo?: components["schemas"]["DeviceInfo"];
             /**
-             * @description Payload to be signed
+             * @description Payload to be signed (kept with the flow and returned signed in `Mfa`; at most 8192 characters).
              * @example ak4BXFgauyDtsRvnXWfaTW1DyetX7fTViGY9DRQGQ+g=
              */
             payload?: string;
@@ -2635,10 +2661,67 @@ export interface components {
          */
         MfaPayloadRequestBody: {
             /**
-             * @description Payload to be signed
+             * @description Payload to be signed (kept with the flow and returned signed in `Mfa`; at most 8192 characters).
              * @example ak4BXFgauyDtsRvnXWfaTW1DyetX7fTViGY9DRQGQ+g=
              */
             payload: string;
+        };
+        /** @description RFC 6749 §6 refresh request of the application's MFA client. */
+        MfaTokenRequest: {
+            /**
+             * @description Only `refresh_token`.
+             * @example refresh_token
+             */
+            grant_type: string;
+            /**
+             * @description The `refreshToken` of an `Mfa` answer, or the `refresh_token` of the last refresh.
+             * @example 3q2-7wAbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_
+             */
+            refresh_token: string;
+            /**
+             * @description The application id.
+             * @example default
+             */
+            client_id: string;
+            /**
+             * @description Narrower scope than the original grant (RFC 6749 §6); space-separated.
+             * @example openid passkey:read
+             */
+            scope?: string;
+        };
+        /** @description RFC 6749 §5.1 token response. */
+        MfaTokenResponse: {
+            /** @description An ES256 access token (RFC 9068) of the user, usable as this API's JWT. */
+            access_token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            /**
+             * @description Lifetime of the access token in seconds.
+             * @example 900
+             */
+            expires_in: number;
+            /** @description An ES256 ID token (OpenID Connect Core §2) for the application. */
+            id_token?: string;
+            /** @description The successor of the refresh token presented (same family). */
+            refresh_token?: string;
+            /**
+             * @description The granted scope.
+             * @example openid profile email passkey:read passkey:write reg:write auth:write
+             */
+            scope?: string;
+        };
+        /** @description RFC 6749 §5.2 error. */
+        OAuthError: {
+            /**
+             * @description The RFC 6749 error code.
+             * @example invalid_grant
+             */
+            error: string;
+            /**
+             * @description Human-readable detail.
+             * @example refresh token already used; its grant is revoked
+             */
+            error_description?: string;
         };
         /**
          * @example {
@@ -5219,6 +5302,24 @@ export interface components {
         };
     };
     responses: {
+        /** @description RFC 6749 §5.2 error of the MFA token endpoint. */
+        OAuthBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthError"];
+            };
+        };
+        /** @description RFC 6749 §5.2 `invalid_client`. */
+        OAuthUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthError"];
+            };
+        };
         /** @description bad_request: Bad Request response. */
         BadRequest: {
             headers: {
@@ -6673,6 +6774,36 @@ export interface operations {
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             default: components["responses"]["Error"];
+        };
+    };
+    mfaTokenRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["MfaTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description New tokens (RFC 6749 §5.1). */
+            200: {
+                headers: {
+                    /** @description Always `no-store` (RFC 6749 §5.1). */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaTokenResponse"];
+                };
+            };
+            400: components["responses"]["OAuthBadRequest"];
+            401: components["responses"]["OAuthUnauthorized"];
+            429: components["responses"]["OAuthBadRequest"];
+            default: components["responses"]["OAuthBadRequest"];
         };
     };
     mfaThirdPartyAuthVerify: {

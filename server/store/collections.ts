@@ -467,13 +467,53 @@ export interface LoginidOtpDoc {
   _id: string; // uuid
   tenantId: string;
   userId: string;
-  /** `auth`: sign-in code; `email` / `phone`: proof of a profile address (which is `target`). */
-  purpose: 'auth' | 'email' | 'phone';
+  /**
+   * `auth`: sign-in code; `email` / `phone`: proof of a profile address (which is `target`);
+   * `mfa`: a code of an MFA flow (`target` is the flow's id, so it confirms that flow only).
+   */
+  purpose: 'auth' | 'email' | 'phone' | 'mfa';
   target: string | null;
   codeHash: string;
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
+}
+
+/**
+ * An MFA flow of the Passkeys API (identity/loginid/mfa-sessions.ts): the server-side state behind
+ * the opaque `session` string, advanced by single-document updates guarded on `step`.
+ */
+export interface LoginidMfaSessionDoc {
+  _id: string; // uuid: the flow's id, the first part of its session string
+  tenantId: string;
+  /** SHA-256 of the secret part of the current session string; replaced at every step. */
+  secretHash: string;
+  /** Steps taken so far: the compare-and-set counter. */
+  step: number;
+  state: 'started' | 'otp_sent' | 'done';
+  flow: 'signIn' | 'signUp';
+  /** The existing user, or the id chosen for the user a sign-up creates. */
+  userId: string;
+  username: string;
+  /** For a sign-up: the names of the user to create. */
+  newUser: { username: string; displayName: string; usernameType: string } | null;
+  deviceId: string;
+  /** The payload the user confirms ('' when none). */
+  payload: string;
+  traceId: string;
+  /** The actions mfa/begin offered (mfa-policy.ts), in the order shown. */
+  actions: ('passkey' | 'passkey:reg' | 'otp:email' | 'otp:sms' | 'external')[];
+  /** The addresses offered for codes; only their ids travel to the client. */
+  targets: { id: string; channel: 'email' | 'sms'; address: string }[];
+  /** The pending WebAuthn ceremony of the offered passkey action (webauthn/ceremonies.ts). */
+  ceremony: { purpose: 'auth' | 'tx' | 'reg'; challenge: string; ceremonySession: string; options: string } | null;
+  /** The address the last code went to. */
+  otpTargetId: string | null;
+  /** Refused steps of this flow (wrong codes, failed assertions, steps out of order). */
+  failures: number;
+  createdAt: Date;
+  expiresAt: Date;
+  finishedAt: Date | null;
 }
 
 /** An event a browser of an application reported (client-events/submit). */
@@ -675,6 +715,7 @@ export interface Store {
   loginidAaguidBlocks: Collection<LoginidAaguidBlockDoc>;
   loginidOtps: Collection<LoginidOtpDoc>;
   loginidClientEvents: Collection<LoginidClientEventDoc>;
+  loginidMfaSessions: Collection<LoginidMfaSessionDoc>;
   signals: Collection<SignalDoc>;
   directoryUpstreams: Collection<DirectoryUpstreamDoc>;
   directoryLogins: Collection<DirectoryLoginDoc>;
@@ -717,6 +758,7 @@ export function openStore(db: Db): Store {
     loginidAaguidBlocks: db.collection<LoginidAaguidBlockDoc>('loginidAaguidBlocks'),
     loginidOtps: db.collection<LoginidOtpDoc>('loginidOtps'),
     loginidClientEvents: db.collection<LoginidClientEventDoc>('loginidClientEvents'),
+    loginidMfaSessions: db.collection<LoginidMfaSessionDoc>('loginidMfaSessions'),
     signals: db.collection<SignalDoc>('signals'),
     directoryUpstreams: db.collection<DirectoryUpstreamDoc>('directoryUpstreams'),
     directoryLogins: db.collection<DirectoryLoginDoc>('directoryLogins'),
@@ -847,6 +889,8 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   loginidAaguidBlocks: [{ key: { tenantId: 1, aaguid: 1 }, name: 'tenant_aaguid' }],
   loginidOtps: [{ key: { tenantId: 1, userId: 1, purpose: 1 }, name: 'tenant_user_purpose' }, TTL],
   loginidClientEvents: [{ key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' }, TTL],
+  // Flows are found by their id (the session string's first part); expired ones go.
+  loginidMfaSessions: [TTL],
   // The hub's one query per tick: `seq > watermark`, in seq order.
   signals: [{ key: { seq: 1 }, name: 'seq', unique: true }, TTL],
   directoryUpstreams: [],

@@ -25,12 +25,14 @@ export async function verifySessionAssertion(
   context: ApiContext,
   s: CeremonySession,
   assertion: Parameters<typeof assertionOf>[0],
+  /** where the assertion's members are in the body, for error paths */
+  at: string = s.purpose === 'tx' ? 'body' : 'assertionResult',
 ): Promise<{ tenant: TenantDoc; user: UserDoc; credential: PasskeyCredentialDoc; transaction: { id: string; hash: string } | null }> {
   const { services } = context;
   const { store, identity } = services;
   const tenant = await identity.tenants.get(s.tenantId);
   if (tenant === null) throw badRequest('Invalid or expired session');
-  const body = assertionOf(assertion, s.purpose === 'tx' ? 'body' : 'assertionResult');
+  const body = assertionOf(assertion, at);
   if (challengeOf(body.response.clientDataJSON) !== s.challenge) throw badRequest('The assertion does not answer this session\'s challenge');
   const credential = await findByCredentialId(store, tenant._id, body.id);
   const owner = credential === null ? null : await identity.users.get(tenant._id, credential.userId);

@@ -27,12 +27,13 @@ export async function limitCodeRequests(context: ApiContext, tenantId: string, u
 export async function sendCode(
   context: ApiContext,
   user: UserDoc,
-  input: { purpose: LoginidOtpDoc['purpose']; channel: 'email' | 'sms'; to: string },
+  input: { purpose: LoginidOtpDoc['purpose']; channel: 'email' | 'sms'; to: string; /** the MFA flow a code of purpose `mfa` confirms */ flowId?: string },
 ): Promise<void> {
   const { store, identity } = context.services;
-  const { code } = await issueOtp(store, { tenantId: user.tenantId, userId: user._id, purpose: input.purpose, target: input.purpose === 'auth' ? null : input.to });
+  const target = input.purpose === 'auth' ? null : input.purpose === 'mfa' ? (input.flowId ?? null) : input.to;
+  const { code } = await issueOtp(store, { tenantId: user.tenantId, userId: user._id, purpose: input.purpose, target });
   const minutes = Math.round(OTP_TTL_S[input.purpose] / 60);
-  const what = input.purpose === 'auth' ? 'sign-in code' : input.purpose === 'email' ? 'e-mail verification code' : 'phone verification code';
+  const what = input.purpose === 'auth' || input.purpose === 'mfa' ? 'sign-in code' : input.purpose === 'email' ? 'e-mail verification code' : 'phone verification code';
   await identity.outbox.send({
     tenantId: user.tenantId,
     channel: input.channel,

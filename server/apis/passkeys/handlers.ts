@@ -13,6 +13,16 @@ import { authCodeVerify } from './auth/authCodeVerify.ts';
 import { authComplete } from './auth/authComplete.ts';
 import { authInit } from './auth/authInit.ts';
 import { clientEventsSubmit } from './client-events/clientEventsSubmit.ts';
+import { mfaBegin } from './mfa/mfaBegin.ts';
+import { mfaDiscover } from './mfa/mfaDiscover.ts';
+import { mfaOtpRequest } from './mfa/mfaOtpRequest.ts';
+import { mfaOtpVerify } from './mfa/mfaOtpVerify.ts';
+import { mfaPasskeyAuth } from './mfa/mfaPasskeyAuth.ts';
+import { mfaPasskeyReg } from './mfa/mfaPasskeyReg.ts';
+import { mfaPasskeyTx } from './mfa/mfaPasskeyTx.ts';
+import { mfaPayloadUpdate } from './mfa/mfaPayloadUpdate.ts';
+import { mfaThirdPartyAuthVerify } from './mfa/mfaThirdPartyAuthVerify.ts';
+import { mfaTokenRefresh } from './mfa/mfaTokenRefresh.ts';
 import { mgmtAaguidBlacklistDelete } from './mgmt/mgmtAaguidBlacklistDelete.ts';
 import { mgmtAaguidBlacklistList } from './mgmt/mgmtAaguidBlacklistList.ts';
 import { mgmtAaguidBlacklistUpdate } from './mgmt/mgmtAaguidBlacklistUpdate.ts';
@@ -54,15 +64,16 @@ export const handlers: Handlers<ApiPrincipal, ApiContext> = {
   authComplete,
   authInit,
   clientEventsSubmit,
-  mfaBegin: notImplemented,
-  mfaDiscover: notImplemented,
-  mfaOtpRequest: notImplemented,
-  mfaOtpVerify: notImplemented,
-  mfaPasskeyAuth: notImplemented,
-  mfaPasskeyReg: notImplemented,
-  mfaPasskeyTx: notImplemented,
-  mfaPayloadUpdate: notImplemented,
-  mfaThirdPartyAuthVerify: notImplemented,
+  mfaBegin,
+  mfaDiscover,
+  mfaOtpRequest,
+  mfaOtpVerify,
+  mfaPasskeyAuth,
+  mfaPasskeyReg,
+  mfaPasskeyTx,
+  mfaPayloadUpdate,
+  mfaThirdPartyAuthVerify,
+  mfaTokenRefresh,
   mgmtAaguidBlacklistDelete,
   mgmtAaguidBlacklistList,
   mgmtAaguidBlacklistUpdate,

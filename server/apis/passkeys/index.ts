@@ -1,12 +1,12 @@
 /** The Passkeys (LoginID FIDO2 v2) API (seed 003) at /fido2/v2. */
 import { operationTable, serverUrl } from '../../../generated/passkeys/operations.ts';
 import type { ApiDefinition } from '../../http/mount-api.ts';
-import { passkeysError, passkeysScimError } from '../../http/error-shapes.ts';
+import { oauthError, passkeysError, passkeysScimError } from '../../http/error-shapes.ts';
 import type { GatewayServices } from '../../services.ts';
 import { bearerJwt } from '../../security/bearer-jwt.ts';
 import { audiences, issuers } from '../../issuers.ts';
 import { handlers } from './handlers.ts';
-import { loginidApiKey, loginidJwt } from './security.ts';
+import { loginidApiKey, loginidJwt, mfaSessionPrincipal } from './security.ts';
 
 export function passkeysApi(spec: object): ApiDefinition<GatewayServices> {
   const session = bearerJwt({
@@ -29,9 +29,10 @@ export function passkeysApi(spec: object): ApiDefinition<GatewayServices> {
       sessionAuth_header_Authorization: async (req, services) => {
         const value = req.get('authorization');
         if (!value || /^(Bearer|Basic)\s/i.test(value)) return null;
-        return session(req, services);
+        return (await mfaSessionPrincipal(services, 'sessionAuth_header_Authorization', value)) ?? session(req, services);
       },
     },
-    errorFormatter: (op) => (op?.path.startsWith('/scim/') ? passkeysScimError : passkeysError),
+    // The MFA token endpoint answers RFC 6749 §5.2 errors, as OAuth clients expect.
+    errorFormatter: (op) => (op?.path.startsWith('/scim/') ? passkeysScimError : op?.path === '/mfa/token' ? oauthError : passkeysError),
   };
 }

@@ -16,6 +16,7 @@ import type { GatewayServices } from '../../services.ts';
 import { basicApiKey } from '../../security/api-key.ts';
 import { TokenError } from '../../identity/tokens.ts';
 import { expandGrants, verifyAccessToken } from '../../identity/loginid/tokens.ts';
+import { parseMfaSession } from '../../identity/loginid/mfa-sessions.ts';
 
 export const LOGINID_FROM_CORE_SCOPES: Record<string, readonly string[]> = {
   'users:read': ['user:read', 'profile:read'],
@@ -73,5 +74,27 @@ export function loginidJwt(scheme: string): SchemeAuthenticator<GatewayServices>
   return async (req, services) => {
     const token = tokenOf(req);
     return token === null ? null : principalOfToken(services, scheme, token);
+  };
+}
+
+/**
+ * The session string of an MFA flow (identity/loginid/mfa-sessions.ts) as a principal: the flow must
+ * exist; whether the string is the flow's current one, unexpired, for this step, is the step's
+ * question (mfa-step.ts), so that a replayed or expired one counts against the flow's user.
+ * Null when the value is not an MFA session string.
+ */
+export async function mfaSessionPrincipal(services: GatewayServices, scheme: string, value: string): Promise<Principal | null> {
+  const parsed = parseMfaSession(value);
+  if (parsed === null) return null;
+  const flow = await services.store.loginidMfaSessions.findOne({ _id: parsed.flowId }, { projection: { tenantId: 1 } });
+  if (flow === null) throw unauthorized('Invalid or expired session');
+  return {
+    scheme,
+    kind: 'passkeys_session',
+    tenantId: flow.tenantId,
+    subject: parsed.flowId,
+    scopes: [],
+    credentialId: parsed.flowId,
+    claims: { mfaFlowId: parsed.flowId, mfaSecret: parsed.secret },
   };
 }

@@ -15,8 +15,8 @@ import type { LoginidOtpDoc, Store } from '../../store/collections.ts';
 import { constantTimeEqual, hashSecret } from '../secrets/hash.ts';
 
 export const OTP_DIGITS = 6;
-/** Sign-in codes live 5 minutes; address verification codes 15. */
-export const OTP_TTL_S: Record<LoginidOtpDoc['purpose'], number> = { auth: 300, email: 900, phone: 900 };
+/** Sign-in and MFA codes live 5 minutes; address verification codes 15. */
+export const OTP_TTL_S: Record<LoginidOtpDoc['purpose'], number> = { auth: 300, email: 900, phone: 900, mfa: 300 };
 
 const hashOf = (id: string, code: string) => hashSecret(`${id}:${code}`);
 
@@ -33,14 +33,17 @@ export async function issueOtp(
   return { code, expiresAt };
 }
 
-/** Takes the user's live code of `purpose` when `code` is it; null when it is not (or none is live). */
+/**
+ * Takes the user's live code of `purpose` when `code` is it; null when it is not (or none is live).
+ * With `target`, only a code issued for that target counts (an MFA code confirms its own flow).
+ */
 export async function useOtp(
   store: Store,
-  input: { tenantId: string; userId: string; purpose: LoginidOtpDoc['purpose']; code: string },
+  input: { tenantId: string; userId: string; purpose: LoginidOtpDoc['purpose']; code: string; target?: string },
   now = new Date(),
 ): Promise<LoginidOtpDoc | null> {
   const live = await store.loginidOtps
-    .find({ tenantId: input.tenantId, userId: input.userId, purpose: input.purpose, usedAt: null, expiresAt: { $gt: now } })
+    .find({ tenantId: input.tenantId, userId: input.userId, purpose: input.purpose, ...(input.target !== undefined ? { target: input.target } : {}), usedAt: null, expiresAt: { $gt: now } })
     .limit(5)
     .toArray();
   const code = input.code.trim();

@@ -1,70 +1,28 @@
 /**
- * reg/complete: the core verifies the new credential against the pending ceremony the `session`
- * names (webauthn/registration.ts: ceremony answered once, origin among the application's, RP ID,
- * UV, the attestation); then this API refuses a blacklisted authenticator model, creates the user
- * of a first registration, stores the passkey and signs the user in (seed 003 JWT).
+ * reg/complete: the registration the `session` names is finished (registration-finish.ts: the
+ * core's verification, the AAGUID blacklist, the user of a first registration, the passkey) and
+ * the user is signed in (seed 003 JWT).
  */
 import type { Handlers } from '../../../../generated/passkeys/operations.ts';
-import { badRequest, conflict, forbidden } from '../../../http/errors.ts';
-import { IdentityError } from '../../../identity/errors.ts';
-import { isBlocked } from '../../../identity/loginid/aaguids.ts';
-import { relyingPartyOfApp } from '../../../identity/loginid/apps.ts';
-import { addDeviceUser } from '../../../identity/loginid/devices.ts';
+import { badRequest } from '../../../http/errors.ts';
 import { issueAccessToken, readSession, SELF_GRANTS } from '../../../identity/loginid/tokens.ts';
-import { challengeOf } from '../../../identity/webauthn/ceremonies.ts';
-import { saveRegisteredCredential, verifyRegistration } from '../../../identity/webauthn/registration.ts';
 import type { ApiContext, ApiPrincipal } from '../../types.ts';
-import { deactivated } from '../app-context.ts';
-import { registrationOf } from '../webauthn-json.ts';
+import { finishRegistration } from '../registration-finish.ts';
 
 type H = Handlers<ApiPrincipal, ApiContext>;
 
 export const regComplete: H['regComplete'] = async ({ body, context }) => {
   const { services } = context;
-  const { store, identity } = services;
-  const s = await readSession(identity.tokens, services.config.publicUrl, body.session, 'reg');
+  const s = await readSession(services.identity.tokens, services.config.publicUrl, body.session, 'reg');
   if (s === null || s.userId === null) throw badRequest('Invalid or expired session');
-  const tenant = await identity.tenants.get(s.tenantId);
-  if (tenant === null) throw badRequest('Invalid or expired session');
-  const response = registrationOf(body.creationResult);
-  if (challengeOf(response.response.clientDataJSON) !== s.challenge) throw badRequest('The credential does not answer this session\'s challenge');
-  const existing = s.newUser ? null : await identity.users.get(tenant._id, s.userId);
-  if (!s.newUser && (existing === null || existing.disabled)) throw deactivated();
-
-  const verified = await verifyRegistration(
-    store,
-    { rp: relyingPartyOfApp(tenant, services.config.publicUrl), tenantId: tenant._id, binding: { session: s.ceremonySession }, name: body.passkeyName ?? null },
-    response,
-  );
-  if (!verified.ok) throw badRequest(verified.detail);
-  if (await isBlocked(store, tenant._id, verified.credential.aaguid, 'reg')) throw forbidden('This authenticator model is not allowed to register');
-
-  let username = existing?.username ?? '';
-  if (s.newUser) {
-    try {
-      const user = await identity.users.create(tenant._id, {
-        id: s.userId,
-        username: s.newUser.username,
-        displayName: s.newUser.displayName,
-        ...(s.newUser.usernameType === 'email' && s.newUser.username.includes('@') ? { email: s.newUser.username } : {}),
-        profile: { loginidUsernameType: s.newUser.usernameType },
-      });
-      username = user.username;
-    } catch (e) {
-      if (e instanceof IdentityError && e.code === 'resource.conflict') throw conflict('This username was registered meanwhile');
-      throw e;
-    }
-  }
-  const saved = await saveRegisteredCredential(store, { ...verified.credential, createdFromDeviceId: s.deviceId, lastUsedFromDeviceId: s.deviceId });
-  if (!saved.ok) throw saved.reason === 'already_registered' ? conflict(saved.detail) : badRequest(saved.detail);
-  if (s.deviceId) await addDeviceUser(store, tenant._id, s.deviceId, s.userId);
-  const jwtAccess = await issueAccessToken(identity.tokens, {
+  const { tenant, userId, username, credential } = await finishRegistration(context, s, body.creationResult, body.passkeyName ?? null);
+  const jwtAccess = await issueAccessToken(services.identity.tokens, {
     publicUrl: services.config.publicUrl,
     tenantId: tenant._id,
-    userId: s.userId,
+    userId,
     username,
     grants: SELF_GRANTS,
-    claims: { pid: saved.credential._id, ...(s.deviceId ? { did: s.deviceId } : {}) },
+    claims: { pid: credential._id, ...(s.deviceId ? { did: s.deviceId } : {}) },
   });
-  return { status: 200, body: { jwtAccess, userId: s.userId, passkeyId: saved.credential._id, ...(s.deviceId ? { deviceId: s.deviceId } : {}) } };
+  return { status: 200, body: { jwtAccess, userId, passkeyId: credential._id, ...(s.deviceId ? { deviceId: s.deviceId } : {}) } };
 };
