@@ -74,6 +74,17 @@ test.serial('a replayed session string is refused and counts against the user; t
   t.is(status(await sessionClient(appA.baseUrl, 'not-a-session-at-all-xxxx').POST('/mfa/otp/verify', { body: { otp: '000000' } })), 401);
 });
 
+test.serial('a failed assertion is refused and counted once against the user; the flow is not finished by it', async (t) => {
+  const reg = await registered(gw, appA, new SoftwareAuthenticator(), username());
+  const next = must(await begin(appA, reg.username), 'begin');
+  const forged = reg.authenticator.login(optionsOf<RequestOptions>(next, 'passkey'), { origin: 'https://evil.example' });
+  const r = await sessionClient(appA.baseUrl, next.session!).POST('/mfa/passkey/auth', { body: { assertionResult: assertionResultOf(forged) } });
+  t.is(status(r), 400);
+  t.is(msgCode(r), 'bad_request');
+  t.is((await gw.services.store.loginLockouts.findOne({ tenantId: appA.id, kind: 'user', userId: reg.userId }))?.failures, 1);
+  t.is((await gw.services.store.loginidMfaSessions.findOne({ username: reg.username }))?.state, 'started');
+});
+
 test.serial('two completions racing with one session: exactly one gets tokens', async (t) => {
   const reg = await registered(gw, appA, new SoftwareAuthenticator(), username());
   const next = must(await begin(appA, reg.username), 'begin');

@@ -15,7 +15,7 @@ import type { CeremonySession } from '../../identity/loginid/tokens.ts';
 import { verifyAssertion } from '../../identity/webauthn/authentication.ts';
 import { findByCredentialId } from '../../identity/webauthn/credentials.ts';
 import { challengeOf } from '../../identity/webauthn/ceremonies.ts';
-import { underLockout } from '../../identity/lockout/guard.ts';
+import { underLockout, type CredentialCheck } from '../../identity/lockout/guard.ts';
 import { lockoutPolicyOf } from '../../identity/vault/tenant-settings.ts';
 import type { ApiContext } from '../types.ts';
 import { deactivated } from './app-context.ts';
@@ -27,6 +27,8 @@ export async function verifySessionAssertion(
   assertion: Parameters<typeof assertionOf>[0],
   /** where the assertion's members are in the body, for error paths */
   at: string = s.purpose === 'tx' ? 'body' : 'assertionResult',
+  /** the lockout attempt the caller already holds, if any */
+  heldAttempt?: CredentialCheck,
 ): Promise<{ tenant: TenantDoc; user: UserDoc; credential: PasskeyCredentialDoc; transaction: { id: string; hash: string } | null }> {
   const { services } = context;
   const { store, identity } = services;
@@ -43,9 +45,10 @@ export async function verifySessionAssertion(
   }
   // The assertion is a credential check: it runs under the application's lockout (identity/lockout/
   // guard.ts) for the address and the passkey owner's username, so failed assertions are counted
-  // and a blocked address or user is refused before the signature is checked.
-  const subject = { tenantId: tenant._id, ip: context.ip, usernameKey: owner?.usernameKey ?? null, userId: owner?._id ?? null };
-  const result = await underLockout({ store, audit: identity.audit }, lockoutPolicyOf(tenant), subject, context, async (attempt) => {
+  // and a blocked address or user is refused before the signature is checked. A caller that already
+  // holds the attempt (an MFA step, apis/passkeys/mfa-step.ts) passes it, and settles it itself when
+  // the assertion verifies.
+  const check = async (attempt: CredentialCheck, settleOnSuccess: boolean) => {
     const verified = await verifyAssertion(
       { store, core: services.crypto.current() },
       {
@@ -60,13 +63,17 @@ export async function verifySessionAssertion(
       body,
     );
     if (verified.ok) {
-      await attempt.pass({ clearUser: s.purpose === 'auth' });
+      if (settleOnSuccess) await attempt.pass({ clearUser: s.purpose === 'auth' });
       return verified;
     }
     // Client data that is not JSON with a challenge is a malformed request, not a failed check.
     if (verified.reason !== 'malformed_response') await attempt.fail(`loginid.${s.purpose}.passkey`, verified.reason, { passkeyId: credential?._id ?? null, credentialId: body.id });
     throw badRequest(verified.detail);
-  });
+  };
+  const subject = { tenantId: tenant._id, ip: context.ip, usernameKey: owner?.usernameKey ?? null, userId: owner?._id ?? null };
+  const result = heldAttempt
+    ? await check(heldAttempt, false)
+    : await underLockout({ store, audit: identity.audit }, lockoutPolicyOf(tenant), subject, context, (attempt) => check(attempt, true));
   // A verified assertion has the credential found above, whose owner was checked active.
   const user = owner;
   if (user === null) throw deactivated();

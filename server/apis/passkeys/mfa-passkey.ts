@@ -21,7 +21,7 @@ export async function mfaPasskeyStep(
   kind: 'auth' | 'tx',
   assertion: components['schemas']['AuthenticatorAssertionResponse'],
 ): Promise<{ status: 200; body: components['schemas']['Mfa'] }> {
-  return runMfaStep(context, principal, kind === 'auth' ? 'passkey.auth' : 'passkey.tx', {}, async ({ tenant, flow, now }) => {
+  return runMfaStep(context, principal, kind === 'auth' ? 'passkey.auth' : 'passkey.tx', {}, async ({ tenant, flow, now }, attempt) => {
     const c = flow.ceremony;
     if (c === null || c.purpose !== kind) throw badRequest('This flow has no passkey ceremony of this kind');
     const { user, credential } = await verifySessionAssertion(
@@ -29,6 +29,7 @@ export async function mfaPasskeyStep(
       { purpose: kind, tenantId: tenant._id, challenge: c.challenge, ceremonySession: c.ceremonySession, userId: flow.userId, deviceId: flow.deviceId },
       assertion,
       'assertionResult',
+      attempt,
     );
     const moved = await advanceFlow(context.services.store, flow, 'done', {}, now);
     if (moved === null) throw lostRace();
