@@ -1,6 +1,7 @@
 // LoginID's own web SDK (@loginid/websdk3, unmodified) in headless Chromium against this gateway's
-// /fido2/v2, with a CDP virtual authenticator: register a new user, sign in with a username and
-// without one, list, rename and delete passkeys, confirm a transaction, and sign in on a second
+// /fido2/v2, with a CDP virtual authenticator: register a new user, sign in with a username, without
+// one and through passkey autofill (conditional mediation),
+// list, rename and delete passkeys, confirm a transaction, and sign in on a second
 // device with a code; from a page on the gateway's own origin and from a page on the application's
 // own origin (CORS and the application's WebAuthn origins). The application's pages come from a
 // small HTTP server of their own on loopback; the page on the gateway's origin is handed to the
@@ -196,4 +197,29 @@ browserTest('SDK on the application\'s own origin: CORS and WebAuthn origin of t
   const stranger = await sdkPage(strangerOrigin);
   const blocked = await withSdk(stranger, appB, (sdk) => sdk.authenticateWithPasskey(''));
   t.true(typeof blocked === 'object' && blocked !== null && 'error' in blocked);
+});
+
+browserTest('SDK passkey autofill (conditional mediation): a field marked `username webauthn` signs in with a discoverable passkey, no username typed', async (t) => {
+  const page = await sdkPage(new URL(gw.config.publicUrl).origin);
+  const username = 'lin@example.test';
+  const reg = ok(t, await withSdk(page, appA, (sdk, a) => sdk.registerWithPasskey(a.username!), { username }));
+  // The page a relying party shows: a username field the browser may fill with a passkey.
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.name = 'username';
+    input.autocomplete = 'username webauthn';
+    document.body.append(input);
+    input.focus();
+  });
+  const signedIn = ok(
+    t,
+    await withSdk(page, appA, (sdk) =>
+      Promise.race([
+        (sdk as unknown as { enablePasskeyAutofill(): Promise<{ jwtAccess: string; userId: string }> }).enablePasskeyAutofill(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('autofill did not resolve within 20 s')), 20_000)),
+      ]),
+    ),
+  );
+  t.is(signedIn.userId, reg.userId);
+  t.truthy(signedIn.jwtAccess);
 });
