@@ -28,8 +28,11 @@ export const operationTable = [
   {"operationId":"createTenant","method":"post","path":"/tenants","expressPath":"/tenants","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
   {"operationId":"createUser","method":"post","path":"/users/{tenant_id}","expressPath":"/users/:tenant_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
   {"operationId":"createUserKey","method":"post","path":"/keys","expressPath":"/keys","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
+  {"operationId":"deletePasskey","method":"delete","path":"/passkeys/{key_id}","expressPath":"/passkeys/:key_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"deleteScimGroup","method":"delete","path":"/scim/v2/{tenant_id}/Groups/{group_id}","expressPath":"/scim/v2/:tenant_id/Groups/:group_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"deleteScimUser","method":"delete","path":"/scim/v2/{tenant_id}/Users/{user_id}","expressPath":"/scim/v2/:tenant_id/Users/:user_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
+  {"operationId":"endMySession","method":"delete","path":"/me/sessions/{session_id}","expressPath":"/me/sessions/:session_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
+  {"operationId":"enrol","method":"post","path":"/auth/enrolment","expressPath":"/auth/enrolment","security":[],"requestContentTypes":["application/json"]},
   {"operationId":"getChallenge","method":"post","path":"/auth/challenge","expressPath":"/auth/challenge","security":[],"requestContentTypes":["application/json"]},
   {"operationId":"getClient","method":"get","path":"/auth/client","expressPath":"/auth/client","security":[],"requestContentTypes":[]},
   {"operationId":"getClientTenant","method":"get","path":"/auth/client-tenant","expressPath":"/auth/client-tenant","security":[],"requestContentTypes":[]},
@@ -40,6 +43,7 @@ export const operationTable = [
   {"operationId":"getUser","method":"get","path":"/users/{tenant_id}/{user_id}","expressPath":"/users/:tenant_id/:user_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"getUserByName","method":"get","path":"/users/{tenant_id}/by-username/{username}","expressPath":"/users/:tenant_id/by-username/:username","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"getUserinfo","method":"get","path":"/oidc/{tenant_id}/userinfo","expressPath":"/oidc/:tenant_id/userinfo","security":[["HTTPBearer"]],"requestContentTypes":[]},
+  {"operationId":"inviteUser","method":"post","path":"/users/{tenant_id}/{user_id}/invitation","expressPath":"/users/:tenant_id/:user_id/invitation","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"listMyKeys","method":"get","path":"/keys","expressPath":"/keys","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"listMySessions","method":"get","path":"/me/sessions","expressPath":"/me/sessions","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"listPasskeys","method":"get","path":"/passkeys","expressPath":"/passkeys","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
@@ -49,6 +53,8 @@ export const operationTable = [
   {"operationId":"listUsers","method":"get","path":"/users/{tenant_id}","expressPath":"/users/:tenant_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"oidcLogout","method":"post","path":"/oidc/logout","expressPath":"/oidc/logout","security":[],"requestContentTypes":["application/x-www-form-urlencoded"]},
   {"operationId":"oidcLogoutRedirect","method":"get","path":"/oidc/logout","expressPath":"/oidc/logout","security":[],"requestContentTypes":[]},
+  {"operationId":"passkeyGrantOptions","method":"post","path":"/auth/passkey/options","expressPath":"/auth/passkey/options","security":[],"requestContentTypes":["application/json"]},
+  {"operationId":"passkeyGrantRegister","method":"post","path":"/auth/passkey/register","expressPath":"/auth/passkey/register","security":[],"requestContentTypes":["application/json"]},
   {"operationId":"patchScimGroup","method":"patch","path":"/scim/v2/{tenant_id}/Groups/{group_id}","expressPath":"/scim/v2/:tenant_id/Groups/:group_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/scim+json","application/json"]},
   {"operationId":"patchScimUser","method":"patch","path":"/scim/v2/{tenant_id}/Users/{user_id}","expressPath":"/scim/v2/:tenant_id/Users/:user_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/scim+json","application/json"]},
   {"operationId":"readClients","method":"get","path":"/clients","expressPath":"/clients","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
@@ -71,6 +77,7 @@ export const operationTable = [
   {"operationId":"updateTenant","method":"put","path":"/tenants/{tenant_id}","expressPath":"/tenants/:tenant_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
   {"operationId":"updateUser","method":"put","path":"/users/{tenant_id}/{user_id}","expressPath":"/users/:tenant_id/:user_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
   {"operationId":"verifyAuth","method":"post","path":"/passkeys/auth/verify","expressPath":"/passkeys/auth/verify","security":[],"requestContentTypes":["application/json"]},
+  {"operationId":"verifyEmail","method":"post","path":"/auth/email/verify","expressPath":"/auth/email/verify","security":[],"requestContentTypes":["application/json"]},
   {"operationId":"verifyRegistration","method":"post","path":"/passkeys/register/verify","expressPath":"/passkeys/register/verify","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
 ] as const satisfies readonly OperationEntry[];
 
@@ -315,6 +322,21 @@ export type CreateUserKeyReply =
   | Reply<422, operations["createUserKey"]['responses'][422]>
   | Reply<Exclude<ErrorStatus, 201 | 422>, operations["createUserKey"]['responses']['default']>;
 
+/** DELETE /api/passkeys/{key_id} */
+export interface DeletePasskeyRequest<Principal, Context> {
+  params: ParamsOf<operations["deletePasskey"], 'path'>;
+  query: ParamsOf<operations["deletePasskey"], 'query'>;
+  headers: ParamsOf<operations["deletePasskey"], 'header'>;
+  cookies: ParamsOf<operations["deletePasskey"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type DeletePasskeyReply =
+  | Reply<200, operations["deletePasskey"]['responses'][200]>
+  | Reply<404, operations["deletePasskey"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 404>, operations["deletePasskey"]['responses']['default']>;
+
 /** DELETE /api/scim/v2/{tenant_id}/Groups/{group_id} */
 export interface DeleteScimGroupRequest<Principal, Context> {
   params: ParamsOf<operations["deleteScimGroup"], 'path'>;
@@ -358,6 +380,36 @@ export type DeleteScimUserReply =
   | Reply<422, operations["deleteScimUser"]['responses'][422]>
   | Reply<500, operations["deleteScimUser"]['responses'][500]>
   | Reply<Exclude<ErrorStatus, 200 | 204 | 400 | 401 | 403 | 404 | 409 | 422 | 500>, operations["deleteScimUser"]['responses']['default']>;
+
+/** DELETE /api/me/sessions/{session_id} */
+export interface EndMySessionRequest<Principal, Context> {
+  params: ParamsOf<operations["endMySession"], 'path'>;
+  query: ParamsOf<operations["endMySession"], 'query'>;
+  headers: ParamsOf<operations["endMySession"], 'header'>;
+  cookies: ParamsOf<operations["endMySession"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type EndMySessionReply =
+  | Reply<200, operations["endMySession"]['responses'][200]>
+  | Reply<404, operations["endMySession"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 404>, operations["endMySession"]['responses']['default']>;
+
+/** POST /api/auth/enrolment */
+export interface EnrolRequest<Principal, Context> {
+  params: ParamsOf<operations["enrol"], 'path'>;
+  query: ParamsOf<operations["enrol"], 'query'>;
+  headers: ParamsOf<operations["enrol"], 'header'>;
+  cookies: ParamsOf<operations["enrol"], 'cookie'>;
+  body: BodyOf<operations["enrol"]>;
+  principal: Principal | null;
+  context: Context;
+}
+export type EnrolReply =
+  | Reply<200, operations["enrol"]['responses'][200]>
+  | Reply<422, operations["enrol"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 200 | 422>, operations["enrol"]['responses']['default']>;
 
 /** POST /api/auth/challenge */
 export interface GetChallengeRequest<Principal, Context> {
@@ -521,6 +573,21 @@ export type GetUserinfoReply =
   | Reply<422, operations["getUserinfo"]['responses'][422]>
   | Reply<Exclude<ErrorStatus, 200 | 422>, operations["getUserinfo"]['responses']['default']>;
 
+/** POST /api/users/{tenant_id}/{user_id}/invitation */
+export interface InviteUserRequest<Principal, Context> {
+  params: ParamsOf<operations["inviteUser"], 'path'>;
+  query: ParamsOf<operations["inviteUser"], 'query'>;
+  headers: ParamsOf<operations["inviteUser"], 'header'>;
+  cookies: ParamsOf<operations["inviteUser"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type InviteUserReply =
+  | Reply<200, operations["inviteUser"]['responses'][200]>
+  | Reply<422, operations["inviteUser"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 200 | 422>, operations["inviteUser"]['responses']['default']>;
+
 /** GET /api/keys */
 export interface ListMyKeysRequest<Principal, Context> {
   params: ParamsOf<operations["listMyKeys"], 'path'>;
@@ -669,6 +736,36 @@ export type OidcLogoutRedirectReply =
   | Reply<302, operations["oidcLogoutRedirect"]['responses'][302]>
   | Reply<422, operations["oidcLogoutRedirect"]['responses'][422]>
   | Reply<Exclude<ErrorStatus, 200 | 302 | 422>, operations["oidcLogoutRedirect"]['responses']['default']>;
+
+/** POST /api/auth/passkey/options */
+export interface PasskeyGrantOptionsRequest<Principal, Context> {
+  params: ParamsOf<operations["passkeyGrantOptions"], 'path'>;
+  query: ParamsOf<operations["passkeyGrantOptions"], 'query'>;
+  headers: ParamsOf<operations["passkeyGrantOptions"], 'header'>;
+  cookies: ParamsOf<operations["passkeyGrantOptions"], 'cookie'>;
+  body: BodyOf<operations["passkeyGrantOptions"]>;
+  principal: Principal | null;
+  context: Context;
+}
+export type PasskeyGrantOptionsReply =
+  | Reply<200, operations["passkeyGrantOptions"]['responses'][200]>
+  | Reply<422, operations["passkeyGrantOptions"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 200 | 422>, operations["passkeyGrantOptions"]['responses']['default']>;
+
+/** POST /api/auth/passkey/register */
+export interface PasskeyGrantRegisterRequest<Principal, Context> {
+  params: ParamsOf<operations["passkeyGrantRegister"], 'path'>;
+  query: ParamsOf<operations["passkeyGrantRegister"], 'query'>;
+  headers: ParamsOf<operations["passkeyGrantRegister"], 'header'>;
+  cookies: ParamsOf<operations["passkeyGrantRegister"], 'cookie'>;
+  body: BodyOf<operations["passkeyGrantRegister"]>;
+  principal: Principal | null;
+  context: Context;
+}
+export type PasskeyGrantRegisterReply =
+  | Reply<200, operations["passkeyGrantRegister"]['responses'][200]>
+  | Reply<422, operations["passkeyGrantRegister"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 200 | 422>, operations["passkeyGrantRegister"]['responses']['default']>;
 
 /** PATCH /api/scim/v2/{tenant_id}/Groups/{group_id} */
 export interface PatchScimGroupRequest<Principal, Context> {
@@ -1026,6 +1123,21 @@ export type VerifyAuthReply =
   | Reply<422, operations["verifyAuth"]['responses'][422]>
   | Reply<Exclude<ErrorStatus, 200 | 422>, operations["verifyAuth"]['responses']['default']>;
 
+/** POST /api/auth/email/verify */
+export interface VerifyEmailRequest<Principal, Context> {
+  params: ParamsOf<operations["verifyEmail"], 'path'>;
+  query: ParamsOf<operations["verifyEmail"], 'query'>;
+  headers: ParamsOf<operations["verifyEmail"], 'header'>;
+  cookies: ParamsOf<operations["verifyEmail"], 'cookie'>;
+  body: BodyOf<operations["verifyEmail"]>;
+  principal: Principal | null;
+  context: Context;
+}
+export type VerifyEmailReply =
+  | Reply<200, operations["verifyEmail"]['responses'][200]>
+  | Reply<422, operations["verifyEmail"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 200 | 422>, operations["verifyEmail"]['responses']['default']>;
+
 /** POST /api/passkeys/register/verify */
 export interface VerifyRegistrationRequest<Principal, Context> {
   params: ParamsOf<operations["verifyRegistration"], 'path'>;
@@ -1058,8 +1170,11 @@ export interface Handlers<Principal, Context> {
   createTenant: (req: CreateTenantRequest<Principal, Context>) => Promise<CreateTenantReply>;
   createUser: (req: CreateUserRequest<Principal, Context>) => Promise<CreateUserReply>;
   createUserKey: (req: CreateUserKeyRequest<Principal, Context>) => Promise<CreateUserKeyReply>;
+  deletePasskey: (req: DeletePasskeyRequest<Principal, Context>) => Promise<DeletePasskeyReply>;
   deleteScimGroup: (req: DeleteScimGroupRequest<Principal, Context>) => Promise<DeleteScimGroupReply>;
   deleteScimUser: (req: DeleteScimUserRequest<Principal, Context>) => Promise<DeleteScimUserReply>;
+  endMySession: (req: EndMySessionRequest<Principal, Context>) => Promise<EndMySessionReply>;
+  enrol: (req: EnrolRequest<Principal, Context>) => Promise<EnrolReply>;
   getChallenge: (req: GetChallengeRequest<Principal, Context>) => Promise<GetChallengeReply>;
   getClient: (req: GetClientRequest<Principal, Context>) => Promise<GetClientReply>;
   getClientTenant: (req: GetClientTenantRequest<Principal, Context>) => Promise<GetClientTenantReply>;
@@ -1070,6 +1185,7 @@ export interface Handlers<Principal, Context> {
   getUser: (req: GetUserRequest<Principal, Context>) => Promise<GetUserReply>;
   getUserByName: (req: GetUserByNameRequest<Principal, Context>) => Promise<GetUserByNameReply>;
   getUserinfo: (req: GetUserinfoRequest<Principal, Context>) => Promise<GetUserinfoReply>;
+  inviteUser: (req: InviteUserRequest<Principal, Context>) => Promise<InviteUserReply>;
   listMyKeys: (req: ListMyKeysRequest<Principal, Context>) => Promise<ListMyKeysReply>;
   listMySessions: (req: ListMySessionsRequest<Principal, Context>) => Promise<ListMySessionsReply>;
   listPasskeys: (req: ListPasskeysRequest<Principal, Context>) => Promise<ListPasskeysReply>;
@@ -1079,6 +1195,8 @@ export interface Handlers<Principal, Context> {
   listUsers: (req: ListUsersRequest<Principal, Context>) => Promise<ListUsersReply>;
   oidcLogout: (req: OidcLogoutRequest<Principal, Context>) => Promise<OidcLogoutReply>;
   oidcLogoutRedirect: (req: OidcLogoutRedirectRequest<Principal, Context>) => Promise<OidcLogoutRedirectReply>;
+  passkeyGrantOptions: (req: PasskeyGrantOptionsRequest<Principal, Context>) => Promise<PasskeyGrantOptionsReply>;
+  passkeyGrantRegister: (req: PasskeyGrantRegisterRequest<Principal, Context>) => Promise<PasskeyGrantRegisterReply>;
   patchScimGroup: (req: PatchScimGroupRequest<Principal, Context>) => Promise<PatchScimGroupReply>;
   patchScimUser: (req: PatchScimUserRequest<Principal, Context>) => Promise<PatchScimUserReply>;
   readClients: (req: ReadClientsRequest<Principal, Context>) => Promise<ReadClientsReply>;
@@ -1101,5 +1219,6 @@ export interface Handlers<Principal, Context> {
   updateTenant: (req: UpdateTenantRequest<Principal, Context>) => Promise<UpdateTenantReply>;
   updateUser: (req: UpdateUserRequest<Principal, Context>) => Promise<UpdateUserReply>;
   verifyAuth: (req: VerifyAuthRequest<Principal, Context>) => Promise<VerifyAuthReply>;
+  verifyEmail: (req: VerifyEmailRequest<Principal, Context>) => Promise<VerifyEmailReply>;
   verifyRegistration: (req: VerifyRegistrationRequest<Principal, Context>) => Promise<VerifyRegistrationReply>;
 }

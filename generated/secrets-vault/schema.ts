@@ -160,6 +160,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enrol
+         * @description Sets the first zkimg-1 commitment (docs/zkimg-1.md, Enrolment) of a user an administrator created, with the enrolment link's `token` that went to the user's e-mail address (docs/login-flows.md, Invitations). The token is single use and expires (7 days); it works only in the tenant it was issued in (`tenant_id`). Spending it also confirms the e-mail address. Answers the JSON literal `null`; the login page then logs in as usual.
+         */
+        post: operations["enrol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Passkey Options For A Link Or A Fresh Login
+         * @description WebAuthn registration options for the user named by an enrolment link's token (`enrolment_token`, not spent here) or by the login nonce the login page just received from Authenticate or Verify Auth (`login_nonce`, unspent and unexpired; it never reaches a relying party). Exactly one of the two. The login page uses it to offer a passkey right after a login, and the enrolment page to enrol a passkey instead of an image.
+         */
+        post: operations["passkeyGrantOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/passkey/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register A Passkey With A Link Or A Fresh Login
+         * @description Verifies a WebAuthn registration made with the options of Passkey Options For A Link Or A Fresh Login and saves the passkey for that user. With `enrolment_token` the token is spent (single use) and the e-mail address confirmed; with `login_nonce` the nonce stays unspent, so the login page goes on to `authorize/complete` with it. Answers the JSON literal `null`.
+         */
+        post: operations["passkeyGrantRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Email
+         * @description Confirms a user's e-mail address with the `token` of the verification link sent after Register or an e-mail change. Single use, expires (3 days), only for the address it was sent to (a link to an address the user has since replaced does nothing) and only in its tenant (`tenant_id`). ID tokens then carry `email_verified: true`. Answers the JSON literal `null`.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oidc/logout": {
         parameters: {
             query?: never;
@@ -384,6 +464,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End My Session
+         * @description Ends one of the authenticated user's sessions and revokes the refresh tokens issued in it. Another user's session reads as absent (404). Needs the scope `account`. Answers the JSON literal `null`.
+         */
+        delete: operations["endMySession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{tenant_id}": {
         parameters: {
             query?: never;
@@ -512,6 +612,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{tenant_id}/{user_id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite User
+         * @description Sends the user an enrolment link through the outbox (a new one; earlier links of the user stop working), to set an image and PIN or a passkey (docs/login-flows.md, Invitations). Create User sends one by itself when the user has an e-mail address; this operation sends it again, e.g. after the link expired. The user must have an e-mail address (422).
+         */
+        post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/keys": {
         parameters: {
             query?: never;
@@ -610,7 +730,11 @@ export interface paths {
          */
         put: operations["updatePasskey"];
         post?: never;
-        delete?: never;
+        /**
+         * Delete Passkey
+         * @description Deletes one of the authenticated user's passkeys (`key_id` is the passkey id); another user's reads as absent (404). Needs the scope `account`. Answers the JSON literal `null`.
+         */
+        delete: operations["deletePasskey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2045,6 +2169,41 @@ export interface components {
             /** @example platform */
             authenticator_attachment?: components["schemas"]["AuthenticatorAttachment"] | null;
         };
+        EnrolRequest: {
+            /** @description The tenant of the enrolment link. */
+            tenant_id: string;
+            /** @description The token of the enrolment link. */
+            token: string;
+            encrypted_commitment: components["schemas"]["EncryptedCommitment"];
+            /** @enum {string} */
+            proto_version: "zkimg-1";
+        };
+        /** @description Exactly one of `enrolment_token` and `login_nonce`. */
+        PasskeyGrant: {
+            tenant_id: string;
+            enrolment_token?: string;
+            login_nonce?: string;
+        };
+        /** @description Exactly one of `enrolment_token` and `login_nonce`, and the new credential. */
+        PasskeyGrantRegistration: {
+            tenant_id: string;
+            enrolment_token?: string;
+            login_nonce?: string;
+            /** @description A name for the passkey; default the authenticator's or "Passkey". */
+            name?: string;
+            credential: components["schemas"]["RegistrationResponseJSON"];
+        };
+        VerifyEmailRequest: {
+            tenant_id: string;
+            token: string;
+        };
+        Invitation: {
+            user_id: string;
+            /** @description Where the link went. */
+            email: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
         /** @description WebAuthn L3 `PublicKeyCredentialCreationOptionsJSON` (input of `PublicKeyCredential.parseCreationOptionsFromJSON`). */
         PublicKeyCredentialCreationOptionsJSON: {
             rp: components["schemas"]["PublicKeyCredentialRpEntity"];
@@ -2722,6 +2881,174 @@ export interface operations {
             };
         };
     };
+    enrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response (the JSON literal `null`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    passkeyGrantOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyGrant"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKeyCredentialCreationOptionsJSON"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    passkeyGrantRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyGrantRegistration"];
+            };
+        };
+        responses: {
+            /** @description Successful Response (the JSON literal `null`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response (the JSON literal `null`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     oidcLogoutRedirect: {
         parameters: {
             query?: {
@@ -3334,6 +3661,46 @@ export interface operations {
             };
         };
     };
+    endMySession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response (the JSON literal `null`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null;
+                };
+            };
+            /** @description No such session of this user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
@@ -3695,6 +4062,47 @@ export interface operations {
             };
         };
     };
+    inviteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     listMyKeys: {
         parameters: {
             query?: never;
@@ -3925,6 +4333,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    deletePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response (the JSON literal `null`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null;
+                };
+            };
+            /** @description No such passkey of this user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
                 };
             };
             /** @description Error */

@@ -2,7 +2,7 @@
  * What deleting a user takes with it, wherever the deletion comes from (the Vault's batch delete,
  * SCIM DELETE, later the Passkeys API): group memberships, API keys (revoked, so a copied key
  * stops at once), open sessions and refresh tokens (sessions.ts), the zkimg-1 commitment (image-derived
- * helper data) and passkey credentials. One rule, so no deletion path forgets one of them.
+ * helper data), passkey credentials and e-mailed links. One rule, so no deletion path forgets one of them.
  */
 import type { Store } from '../store/collections.ts';
 import type { ApiKeyService } from './api-keys.ts';
@@ -16,4 +16,5 @@ export async function removeUserTraces(store: Store, apiKeys: ApiKeyService, ten
   // The zkimg-1 commitment: one per user, under the user's id.
   await store.zkimgCommitments.deleteOne({ _id: userId, tenantId });
   await store.passkeyCredentials.deleteMany({ tenantId, userId });
+  await store.accountLinks.deleteMany({ tenantId, userId });
 }

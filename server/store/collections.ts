@@ -375,6 +375,22 @@ export interface ResetCodeDoc {
 }
 
 /**
+ * A one-time link e-mailed to a user (identity/vault/account-links.ts): an enrolment invitation or
+ * an e-mail verification. Only the SHA-256 of the link's token is kept, as `_id`.
+ */
+export interface AccountLinkDoc {
+  _id: string; // hashSecret(token)
+  tenantId: string;
+  userId: string;
+  purpose: 'enrolment' | 'email_verification';
+  /** The address the link went to: a verification confirms only this address. */
+  email: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/**
  * A WebAuthn credential (passkey) of a user (identity/webauthn/credentials.ts), shared by the
  * Vault's passkey operations and the Passkeys API. `_id` is the passkey id shown to users.
  */
@@ -701,6 +717,7 @@ export interface Store {
   zkimgChallenges: Collection<ZkimgChallengeDoc>;
   loginLockouts: Collection<LoginLockoutDoc>;
   resetCodes: Collection<ResetCodeDoc>;
+  accountLinks: Collection<AccountLinkDoc>;
   sessions: Collection<SessionDoc>;
   authRequests: Collection<AuthRequestDoc>;
   loginNonces: Collection<LoginNonceDoc>;
@@ -744,6 +761,7 @@ export function openStore(db: Db): Store {
     zkimgChallenges: db.collection<ZkimgChallengeDoc>('zkimgChallenges'),
     loginLockouts: db.collection<LoginLockoutDoc>('loginLockouts'),
     resetCodes: db.collection<ResetCodeDoc>('resetCodes'),
+    accountLinks: db.collection<AccountLinkDoc>('accountLinks'),
     sessions: db.collection<SessionDoc>('sessions'),
     authRequests: db.collection<AuthRequestDoc>('authRequests'),
     loginNonces: db.collection<LoginNonceDoc>('loginNonces'),
@@ -847,6 +865,11 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   ],
   resetCodes: [
     { key: { usernameKey: 1, expiresAt: 1 }, name: 'usernameKey_expires' },
+    TTL,
+  ],
+  accountLinks: [
+    // A new invitation kills the user's earlier ones with one updateMany.
+    { key: { tenantId: 1, userId: 1, purpose: 1 }, name: 'tenant_user_purpose' },
     TTL,
   ],
   sessions: [

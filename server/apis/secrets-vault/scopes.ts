@@ -4,7 +4,7 @@
  * says why: a relying party's token must not manage the user's account, nor a script's key);
  * Create Key, Regenerate Key and Update E-mail serve both the user and administrators, so their
  * handlers apply that rule to the self-service path. Reading who the caller is (me, my sessions)
- * needs only to be authenticated. Tenant binding is checked separately: a principal acts only
+ * needs only to be authenticated; ending a session needs `account`. Tenant binding is checked separately: a principal acts only
  * inside its tenant.
  */
 import { ACCOUNT_SCOPE } from '../../identity/vault/account-scope.ts';
@@ -16,6 +16,8 @@ export const vaultScopes: Record<string, readonly string[]> = {
   verifyRegistration: [ACCOUNT_SCOPE],
   listPasskeys: [ACCOUNT_SCOPE],
   updatePasskey: [ACCOUNT_SCOPE],
+  deletePasskey: [ACCOUNT_SCOPE],
+  endMySession: [ACCOUNT_SCOPE],
   createTenant: ['tenants:admin'],
   readTenants: ['tenants:read'],
   readTenant: ['tenants:read'],
@@ -29,6 +31,7 @@ export const vaultScopes: Record<string, readonly string[]> = {
   batchCreateUser: ['users:write'],
   batchDeleteUser: ['users:write'],
   updateUser: ['users:write'],
+  inviteUser: ['users:write'],
   // updateEmail: none here. It is self-service (the user's own token, confirmed by a zkimg-1
   // proof); the handler lets other credentials in only with users:write.
   listUsers: ['users:read'],

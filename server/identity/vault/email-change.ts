@@ -17,7 +17,8 @@
  *   resets are addressed by username AND e-mail, and two accounts on one address would let the
  *   mailbox of one reset both. The check runs after the proof, so probing addresses costs a login.
  * - A changed address is unverified (`is_verified: false`) until confirmed; the same address
- *   (any case) keeps its status. The old address is told of the change through the outbox.
+ *   (any case) keeps its status. The old address is told of the change through the outbox, and
+ *   the new one gets a verification link (account-links.ts).
  */
 import { conflict, unauthorized, validationError } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
@@ -28,6 +29,7 @@ import type { LoginSubject } from '../lockout/attempts.ts';
 import { underLockout } from '../lockout/guard.ts';
 import { lockoutPolicyOf, zkimgPolicyOf } from './tenant-settings.ts';
 import { parseProof, popcount8 } from './zkimg-login.ts';
+import { sendVerification } from './account-links.ts';
 
 /** The commitment's public part, recorded on a challenge by Get Challenge (b64u Y). */
 export interface ChallengeProofKey {
@@ -106,7 +108,8 @@ export async function verifyEmailChangeProof(services: GatewayServices, input: P
 }
 
 /** Applies the address rules above and stores the change; returns the updated user. */
-export async function changeEmail(services: GatewayServices, tenantId: string, user: UserDoc, email: string): Promise<UserDoc> {
+export async function changeEmail(services: GatewayServices, tenant: TenantDoc, user: UserDoc, email: string): Promise<UserDoc> {
+  const tenantId = tenant._id;
   const key = emailKey(email);
   const same = key === user.emailKey;
   if (!same) {
@@ -125,5 +128,6 @@ export async function changeEmail(services: GatewayServices, tenantId: string, u
       purpose: 'email_changed',
     });
   }
+  if (!same) await sendVerification(services, tenant, updated);
   return updated;
 }

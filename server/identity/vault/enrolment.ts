@@ -5,7 +5,8 @@
  * - Register: the tenant (auth request's, else `default`) must have `register_enable`; the
  *   username is unique per tenant (409); the commitment's shape is checked and it is stored sealed
  *   under the master key. Register answers `null` (seed 002: 201 null), so it never logs the user
- *   in, with or without `auth_req_id`: the login page goes on with Get Challenge.
+ *   in, with or without `auth_req_id`: the login page goes on with Get Challenge. The address
+ *   gets a verification link (account-links.ts); `email_verified` stays false until it is followed.
  * - Request Reset Password answers the same whether or not the username and e-mail match; when
  *   they do, a one-time code goes out through the outbox. Limited per IP and per username (counted
  *   whether the account exists or not, so the limit reveals nothing).
@@ -29,6 +30,8 @@ import { findResetCode, issueResetCode, redeemResetCode, RESET_CODE_TTL_SECONDS 
 import { lockoutPolicyOf, toVaultTenant } from './tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
 import { rateLimited } from '../lockout/errors.ts';
+import type { UserDoc } from '../../store/collections.ts';
+import { sendVerification } from './account-links.ts';
 
 /** Registrations per IP and tenant per hour: enough for a family behind one NAT, not for a bot. */
 export const REGISTRATIONS_PER_IP_PER_HOUR = 60;
@@ -59,9 +62,9 @@ export async function register(
   if (!(toVaultTenant(tenant).register_enable ?? false)) throw forbidden('Registration is not open in this tenant');
   await assertNotBlocked(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: null });
   await limit(services, `vault:register:${tenant._id}:${info.ip}`, REGISTRATIONS_PER_IP_PER_HOUR, 3600);
-  let userId: string;
+  let user: UserDoc;
   try {
-    userId = (await services.identity.users.create(tenant._id, { username: input.username, email: input.email }))._id;
+    user = await services.identity.users.create(tenant._id, { username: input.username, email: input.email });
   } catch (error) {
     if (error instanceof IdentityError && error.code === 'resource.conflict') throw conflict('Username already registered');
     if (error instanceof IdentityError && error.code === 'request.invalid') {
@@ -69,6 +72,7 @@ export async function register(
     }
     throw error;
   }
+  const userId = user._id;
   try {
     await saveCommitment(services.store, services.identity.sealer, { tenantId: tenant._id, userId, encryptedCommitment: input.encryptedCommitment });
   } catch (error) {
@@ -87,6 +91,8 @@ export async function register(
     requestId: info.requestId,
     details: { protoVersion: input.protoVersion, authReqId: input.authReqId ?? null },
   });
+  // The address is the person's word until the link sent to it comes back (account-links.ts).
+  await sendVerification(services, tenant, user);
 }
 
 export async function requestPasswordReset(

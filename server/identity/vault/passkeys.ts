@@ -25,7 +25,7 @@ import type { PasskeyCredentialDoc, TenantDoc, UserDoc } from '../../store/colle
 import { usernameKey } from '../users.ts';
 import { authenticationOptions, verifyAssertion } from '../webauthn/authentication.ts';
 import { challengeOf, pendingCeremonyTenant } from '../webauthn/ceremonies.ts';
-import { PASSKEY_NAME_MAX, findByCredentialId, listUserCredentials, renameCredential } from '../webauthn/credentials.ts';
+import { PASSKEY_NAME_MAX, deleteCredential, findByCredentialId, listUserCredentials, renameCredential } from '../webauthn/credentials.ts';
 import { completeRegistration, registrationOptions, type RegistrationFailure, type UserVerification } from '../webauthn/registration.ts';
 import { relyingPartyOf } from '../webauthn/relying-party.ts';
 import type { LoginSubject } from '../lockout/attempts.ts';
@@ -108,14 +108,15 @@ function registrationRefusal(reason: RegistrationFailure, detail: string): Gatew
 export async function vaultVerifyRegistration(
   services: Services,
   info: LoginRequestInfo,
-  input: { tenantId: string; userId: string; body: RegistrationBody },
+  /** `name`: the passkey's name when the body's form has none (RegistrationResponseJSON). */
+  input: { tenantId: string; userId: string; body: RegistrationBody; name?: string | null },
 ): Promise<PasskeyCredentialDoc> {
   const tenant = await passkeyTenant(services, input.tenantId);
   const user = await activeUser(services, tenant._id, input.userId);
   const body = normaliseRegistration(input.body);
   const result = await completeRegistration(
     services.store,
-    { rp: relyingPartyOf(services.config.publicUrl), tenantId: tenant._id, binding: { userId: user._id }, name: body.name },
+    { rp: relyingPartyOf(services.config.publicUrl), tenantId: tenant._id, binding: { userId: user._id }, name: body.name ?? input.name ?? null },
     body.response,
   );
   if (!result.ok) throw registrationRefusal(result.reason, result.detail);
@@ -311,6 +312,20 @@ export function toPasskeyInfo(c: PasskeyCredentialDoc): PasskeyView {
 
 export async function listVaultPasskeys(services: Services, input: { tenantId: string; userId: string }): Promise<PasskeyView[]> {
   return (await listUserCredentials(services.store, input.tenantId, input.userId)).map(toPasskeyInfo);
+}
+
+export async function deleteVaultPasskey(services: Services, info: LoginRequestInfo, input: { tenantId: string; userId: string; id: string }): Promise<void> {
+  // Another user's passkey, or another tenant's, reads as absent (404), never as forbidden.
+  if (!(await deleteCredential(services.store, input))) throw notFound('Passkey not found');
+  await services.identity.audit.record({
+    tenantId: input.tenantId,
+    actor: { type: 'user', id: input.userId },
+    action: 'passkey.delete',
+    outcome: 'success',
+    target: input.id,
+    ip: info.ip,
+    requestId: info.requestId,
+  });
 }
 
 export async function renameVaultPasskey(services: Services, info: LoginRequestInfo, input: { tenantId: string; userId: string; id: string; name: string }): Promise<void> {

@@ -21,8 +21,10 @@ import { listUserKeys } from './listUserKeys.ts';
 import { regenerateApiKey } from './regenerateApiKey.ts';
 import { readCurrentUser } from './readCurrentUser.ts';
 import { listMySessions } from './listMySessions.ts';
+import { endMySession } from './endMySession.ts';
+import { inviteUser } from './inviteUser.ts';
 
-export const adminHandlers: VaultHandlers<'createTenant' | 'readTenants' | 'readTenant' | 'updateTenant' | 'createClient' | 'readClients' | 'updateClient' | 'createUser' | 'batchCreateUser' | 'getUser' | 'getUserByName' | 'listUsers' | 'updateUser' | 'batchDeleteUser' | 'updateEmail' | 'createUserKey' | 'listMyKeys' | 'listUserKeys' | 'regenerateApiKey' | 'readCurrentUser' | 'listMySessions'> = {
+export const adminHandlers: VaultHandlers<'createTenant' | 'readTenants' | 'readTenant' | 'updateTenant' | 'createClient' | 'readClients' | 'updateClient' | 'createUser' | 'batchCreateUser' | 'getUser' | 'getUserByName' | 'listUsers' | 'updateUser' | 'batchDeleteUser' | 'updateEmail' | 'createUserKey' | 'listMyKeys' | 'listUserKeys' | 'regenerateApiKey' | 'readCurrentUser' | 'listMySessions' | 'endMySession' | 'inviteUser'> = {
   createTenant,
   readTenants,
   readTenant,
@@ -44,4 +46,6 @@ export const adminHandlers: VaultHandlers<'createTenant' | 'readTenants' | 'read
   regenerateApiKey,
   readCurrentUser,
   listMySessions,
+  endMySession,
+  inviteUser,
 };

@@ -28,7 +28,7 @@ export const updateEmail: VaultHandlers<'updateEmail'>['updateEmail'] = async ({
     ip: context.ip,
     requestId: context.requestId,
   });
-  await changeEmail(context.services, tenant._id, user, email);
+  await changeEmail(context.services, tenant, user, email);
   await auditAdmin(context, principal, { tenantId: tenant._id, action: 'user.email_change', target: user._id, details: { self } });
   return { status: 200, body: null };
 };

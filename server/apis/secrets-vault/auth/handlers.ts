@@ -1,4 +1,4 @@
-/** Vault handlers: zkimg-1 login, password reset and change, the login UI's client lookups, lockout lists. */
+/** Vault handlers: zkimg-1 login, password reset and change, enrolment and e-mail links, the login UI's client lookups, lockout lists. */
 import type { VaultHandlers } from '../handler-types.ts';
 import { register } from './register.ts';
 import { getChallenge } from './getChallenge.ts';
@@ -10,8 +10,12 @@ import { getClient } from './getClient.ts';
 import { getClientTenant } from './getClientTenant.ts';
 import { blockedIps } from './blockedIps.ts';
 import { blockUsers } from './blockUsers.ts';
+import { enrol } from './enrol.ts';
+import { verifyEmail } from './verifyEmail.ts';
+import { passkeyGrantOptions } from './passkeyGrantOptions.ts';
+import { passkeyGrantRegister } from './passkeyGrantRegister.ts';
 
-export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenticate' | 'requestResetPassword' | 'resetPasswordCode' | 'changePassword' | 'getClient' | 'getClientTenant' | 'blockedIps' | 'blockUsers'> = {
+export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenticate' | 'requestResetPassword' | 'resetPasswordCode' | 'changePassword' | 'getClient' | 'getClientTenant' | 'blockedIps' | 'blockUsers' | 'enrol' | 'verifyEmail' | 'passkeyGrantOptions' | 'passkeyGrantRegister'> = {
   register,
   getChallenge,
   authenticate,
@@ -22,4 +26,8 @@ export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenti
   getClientTenant,
   blockedIps,
   blockUsers,
+  enrol,
+  verifyEmail,
+  passkeyGrantOptions,
+  passkeyGrantRegister,
 };
