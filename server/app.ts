@@ -32,6 +32,7 @@ import type { GatewayServices } from './services.ts';
 import { staticPagesRouter } from './ops/static-pages.ts';
 import { loginPageRouter } from './ops/login-page.ts';
 import { demoPageRouter } from './ops/demo-page.ts';
+import { accountPagesRouter } from './ops/account-pages.ts';
 
 export interface RunningGateway {
   url: string;
@@ -168,6 +169,7 @@ function gatewayApp(services: GatewayServices, definitions: ApiDefinition<Gatewa
   app.use('/docs', docsRouter(loadApiDocs()));
   app.use(staticPagesRouter());
   app.use(loginPageRouter(services));
+  app.use(accountPagesRouter(services));
   app.use(demoPageRouter(config.publicUrl));
   app.use('/fido2/v2', passkeysCors(services));
   for (const def of definitions) {

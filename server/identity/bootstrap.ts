@@ -8,7 +8,10 @@
  *   `${PUBLIC_URL}/directory/api/directorysession/onauthenticated`; its secret is stored hashed on
  *   the client (for the Vault to check) and sealed in the bootstrap record (for the Directory API,
  *   the relying party, to present);
- * - a public demo client `demo` redirecting to `${PUBLIC_URL}/demo/callback`.
+ * - a public demo client `demo` redirecting to `${PUBLIC_URL}/demo/callback`;
+ * - the public client `account` of the gateway's account page (`${PUBLIC_URL}/account/`), the one
+ *   client allowed the `account` scope (identity/vault/account-scope.ts): the page manages the
+ *   signed-in user's sessions, passkeys, API keys and e-mail address on the Vault's operations.
  *
  * Never twice, even with several instances starting at once: the first to insert the `meta`
  * document `_id: "bootstrap"` wins (unique `_id`); the others wait for it to finish and report its
@@ -30,6 +33,7 @@ export const BOOTSTRAP_ID = 'bootstrap';
 export const DEFAULT_TENANT_ID = 'default';
 export const DIRECTORY_CLIENT_ID = 'directory-session';
 export const DEMO_CLIENT_ID = 'demo';
+export const ACCOUNT_CLIENT_ID = 'account';
 const SECRET_PURPOSE = 'bootstrap-client-secret';
 const STALE_MS = 120_000;
 const WAIT_POLL_MS = 100;
@@ -167,6 +171,11 @@ export function createBootstrap(deps: {
         clientId: DEMO_CLIENT_ID, name: 'Demo client', type: 'public' as const,
         redirectUris: [demoRedirect], postLogoutRedirectUris: [`${base}/demo/`],
       },
+      {
+        clientId: ACCOUNT_CLIENT_ID, name: 'Your account', type: 'public' as const,
+        redirectUris: [`${base}/account/callback`], postLogoutRedirectUris: [`${base}/account/`],
+        allowedScopes: ['openid', 'profile', 'email', 'account'],
+      },
     ];
     for (const spec of specs) {
       try {
@@ -217,7 +226,7 @@ export function createBootstrap(deps: {
         { returnDocument: 'after' },
       );
       if (done === null) throw new Error('bootstrap was taken over by another instance while running');
-      logger?.info({ adminKeyId: admin.id, adminKeySource: admin.source }, 'bootstrap done: tenant default, admin API key, directory and demo clients');
+      logger?.info({ adminKeyId: admin.id, adminKeySource: admin.source }, 'bootstrap done: tenant default, admin API key, directory, demo and account clients');
       return { ...statusOf(done), performed: true, ...('value' in admin ? { adminKey: admin.value } : {}) };
     },
 

@@ -23,6 +23,7 @@ export function demoPage(publicUrl: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Demo application · Identity gateway</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${LOGIN_ASSETS_PREFIX}/login.css">
 <script type="module" src="/demo/demo.js"></script>
 </head>

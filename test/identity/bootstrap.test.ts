@@ -1,6 +1,6 @@
 import test from 'ava';
 import { keyAllows } from '../../server/identity/api-keys.ts';
-import { DEMO_CLIENT_ID, DIRECTORY_CLIENT_ID } from '../../server/identity/bootstrap.ts';
+import { ACCOUNT_CLIENT_ID, DEMO_CLIENT_ID, DIRECTORY_CLIENT_ID } from '../../server/identity/bootstrap.ts';
 import { startHarness, type Harness } from './_harness.ts';
 
 // Each test bootstraps its own empty database, so every test gets its own harness.
@@ -34,7 +34,7 @@ test('two instances bootstrapping at once: exactly one does it, both report the 
 
   t.is(await h.store.tenants.countDocuments({}), 1);
   t.is(await h.store.apiKeys.countDocuments({}), 1);
-  t.is(await h.store.clients.countDocuments({}), 2);
+  t.is(await h.store.clients.countDocuments({}), 3);
 
   const again = await a.bootstrap.run({});
   t.false(again.performed);
@@ -66,7 +66,9 @@ test('the Directory API\'s confidential client and the public demo client are re
   t.deepEqual(result.clients, [
     { clientId: DIRECTORY_CLIENT_ID, name: 'Directory session API', type: 'confidential', redirectUris: ['https://id.example.org/directory/api/directorysession/onauthenticated'] },
     { clientId: DEMO_CLIENT_ID, name: 'Demo client', type: 'public', redirectUris: ['https://id.example.org/demo/callback'] },
+    { clientId: ACCOUNT_CLIENT_ID, name: 'Your account', type: 'public', redirectUris: ['https://id.example.org/account/callback'] },
   ]);
+  t.deepEqual((await identity.clients.get('default', ACCOUNT_CLIENT_ID))?.allowedScopes, ['openid', 'profile', 'email', 'account']);
   const demo = await identity.clients.get('default', DEMO_CLIENT_ID);
   t.is(demo?.secretHash, null);
   t.is(demo?.signingAlg, 'EdDSA');

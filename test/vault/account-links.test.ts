@@ -48,8 +48,10 @@ function enrol(tenantId: string, token: string, user: TestUser) {
   return gw.clients.anonymous.vault.POST('/auth/enrolment', { body: { tenant_id: tenantId, token, encrypted_commitment, proto_version: proto_version as 'zkimg-1' } });
 }
 
+/** Whether the user's PIN (cipherKey) and image log in; a refused challenge is a no. */
 async function logsIn(user: TestUser): Promise<boolean> {
-  const { body } = await prepareLogin(gw, user);
+  const { body } = await prepareLogin(gw, user).catch(() => ({ body: null }));
+  if (body === null) return false;
   return (await authenticateBody(gw, user, body)).response.status === 200;
 }
 
