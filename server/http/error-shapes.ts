@@ -3,7 +3,7 @@
  * GatewayError and the error id (also logged) into status, body and content type. No formatter
  * ever includes a stack or an internal message: 500s say only that something failed, and the id.
  */
-import type { GatewayError } from './errors.ts';
+import type { ErrorKind, GatewayError } from './errors.ts';
 
 export interface ErrorReply {
   status: number;
@@ -55,19 +55,25 @@ export const scimError: ErrorFormatter = (err, errorId) => {
   };
 };
 
-const DIRECTORY_CODES: Record<string, string> = {
+// Every kind has a code in every table (Record<ErrorKind, …>): a kind added to errors.ts does not
+// compile until each API has named it.
+const DIRECTORY_CODES: Record<ErrorKind, string> = {
   bad_request: 'E_InvalidParameter',
   validation: 'E_InvalidParameter',
   unauthorized: 'E_Unauthorized',
   forbidden: 'E_Forbidden',
   not_found: 'E_NotFound',
+  gone: 'E_NotFound',
   method_not_allowed: 'E_MethodNotAllowed',
+  conflict: 'E_Conflict',
+  locked: 'E_Forbidden',
   payload_too_large: 'E_PayloadTooLarge',
   unsupported_media_type: 'E_UnsupportedMediaType',
   timeout: 'E_Timeout',
   rate_limited: 'E_TooManyRequests',
   not_implemented: 'E_NotImplemented',
   unavailable: 'E_ServiceUnavailable',
+  internal: 'E_UnknownError',
 };
 
 /** Infinite Directory: `{code, error: true, uuid}`; the uuid is the error id. */
@@ -76,7 +82,7 @@ export const directoryError: ErrorFormatter = (err, errorId) => ({
   body: { code: err.options.code ?? DIRECTORY_CODES[err.kind] ?? 'E_UnknownError', error: true, uuid: errorId },
 });
 
-const PASSKEYS_CODES: Record<string, string> = {
+const PASSKEYS_CODES: Record<ErrorKind, string> = {
   bad_request: 'bad_request',
   validation: 'bad_request',
   unauthorized: 'unauthorized',
@@ -84,8 +90,11 @@ const PASSKEYS_CODES: Record<string, string> = {
   not_found: 'not_found',
   method_not_allowed: 'method_not_allowed',
   conflict: 'conflict',
+  gone: 'gone',
+  locked: 'locked',
   payload_too_large: 'payload_too_large',
   unsupported_media_type: 'unsupported_media_type',
+  timeout: 'timeout',
   rate_limited: 'too_many_requests',
   not_implemented: 'not_implemented',
   unavailable: 'service_unavailable',
@@ -111,7 +120,7 @@ export const passkeysScimError: ErrorFormatter = (err, errorId) => {
   return { ...scim, body: { ...(scim.body as object), msgCode } };
 };
 
-const CONJURE: Record<string, [string, string, number]> = {
+const CONJURE: Record<ErrorKind, [string, string, number]> = {
   bad_request: ['INVALID_ARGUMENT', 'Default:InvalidArgument', 400],
   validation: ['INVALID_ARGUMENT', 'Default:InvalidArgument', 400],
   unauthorized: ['UNAUTHORIZED', 'Default:Unauthorized', 401],
