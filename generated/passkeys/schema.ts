@@ -512,6 +512,15 @@ export interface paths {
         /**
          * Begin and appropriate flow for the provided username.
          * @description Perform pre-authentication.
+         *
+         *     Starts an MFA flow in the application the request's `Host` names (else the default application). The
+         *     application's MFA policy decides the actions offered in `next`: for a username the application does not know,
+         *     a sign-up (`flow: signUp`) whose only action is a new passkey (`passkey:reg`, which creates the user); for a
+         *     known, active user (`flow: signIn`), a passkey of the user (`passkey`: mfa/passkey/auth, or mfa/passkey/tx when a
+         *     `payload` is to be confirmed), a code by e-mail or SMS to an address of the user's profile (`otp:email`,
+         *     `otp:sms`, addresses masked), and a token of `mgmt/grant/external-auth` (`external`). The passkey comes first
+         *     when the user used one on this device (`deviceInfo.deviceId`, or the `auth` trust ID). The `session` is good
+         *     for one step and a few minutes; each step answers the session of the next. A deactivated user gets 403.
          */
         post: operations["mfaBegin"];
         delete?: never;
@@ -2522,7 +2531,7 @@ export interface components {
              */
             name?: string;
             /**
-             * @description Option value to be used in the next request
+             * @description Option value to be used in the next request. For `otp:email` and `otp:sms`, the opaque id of an address, sent as `option` to `mfa/otp/request`; for `passkey` (`assertionOptions`) and `passkey:reg` (`registrationOptions`), the WebAuthn options as a JSON string (`PublicKeyCredentialRequestOptions`, `PublicKeyCredentialCreationOptions`).
              * @example 3df8feb9-5dc0-451e-8799-ec5d7e1fe1f7
              */
             value: string;
@@ -2568,12 +2577,12 @@ export interface components {
              */
             payload: string;
             /**
-             * @description A digital signature (JWS) of the payload.
+             * @description A digital signature (JWS) of the payload. A compact ES256 JWS (`typ` `mfa-payload+jwt`, key in the JWKS) whose claims carry the `payload` exactly as confirmed, with `iss`, `aud` (the application), `sub` (the user), `tid`, `iat`, `exp`, `flow`, `sid` and, when known, `did` (device) and `pid` (passkey).
              * @example eyJhbGciOiJIUzI1NiJ9.ew0KICAic3ViIjogIjEyMzQ1Njc4OTAiLA...
              */
             payloadSignature: string;
             /**
-             * @description A refresh token (JWT).
+             * @description A refresh token, redeemed at `mfa/token` (opaque; it rotates at each use).
              * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NT...
              */
             refreshToken: string;

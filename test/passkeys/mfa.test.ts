@@ -165,6 +165,7 @@ test('refresh: mfa/token rotates the refresh token; reuse revokes the family; op
   // openid-client: rotation again, the ID token validated against the JWKS.
   const rp = relyingParty(gw, app.id);
   const second = await rp.refresh(first.refresh_token!);
+  must(await jwtClient(gw, second.access_token).GET('/passkeys'), 'the refreshed access token is a JWT of this API');
   t.is(second.claims()?.sub, reg.userId);
   t.is(second.claims()?.aud, app.id);
   // The first refresh token again: reuse. Refused, and the family is gone: the latest token too.
@@ -173,6 +174,8 @@ test('refresh: mfa/token rotates the refresh token; reuse revokes the family; op
   t.is((reuse.error as { error?: string }).error, 'invalid_grant');
   const revoked = await t.throwsAsync(rp.refresh(second.refresh_token!));
   t.is((revoked as unknown as { error?: string }).error, 'invalid_grant', 'the latest token of the family is revoked too');
+  // The reuse ended the sign-in: its access tokens stop at once, not at their `exp`.
+  t.is((await jwtClient(gw, second.access_token).GET('/passkeys')).response.status, 401);
   // Another application's client id cannot redeem it, nor a client that is not an MFA client.
   t.is((await app.host.POST('/mfa/token', { body: { grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: 'default' } })).response.status, 401);
   t.is((await app.host.POST('/mfa/token', { body: { grant_type: 'client_credentials', refresh_token: 'x', client_id: app.id } })).response.status, 400);

@@ -17,6 +17,7 @@ import { basicApiKey } from '../../security/api-key.ts';
 import { TokenError } from '../../identity/tokens.ts';
 import { expandGrants, verifyAccessToken } from '../../identity/loginid/tokens.ts';
 import { parseMfaSession } from '../../identity/loginid/mfa-sessions.ts';
+import { findActiveSession } from '../../identity/sessions.ts';
 
 export const LOGINID_FROM_CORE_SCOPES: Record<string, readonly string[]> = {
   'users:read': ['user:read', 'profile:read'],
@@ -54,6 +55,11 @@ function tokenOf(req: Request): string | null {
 export async function principalOfToken(services: GatewayServices, scheme: string, token: string): Promise<Principal> {
   try {
     const { payload } = await verifyAccessToken(services.identity.tokens, services.config.publicUrl, token);
+    // An MFA access token belongs to a login session (`sid`, identity/loginid/mfa-tokens.ts): it dies
+    // with the session (refresh-token reuse, a deactivated user), not only at its `exp`.
+    if (typeof payload.sid === 'string' && (await findActiveSession(services.store, String(payload.tid), payload.sid, services.identity.clock())) === null) {
+      throw unauthorized('Invalid token: its session has ended');
+    }
     return {
       scheme,
       kind: 'access_token',
