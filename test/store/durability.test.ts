@@ -163,3 +163,31 @@ test('in memory, a stopped and restarted engine keeps its data', async (t) => {
   t.is(n, 1);
   await conn.close();
 });
+
+test('numeric BSON types survive a restart: int32, int64, an integral double and decimal128 come back as they went in', async (t) => {
+  const { Decimal128, Double, Int32, Long } = await import('mongodb');
+  const dataDir = tempDir();
+  const doc = { _id: 'n', i: new Int32(7), l: Long.fromString('9007199254740993'), smallLong: Long.fromNumber(5), d: new Double(2), frac: 2.5, dec: Decimal128.fromString('1.10'), nested: [{ l: Long.fromNumber(1) }] };
+  const types = (c: ReturnType<ReturnType<MongoClient['db']>['collection']>) =>
+    c
+      .aggregate([{ $project: { _id: 0, i: { $type: '$i' }, l: { $type: '$l' }, smallLong: { $type: '$smallLong' }, d: { $type: '$d' }, frac: { $type: '$frac' }, dec: { $type: '$dec' } } }])
+      .toArray();
+  const first = await startEmbeddedMongo({ dataDir });
+  const before = await withClient(first, async (client) => {
+    const c = client.db('app').collection('numbers');
+    await c.insertOne(doc as never);
+    return { types: await types(c), raw: await c.findOne({}, { promoteValues: false }) };
+  });
+  await first.stop();
+  t.deepEqual(before.types, [{ i: 'int', l: 'long', smallLong: 'long', d: 'double', frac: 'double', dec: 'decimal' }]);
+
+  const second = await startEmbeddedMongo({ dataDir });
+  await withClient(second, async (client) => {
+    const c = client.db('app').collection('numbers');
+    t.deepEqual(await types(c), before.types, '$type after the restart');
+    const raw = await c.findOne({}, { promoteValues: false });
+    t.deepEqual(raw, before.raw, 'the document as the driver decodes it, without promotion');
+    t.is((raw as unknown as { l: InstanceType<typeof Long> }).l.toString(), '9007199254740993', 'an int64 beyond 2^53 keeps every digit');
+  });
+  await second.stop();
+});

@@ -7,6 +7,7 @@ import { Collection, type JournalRecord } from './collection.ts';
 import { CursorStore } from './cursors.ts';
 import { MongoCommandError, notImplemented } from './errors.ts';
 import { Journal, type JournalLogger } from './journal.ts';
+import { normalizeNumbers, numericView } from './numbers.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import type { CommandHandler, CommandRequest, EngineContext } from './context.ts';
 import type { IndexSpec } from './indexes.ts';
@@ -199,16 +200,16 @@ export class Engine implements EngineContext {
         this.ensureCollection(db, c);
         break;
       case 'i':
-        this.ensureCollection(db, c).coll.createIndex(rec.spec as IndexSpec, false);
+        this.ensureCollection(db, c).coll.createIndex(numericView(rec.spec) as IndexSpec, false);
         break;
       case 'xi':
         this.collection(db, c)?.indexes.delete(String(rec.name));
         break;
       case 'p':
-        this.ensureCollection(db, c).coll.restorePut(rec.d as Doc);
+        this.ensureCollection(db, c).coll.restorePut(normalizeNumbers(rec.d) as Doc);
         break;
       case 'd':
-        this.collection(db, c)?.restoreDelete(rec.id);
+        this.collection(db, c)?.restoreDelete(normalizeNumbers(rec.id));
         break;
       case 'dc':
         this.dbs.get(db)?.delete(c);

@@ -27,7 +27,10 @@ export interface JournalLogger {
 const SNAPSHOT = 'snapshot.bson';
 const journalName = (epoch: number): string => `journal-${epoch}.log`;
 const FRAME_BYTES = 8 * 1024 * 1024;
-const DESERIALIZE_OPTIONS = { promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
+// Values come back as bson wrote them (no promotion: an int64 or an integral double promoted to a
+// JS number would come back from a restart as an int32); the engine brings them to its own
+// representation as it applies each record (engine.ts applyRecord, numbers.ts).
+const DESERIALIZE_OPTIONS = { promoteValues: false, promoteBuffers: false, bsonRegExp: false } as const;
 
 function frame(body: Doc): Buffer {
   const bytes = serialize(body, { ignoreUndefined: true });

@@ -12,6 +12,17 @@ const TYPE_NUMBERS: Record<string, number> = {
   dbPointer: 12, javascript: 13, symbol: 14, int: 16, timestamp: 17, long: 18, decimal: 19, minKey: -1, maxKey: 127,
 };
 const NUMERIC = new Set([1, 16, 18, 19]);
+const TYPE_ALIASES = new Map(Object.entries(TYPE_NUMBERS).map(([alias, n]) => [n, alias]));
+
+/**
+ * The aggregation expression `$type`: the alias of the BSON type a value is stored as, `missing`
+ * for an absent field (mingo's own says `long` for an integral double beyond int32 and names bson
+ * classes, e.g. `decimal128`, where MongoDB says `decimal`).
+ * https://www.mongodb.com/docs/manual/reference/operator/aggregation/type/
+ */
+export function typeAliasOf(v: unknown): string {
+  return v === undefined ? 'missing' : (TYPE_ALIASES.get(bsonTypeNumber(v)) ?? 'object');
+}
 
 /** The BSON type number a value is stored as. */
 function bsonTypeNumber(v: unknown): number {
