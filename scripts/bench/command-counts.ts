@@ -6,9 +6,9 @@
  * test/gateway/command-counts.test.ts holds to the budgets.
  */
 import { startTestGateway } from '../../test/helpers/gateway.ts';
-import { countOperations, summarize } from '../../test/helpers/command-counts.ts';
+import { countOperations, stillClock, summarize } from '../../test/helpers/command-counts.ts';
 
-const gw = await startTestGateway({ VALIDATE_RESPONSES: '0' }, { monitorCommands: true });
+const gw = await startTestGateway({ VALIDATE_RESPONSES: '0' }, { monitorCommands: true, clock: stillClock() });
 try {
   const counts = await countOperations(gw);
   console.log(`\nDatabase commands per operation (driver command monitoring, embedded store)\n`);

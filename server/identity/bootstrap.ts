@@ -25,6 +25,8 @@ import { apiKeyIdOf, type ApiKeyService } from './api-keys.ts';
 import type { ClientService } from './clients.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
+import { clientWritten } from './cached-records.ts';
+import { VERSION_BUMP } from './record-cache.ts';
 import { hashSecret, randomSecret } from './secrets/hash.ts';
 import type { Sealer } from './secrets/seal.ts';
 import type { TenantService } from './tenants.ts';
@@ -184,7 +186,8 @@ export function createBootstrap(deps: {
         if (!(error instanceof IdentityError && error.code === 'resource.conflict')) throw error;
         // Taken over: the client exists from the first attempt; align its secret with the sealed copy.
         if (spec.type === 'confidential') {
-          await store.clients.updateOne({ tenantId: DEFAULT_TENANT_ID, clientId: spec.clientId }, { $set: { secretHash: hashSecret(directorySecret) } });
+          await store.clients.updateOne({ tenantId: DEFAULT_TENANT_ID, clientId: spec.clientId }, { $set: { secretHash: hashSecret(directorySecret), updatedAt: clock() }, ...VERSION_BUMP });
+          clientWritten(store, DEFAULT_TENANT_ID, spec.clientId);
         }
       }
     }

@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import type { ClientDoc, Store } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
+import { cachedClient, clientWritten, openRecordCaches } from './cached-records.ts';
+import { VERSION_BUMP } from './record-cache.ts';
 import { grantOf, grantTypesFor } from './oauth/grants/index.ts';
 import { hashSecret, randomSecret, verifySecretHash } from './secrets/hash.ts';
 
@@ -57,7 +59,8 @@ function checkGrantTypes(type: ClientDoc['type'], grantTypes: readonly string[])
   }
 }
 
-export function createClientService(store: Store, clock: Clock): ClientService {
+export function createClientService(store: Store, clock: Clock, cacheTtlMs?: number): ClientService {
+  const caches = openRecordCaches(store, clock, cacheTtlMs);
   return {
     async create(tenantId, input) {
       // By default the user grants only (every grant a public client may hold).
@@ -91,7 +94,7 @@ export function createClientService(store: Store, clock: Clock): ClientService {
       return { client, secret };
     },
 
-    get: (tenantId, clientId) => store.clients.findOne({ tenantId, clientId }),
+    get: (tenantId, clientId) => cachedClient(caches, tenantId, clientId),
 
     list(tenantId, { skip = 0, limit = 0 } = {}) {
       // limit 0 means no limit (MongoDB's convention).
@@ -109,20 +112,23 @@ export function createClientService(store: Store, clock: Clock): ClientService {
         if (field === 'secret') set.secretHash = value === null ? null : hashSecret(value as string);
         else set[field] = value;
       }
-      return store.clients.findOneAndUpdate({ tenantId, clientId }, { $set: set }, { returnDocument: 'after' });
+      const updated = await store.clients.findOneAndUpdate({ tenantId, clientId }, { $set: set, ...VERSION_BUMP }, { returnDocument: 'after' });
+      clientWritten(store, tenantId, clientId);
+      return updated;
     },
 
     async resetSecret(tenantId, clientId) {
       const secret = randomSecret(32);
       const result = await store.clients.updateOne(
         { tenantId, clientId, type: 'confidential' },
-        { $set: { secretHash: hashSecret(secret), updatedAt: clock() } },
+        { $set: { secretHash: hashSecret(secret), updatedAt: clock() }, ...VERSION_BUMP },
       );
+      clientWritten(store, tenantId, clientId);
       return result.matchedCount === 1 ? secret : null;
     },
 
     async authenticate(tenantId, clientId, secret) {
-      const client = await store.clients.findOne({ tenantId, clientId });
+      const client = await cachedClient(caches, tenantId, clientId);
       if (client === null || client.secretHash === null) return null;
       return verifySecretHash(secret, client.secretHash) ? client : null;
     },

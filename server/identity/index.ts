@@ -37,6 +37,8 @@ export interface IdentityCoreOptions {
   auditRetentionDays?: number;
   /** How long signing keys and key sets stay cached in-process (default 30 s). */
   signingKeyCacheTtlMs?: number;
+  /** How long tenant and client records are served from memory before their version is checked (cached-records.ts; 0 disables). */
+  recordCacheTtlMs?: number;
   /** Verified-token cache entries (default 10,000; 0 disables). */
   tokenCacheSize?: number;
   /** Timeout of a trusted issuer's JWKS fetch (default federation/issuer-keys.ts JWKS_TIMEOUT_MS). */
@@ -70,9 +72,9 @@ export function createIdentityCore(options: IdentityCoreOptions): IdentityCore {
   const clock = options.clock ?? systemClock;
   const publicUrl = options.publicUrl.replace(/\/+$/, '');
   const sealer = createSealer(options.masterKey);
-  const tenants = createTenantService(store, clock);
+  const tenants = createTenantService(store, clock, options.recordCacheTtlMs);
   const apiKeys = createApiKeyService(store, clock);
-  const clients = createClientService(store, clock);
+  const clients = createClientService(store, clock, options.recordCacheTtlMs);
   const signingKeys = createSigningKeyService({ store, sealer, clock, logger, cacheTtlMs: options.signingKeyCacheTtlMs });
   return {
     publicUrl,

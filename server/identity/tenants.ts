@@ -6,12 +6,15 @@ import { storeSkip } from '../store/paging.ts';
 import type { Store, TenantDoc } from '../store/collections.ts';
 import type { Clock } from './clock.ts';
 import { IdentityError, isDuplicateKeyError } from './errors.ts';
+import { openRecordCaches, tenantWritten } from './cached-records.ts';
+import { VERSION_BUMP } from './record-cache.ts';
 
 /** Tenant ids appear in URLs and issuers (`/api/oidc/{tenant_id}`), so they are URL-safe slugs. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface TenantService {
   create(input: { id: string; name?: string; settings?: Record<string, unknown> }): Promise<TenantDoc>;
+  /** From the record cache (cached-records.ts): frozen, at most one TTL behind another instance's change. */
   get(tenantId: string): Promise<TenantDoc | null>;
   /**
    * Whether the tenant exists, for the check every request naming a tenant makes. No tenant is
@@ -27,8 +30,9 @@ export interface TenantService {
 const EXISTS_TTL_MS = 60_000;
 const EXISTS_CACHE_MAX = 10_000;
 
-export function createTenantService(store: Store, clock: Clock): TenantService {
+export function createTenantService(store: Store, clock: Clock, cacheTtlMs?: number): TenantService {
   const known = new Map<string, number>();
+  const cache = openRecordCaches(store, clock, cacheTtlMs).tenants;
   return {
     async create({ id, name, settings }) {
       if (!TENANT_ID_PATTERN.test(id)) throw new IdentityError('request.invalid', 'tenant id must be 1-64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
@@ -43,7 +47,7 @@ export function createTenantService(store: Store, clock: Clock): TenantService {
       return doc;
     },
 
-    get: (tenantId) => store.tenants.findOne({ _id: tenantId }),
+    get: (tenantId) => cache.get(tenantId),
 
     async exists(tenantId) {
       if (!TENANT_ID_PATTERN.test(tenantId)) return false;
@@ -72,7 +76,9 @@ export function createTenantService(store: Store, clock: Clock): TenantService {
         if (section.includes('.') || section.startsWith('$')) throw new IdentityError('request.invalid', 'settings section names cannot contain "." or start with "$"');
         set[`settings.${section}`] = value;
       }
-      return store.tenants.findOneAndUpdate({ _id: tenantId }, { $set: set }, { returnDocument: 'after' });
+      const updated = await store.tenants.findOneAndUpdate({ _id: tenantId }, { $set: set, ...VERSION_BUMP }, { returnDocument: 'after' });
+      tenantWritten(store, tenantId);
+      return updated;
     },
   };
 }

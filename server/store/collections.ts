@@ -25,6 +25,8 @@ export interface TenantDoc {
   settings: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
+  /** bumped by every update (identity/record-cache.ts: how instances notice a change); absent before the first */
+  version?: number;
 }
 
 export interface UserDoc {
@@ -146,6 +148,8 @@ export interface ClientDoc {
   extra: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
+  /** bumped by every update (identity/record-cache.ts); absent before the first */
+  version?: number;
 }
 
 export interface AuditDoc {

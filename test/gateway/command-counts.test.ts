@@ -5,11 +5,11 @@
  */
 import test from 'ava';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { countOperations, summarize } from '../helpers/command-counts.ts';
+import { countOperations, stillClock, summarize } from '../helpers/command-counts.ts';
 
 let gw: TestGateway;
 test.before(async () => {
-  gw = await startTestGateway({}, { monitorCommands: true });
+  gw = await startTestGateway({}, { monitorCommands: true, clock: stillClock() });
 });
 test.after.always(() => gw?.stop());
 

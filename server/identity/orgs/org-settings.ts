@@ -5,6 +5,8 @@
  * two operators changing different fields at once do not undo each other.
  */
 import type { Store, TenantDoc } from '../../store/collections.ts';
+import { tenantWritten } from '../cached-records.ts';
+import { VERSION_BUMP } from '../record-cache.ts';
 
 export const SETTINGS_SECTION = 'tokenExchange';
 
@@ -16,6 +18,7 @@ export function orgSetting(tenant: Pick<TenantDoc, 'settings'>, field: string): 
 export async function setOrgSettings(store: Store, tenantId: string, fields: Record<string, unknown>, now: Date): Promise<boolean> {
   const set: Record<string, unknown> = { updatedAt: now };
   for (const [field, value] of Object.entries(fields)) set[`settings.${SETTINGS_SECTION}.${field}`] = value;
-  const result = await store.tenants.updateOne({ _id: tenantId }, { $set: set });
+  const result = await store.tenants.updateOne({ _id: tenantId }, { $set: set, ...VERSION_BUMP });
+  tenantWritten(store, tenantId);
   return result.matchedCount === 1;
 }
