@@ -460,6 +460,37 @@ export interface components {
             rpName: string;
             /** @description Hosts (as in the `Host` header) that name this application for calls without an application id. */
             hosts: string[];
+            mfa: components["schemas"]["PasskeysMfaPolicy"];
+        };
+        /**
+         * @description The MFA policy of an application: which actions `mfa/begin` may offer. A known, active user is
+         *     offered a passkey (when it has one and the device can use it), a code by e-mail or SMS to the
+         *     addresses of its profile, and a third-party token; a username the application does not know is
+         *     offered a new passkey that creates the user (sign-up). An existing user is never offered a new
+         *     passkey as a way in.
+         */
+        PasskeysMfaPolicy: {
+            /** @description Offer a passkey of the user. */
+            passkey: boolean;
+            /** @description Offer a new passkey, which creates the user, for a username the application does not know. */
+            signUp: boolean;
+            /** @description Offer a code by e-mail. */
+            otpEmail: boolean;
+            /** @description Offer a code by SMS. */
+            otpSms: boolean;
+            /** @description Accept a token of `mgmt/grant/external-auth`. */
+            external: boolean;
+            /** @description Lifetime of a flow from `mfa/begin`. */
+            sessionTtlSeconds: number;
+        };
+        /** @description An MFA policy to set; an absent member takes its default (every action on, 300 s). */
+        PasskeysMfaPolicyUpdate: {
+            passkey?: boolean;
+            signUp?: boolean;
+            otpEmail?: boolean;
+            otpSms?: boolean;
+            external?: boolean;
+            sessionTtlSeconds?: number;
         };
         /** @description New Passkeys API settings of an application; an absent field returns to its default. */
         PasskeysAppUpdate: {
@@ -467,6 +498,7 @@ export interface components {
             rpId?: string;
             rpName?: string;
             hosts?: string[];
+            mfa?: components["schemas"]["PasskeysMfaPolicyUpdate"];
         };
         PasskeysClientEvent: {
             event: string;

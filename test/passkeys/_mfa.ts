@@ -20,9 +20,14 @@ export interface HostApp extends App {
 /** A new application that the host of `baseUrl` names (127.0.0.1:<port> or localhost:<port>), with an MFA policy. */
 export async function hostApp(gw: TestGateway, baseUrl: string, policy: Record<string, unknown> = {}, blockConfig?: Record<string, number>): Promise<HostApp> {
   const app = await newApp(gw, blockConfig);
-  must(await gw.clients.admin.gateway.PUT('/passkeys/apps/{appId}', { params: { path: { appId: app.id } }, body: { hosts: [new URL(baseUrl).host] } }), 'claim host');
-  await gw.services.identity.tenants.update(app.id, { settings: { passkeysMfa: policy } });
-  return { ...app, baseUrl, host: createPasskeysClient({ baseUrl }) };
+  const hosted = { ...app, baseUrl, host: createPasskeysClient({ baseUrl }) };
+  await setPolicy(gw, hosted, policy);
+  return hosted;
+}
+
+/** The operator sets the application's MFA policy (and keeps its host). */
+export async function setPolicy(gw: TestGateway, app: Pick<HostApp, 'id' | 'baseUrl'>, mfa: Record<string, unknown>) {
+  return must(await gw.clients.admin.gateway.PUT('/passkeys/apps/{appId}', { params: { path: { appId: app.id } }, body: { hosts: [new URL(app.baseUrl).host], mfa } }), 'policy');
 }
 
 /** Lets another application have the host (each test file's gateway has its own port). */

@@ -9,7 +9,7 @@ import type { components } from '../../generated/passkeys/schema.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { assertionResultOf, done, DEVICE, must, originOf, registered, SoftwareAuthenticator } from './_helpers.ts';
 import { DEFAULT_BLOCK_CONFIG } from '../../server/identity/vault/tenant-settings.ts';
-import { actionOf, begin, hostApp, lastCode, optionsOf, sessionClient, type HostApp } from './_mfa.ts';
+import { actionOf, begin, hostApp, lastCode, optionsOf, sessionClient, setPolicy, type HostApp } from './_mfa.ts';
 
 type S = components['schemas'];
 type RequestOptions = S['PublicKeyCredentialRequestOptions'];
@@ -164,14 +164,14 @@ test.serial('an expired flow is refused (the core\'s clock moved past its lifeti
     offsetMs = 0;
   }
   // a policy's shorter lifetime applies
-  await gw.services.identity.tenants.update(appA.id, { settings: { passkeysMfa: { sessionTtlSeconds: 60 } } });
+  await setPolicy(gw, appA, { sessionTtlSeconds: 60 });
   try {
     const short = must(await begin(appA, reg.username), 'begin');
     offsetMs = 61_000;
     t.is(status(await sessionClient(appA.baseUrl, short.session!).POST('/mfa/otp/request', { body: { method: 'email' } })), 401);
   } finally {
     offsetMs = 0;
-    await gw.services.identity.tenants.update(appA.id, { settings: { passkeysMfa: {} } });
+    await setPolicy(gw, appA, {});
   }
 });
 
@@ -212,16 +212,17 @@ test.serial('a deactivated user: no flow begins, a running flow stops, and its t
   t.is((refresh.error as { error?: string }).error, 'invalid_grant');
 });
 
-test.serial('begin: a username is required; an unknown one without sign-up is 404; a user the policy leaves no way for is 403', async (t) => {
+test.serial('begin: a username is required; an unknown one without sign-up is 404; a user the operator\'s policy leaves no way for is 403', async (t) => {
   const noUser = await appA.host.POST('/mfa/begin', { params: { header: { 'User-Agent': 'x' } }, body: { deviceInfo: DEVICE } });
   t.is(status(noUser), 400);
-  await gw.services.identity.tenants.update(appA.id, { settings: { passkeysMfa: { signUp: false, passkey: false, otpEmail: false, otpSms: false, external: false } } });
+  const strict = await setPolicy(gw, appA, { signUp: false, passkey: false, otpEmail: false, otpSms: false, external: false });
+  t.deepEqual(strict.mfa, { signUp: false, passkey: false, otpEmail: false, otpSms: false, external: false, sessionTtlSeconds: 300 }, 'the operator sees the policy in force');
   try {
     t.is(status(await begin(appA, username())), 404);
     const reg = await registered(gw, appA, new SoftwareAuthenticator(), username());
     t.is(status(await begin(appA, reg.username)), 403);
   } finally {
-    await gw.services.identity.tenants.update(appA.id, { settings: { passkeysMfa: {} } });
+    await setPolicy(gw, appA, {});
   }
   const capable = must(await begin(appA, username()), 'sign-up allowed again');
   t.is(actionOf(capable, 'passkey:reg').action.name, 'passkey:reg');

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/passkeys/schema.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { claimsOf, done, DEVICE, jwtClient, must, originOf, registered, SoftwareAuthenticator } from './_helpers.ts';
-import { actionOf, begin, hostApp, lastCode, optionsOf, relyingParty, sessionClient, verifyPayloadSignature, type HostApp } from './_mfa.ts';
+import { actionOf, begin, hostApp, lastCode, optionsOf, relyingParty, releaseHost, sessionClient, verifyPayloadSignature, type HostApp } from './_mfa.ts';
 import { assertionResultOf, creationResultOf } from './_helpers.ts';
 
 type S = components['schemas'];
@@ -108,6 +108,19 @@ test('OTP by SMS: the phone of the profile (never one from the request), chosen 
   t.deepEqual(claimsOf(mfa.idToken).amr, ['otp', 'sms']);
   const outbox = must(await gw.clients.admin.gateway.GET('/outbox', { params: { query: { to: '+15550000000', limit: 5 } } }), 'outbox');
   t.is(outbox.messages.length, 0, 'the number in the request got nothing');
+});
+
+test('the operator\'s policy: without codes and third-party tokens, only the passkey is offered; a bad lifetime is refused', async (t) => {
+  const strict = await hostApp(gw, gw.url.replace('127.0.0.1', 'localhost'), { otpEmail: false, otpSms: false, external: false });
+  try {
+    const reg = await registered(gw, strict, new SoftwareAuthenticator(), username());
+    const next = must(await begin(strict, reg.username), 'begin');
+    t.deepEqual(next.next?.map((a) => a.action.name), ['passkey']);
+    const bad = await gw.clients.admin.gateway.PUT('/passkeys/apps/{appId}', { params: { path: { appId: strict.id } }, body: { mfa: { sessionTtlSeconds: 5 } } });
+    t.is(bad.response.status, 400);
+  } finally {
+    await releaseHost(gw, strict);
+  }
 });
 
 test('third-party token: the application\'s backend vouches for the user with mgmt/grant/external-auth', async (t) => {
