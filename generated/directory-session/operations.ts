@@ -231,8 +231,10 @@ export type WaitForAuthenticationReply =
   | Reply<200, operations["waitForAuthentication"]['responses'][200]>
   | Reply<400, operations["waitForAuthentication"]['responses'][400]>
   | Reply<401, operations["waitForAuthentication"]['responses'][401]>
+  | Reply<403, operations["waitForAuthentication"]['responses'][403]>
   | Reply<408, operations["waitForAuthentication"]['responses'][408]>
-  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 408>, operations["waitForAuthentication"]['responses']['default']>;
+  | Reply<502, operations["waitForAuthentication"]['responses'][502]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 408 | 502>, operations["waitForAuthentication"]['responses']['default']>;
 
 /** One function per operation of the spec; the server binds them through `operationTable`. */
 export interface Handlers<Principal, Context> {

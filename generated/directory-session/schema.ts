@@ -229,7 +229,11 @@ export interface paths {
          *     Long poll. The bearer is the `nativetoken` the client passed to `authenticate`
          *     (`Authorization: Bearer <nativetoken>`). Answers as soon as the browser leg completes, on
          *     whichever gateway instance it happened; when `timeoutsec` elapses first it answers 408
-         *     `{code: "E_Timeout", error: true, uuid}` and the client polls again.
+         *     `{code: "E_Timeout", error: true, uuid}` and the client polls again. When the browser leg
+         *     ends in a refusal (the person declined at the provider, or the provider's answer did not
+         *     verify), the poll answers at once with the code the browser was shown: 403
+         *     `E_AccessDenied`, 502 `E_UpstreamError`, or 400 `E_InvalidParameter`; the native token
+         *     cannot be used again.
          */
         get: operations["waitForAuthentication"];
         put?: never;
@@ -1097,6 +1101,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `E_AccessDenied`: the person declined the login at the upstream provider. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "E_AccessDenied",
+                     *       "error": true,
+                     *       "uuid": "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `timeoutsec` elapsed before the browser leg completed; poll again. */
             408: {
                 headers: {
@@ -1110,6 +1130,15 @@ export interface operations {
                      *       "uuid": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
                      *     }
                      */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `E_UpstreamError`: the upstream provider refused the login or its answer did not verify. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };

@@ -617,9 +617,14 @@ export interface DirectoryLoginDoc {
 export interface DirectoryNativeLoginDoc {
   _id: string;
   tenantId: string;
-  /** pending: the browser leg runs; completed: `sessionId` is ready to collect; consumed: collected once. */
-  state: 'pending' | 'completed' | 'consumed';
+  /**
+   * pending: the browser leg runs; completed: `sessionId` is ready to collect; consumed: collected
+   * once; failed: the browser leg ended in a refusal, which the poll reports (`failure`).
+   */
+  state: 'pending' | 'completed' | 'consumed' | 'failed';
   sessionId: string | null;
+  /** Why the browser leg failed: the refusal's reason, and whether the person declined (access_denied). */
+  failure?: { reason: string; accessDenied: boolean } | null;
   createdAt: Date;
   completedAt: Date | null;
   expiresAt: Date;

@@ -88,6 +88,30 @@ test('waitforauthentication: 408 E_Timeout while the browser leg has not complet
   t.is((bad.error as { code: string }).code, 'E_InvalidParameter');
 });
 
+test('a browser leg that ends in a refusal answers the waiting poll at once (E_AccessDenied, E_UpstreamError), on any instance; the token stays used', async (t) => {
+  for (const [error, status, code] of [['access_denied', 403, 'E_AccessDenied'], ['server_error', 502, 'E_UpstreamError']] as const) {
+    const token = nativeToken();
+    const browser = new Browser();
+    const start = await browser.visit(`${gw.url}/directory/api/directorysession/authenticate?claims=access%3Aclient&redirecturl=${encodeURIComponent('http://127.0.0.1:9/viewer/callback')}&nativetoken=${token}`);
+    t.is(start.status, 302);
+    const state = start.location!.searchParams.get('state')!;
+    const began = Date.now();
+    const poll = poller(second, token).GET('/waitforauthentication', { params: { query: { timeoutsec: 30 } } });
+    await new Promise((r) => setTimeout(r, 300));
+    // The provider sends the browser back with an error instead of a code.
+    const back = await browser.visit(`${gw.url}/directory/api/directorysession/onauthenticated?error=${error}&state=${state}`);
+    t.is(back.status, 302);
+    const res = await poll;
+    t.is(res.response.status, status, error);
+    t.like(res.error, { code, error: true });
+    t.true(Date.now() - began < 25_000, 'answered when the browser leg ended, not at the timeout');
+    const again = await poller(gw, token).GET('/waitforauthentication', { params: { query: { timeoutsec: 0 } } });
+    t.is(again.response.status, status, 'polling again reports the same refusal');
+    const reuse = await new Browser().visit(`${gw.url}/directory/api/directorysession/authenticate?claims=access%3Aclient&redirecturl=${encodeURIComponent('http://127.0.0.1:9/viewer/callback')}&nativetoken=${token}`);
+    t.is(reuse.status, 409, 'the native token cannot start another login');
+  }
+});
+
 async function nativeSession(login: ReturnType<typeof zkimgUser>['login']): Promise<{ token: string; session: DirectorySession }> {
   const token = nativeToken();
   const browser = new Browser();

@@ -30,14 +30,18 @@ export function refusalCode(refusal: DirectoryRefusal): string {
   return ERRORS[refusal.reason].code;
 }
 
+/** A refusal of the Directory rules as this API's error. */
+export function refusalError(refusal: DirectoryRefusal): GatewayError {
+  const e = ERRORS[refusal.reason];
+  return new GatewayError(e.kind, refusal.message, { code: e.code, ...(e.status ? { status: e.status } : {}) });
+}
+
 /** Runs a Directory rule; its refusals become this API's errors. */
 export async function directoryCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (!(error instanceof DirectoryRefusal)) throw error;
-    const e = ERRORS[error.reason];
-    throw new GatewayError(e.kind, error.message, { code: e.code, ...(e.status ? { status: e.status } : {}) });
+    throw error instanceof DirectoryRefusal ? refusalError(error) : error;
   }
 }
 

@@ -18,7 +18,7 @@ import { ungrantedAppClaims } from './applications.ts';
 import { directoryBase, type DirectoryDeps } from './context.ts';
 import { sha256Hex } from './hash.ts';
 import { consumeLogin, storeLogin, type LoginRequest } from './logins.ts';
-import { completeNativeLogin, registerNativeLogin } from './native-logins.ts';
+import { completeNativeLogin, failNativeLogin, registerNativeLogin } from './native-logins.ts';
 import { redirectAllowedFor, redirectKnown } from './redirects.ts';
 import { DirectoryRefusal } from './refusal.ts';
 import { createSession, sessionView } from './sessions.ts';
@@ -141,6 +141,18 @@ const safe = (s: string | null) => (s ?? '').replace(/[^\x20-\x7e]/g, '?').slice
 export async function finishLogin(deps: DirectoryDeps, input: CallbackInput): Promise<LoginStep> {
   const login = await consumeLogin(deps, input.state, input.binding);
   if (login === null) throw new DirectoryRefusal('unknown', 'Unknown, used or expired state, or a callback in another browser');
+  try {
+    return await finishConsumedLogin(deps, login, input);
+  } catch (error) {
+    // A native client is long-polling for this login: tell it now rather than let it wait.
+    if (error instanceof DirectoryRefusal && login.nativeTokenHash !== null) {
+      await failNativeLogin(deps, login.nativeTokenHash, { reason: error.reason, accessDenied: input.query.get('error') === 'access_denied' });
+    }
+    throw error;
+  }
+}
+
+async function finishConsumedLogin(deps: DirectoryDeps, login: NonNullable<Awaited<ReturnType<typeof consumeLogin>>>, input: CallbackInput): Promise<LoginStep> {
   const back = { url: login.redirectUrl, appData: login.appData };
   const upstreamError = input.query.get('error');
   if (upstreamError !== null) {

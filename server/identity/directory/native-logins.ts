@@ -7,11 +7,13 @@
  * - pending → completed (the browser leg ended, `sessionId` set) → consumed (the poll collected the
  *   session once): each step one guarded update, so of two polls with the same token only one gets
  *   the session, on any instance.
+ * - pending → failed (the browser leg ended in a refusal): the poll answers the refusal at once
+ *   instead of waiting for a login that will never complete; the token stays used.
  * - The wait goes through the core's signal hub (signals.ts): completing publishes a signal for the
  *   token's hash, and a poll on any instance wakes on it, without a query per waiter.
  */
 import type { DirectoryDeps } from './context.ts';
-import { DirectoryRefusal } from './refusal.ts';
+import { DirectoryRefusal, type DirectoryRefusalReason } from './refusal.ts';
 import { isDuplicateKeyError } from '../errors.ts';
 
 export const NATIVE_TOPIC = 'directory-native-login';
@@ -42,7 +44,26 @@ export async function completeNativeLogin(deps: DirectoryDeps, tokenHash: string
   return true;
 }
 
-type Collected = { kind: 'session'; tenantId: string; sessionId: string } | { kind: 'pending' } | { kind: 'unknown' };
+/** Records that the browser leg of `tokenHash` ended in a refusal, and wakes its polls. */
+export async function failNativeLogin(deps: DirectoryDeps, tokenHash: string, failure: NativeFailure): Promise<void> {
+  const now = deps.core.clock();
+  const done = await deps.store.directoryNativeLogins.updateOne(
+    { _id: tokenHash, state: 'pending', expiresAt: { $gt: now } },
+    { $set: { state: 'failed', failure, completedAt: now } },
+  );
+  if (done.modifiedCount === 1) await deps.core.signals.publish(NATIVE_TOPIC, tokenHash);
+}
+
+export interface NativeFailure {
+  reason: DirectoryRefusalReason;
+  accessDenied: boolean;
+}
+
+type Collected =
+  | { kind: 'session'; tenantId: string; sessionId: string }
+  | { kind: 'failed'; failure: NativeFailure }
+  | { kind: 'pending' }
+  | { kind: 'unknown' };
 
 /** Takes the completed login's session (once), or says it is still pending or unknown/used. */
 async function collect(deps: DirectoryDeps, tokenHash: string): Promise<Collected> {
@@ -53,7 +74,8 @@ async function collect(deps: DirectoryDeps, tokenHash: string): Promise<Collecte
     { returnDocument: 'after' },
   );
   if (taken?.sessionId) return { kind: 'session', tenantId: taken.tenantId, sessionId: taken.sessionId };
-  const current = await deps.store.directoryNativeLogins.findOne({ _id: tokenHash, expiresAt: { $gt: now } }, { projection: { state: 1 } });
+  const current = await deps.store.directoryNativeLogins.findOne({ _id: tokenHash, expiresAt: { $gt: now } }, { projection: { state: 1, failure: 1 } });
+  if (current?.state === 'failed' && current.failure) return { kind: 'failed', failure: current.failure as NativeFailure };
   return current?.state === 'pending' ? { kind: 'pending' } : { kind: 'unknown' };
 }
 
@@ -66,7 +88,7 @@ export async function waitForNativeLogin(
   tokenHash: string,
   timeoutMs: number,
   signal: AbortSignal,
-): Promise<{ kind: 'session'; tenantId: string; sessionId: string } | { kind: 'timeout' } | { kind: 'unknown' }> {
+): Promise<Exclude<Collected, { kind: 'pending' }> | { kind: 'timeout' }> {
   const subscription = await deps.core.signals.subscribe(NATIVE_TOPIC, tokenHash);
   try {
     const deadline = Date.now() + timeoutMs;
