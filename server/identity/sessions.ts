@@ -19,7 +19,7 @@
  * All state changes are single-document guarded updates or one `updateMany`; no transactions.
  */
 import { randomUUID } from 'node:crypto';
-import type { SessionDoc, Store } from '../store/collections.ts';
+import type { SessionDoc, Store, UserDoc } from '../store/collections.ts';
 import { amrOfMethod } from './amr.ts';
 
 /** Absolute session lifetime: refresh tokens never outlive their session. */
@@ -65,6 +65,23 @@ export async function createSession(store: Store, input: NewSession, now = new D
 
 export function findActiveSession(store: Store, tenantId: string, sessionId: string, now = new Date()): Promise<SessionDoc | null> {
   return store.sessions.findOne({ _id: sessionId, tenantId, endedAt: null, expiresAt: { $gt: now } });
+}
+
+/**
+ * The open session and its user's record in one command (a `$lookup` by primary key): what a
+ * bearer token bound to the session needs on every request. The user is null when gone or of
+ * another tenant.
+ */
+export async function findActiveSessionWithUser(store: Store, tenantId: string, sessionId: string, now = new Date()): Promise<{ session: SessionDoc; user: UserDoc | null } | null> {
+  const [found] = await store.sessions
+    .aggregate<SessionDoc & { users: UserDoc[] }>([
+      { $match: { _id: sessionId, tenantId, endedAt: null, expiresAt: { $gt: now } } },
+      { $lookup: { from: store.users.collectionName, localField: 'userId', foreignField: '_id', as: 'users' } },
+    ])
+    .toArray();
+  if (found === undefined) return null;
+  const { users, ...session } = found;
+  return { session, user: users.find((u) => u.tenantId === tenantId) ?? null };
 }
 
 /** The user's open sessions (not ended, not expired), newest first, at most `limit`, and how many there are. */

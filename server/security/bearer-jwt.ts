@@ -11,6 +11,7 @@ import type { SchemeAuthenticator } from '../http/mount-api.ts';
 import type { GatewayServices } from '../services.ts';
 import { TokenError } from '../identity/tokens.ts';
 import { authorizationValue } from './credentials.ts';
+import type { UserDoc } from '../store/collections.ts';
 
 export interface BearerJwtOptions {
   scheme: string;
@@ -23,9 +24,11 @@ export interface BearerJwtOptions {
   typ?: string;
   /**
    * A token bound to a login session (`sid`) dies with the session (logout, refresh-token reuse,
-   * password reset), not only at its `exp`: false refuses it.
+   * password reset), not only at its `exp`: false refuses it. An API that reads the session's user
+   * with it answers `{ user }`: the principal carries that record (when it is the token's `sub`),
+   * so handlers need not read it again.
    */
-  sessionActive?: (services: GatewayServices, tenantId: string, sid: string) => Promise<boolean>;
+  sessionActive?: (services: GatewayServices, tenantId: string, sid: string) => Promise<boolean | { user: UserDoc | null }>;
 }
 
 function readToken(req: Request, header: string | undefined): string | null {
@@ -64,9 +67,9 @@ export function bearerJwt(options: BearerJwtOptions): SchemeAuthenticator<Gatewa
         ...(options.typ ? { typ: options.typ } : {}),
       });
       const claims = verified.payload;
-      if (options.sessionActive && typeof claims.sid === 'string' && !(await options.sessionActive(services, String(claims.tid), claims.sid))) {
-        throw unauthorized('Invalid token: its session has ended');
-      }
+      const session = options.sessionActive && typeof claims.sid === 'string' ? await options.sessionActive(services, String(claims.tid), claims.sid) : true;
+      if (session === false) throw unauthorized('Invalid token: its session has ended');
+      const user = typeof session === 'object' && session.user !== null && session.user._id === String(claims.sub) ? session.user : undefined;
       const principal: Principal = {
         scheme: options.scheme,
         kind: options.kind,
@@ -76,6 +79,7 @@ export function bearerJwt(options: BearerJwtOptions): SchemeAuthenticator<Gatewa
         scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
         credentialId: typeof claims.jti === 'string' ? claims.jti : '',
         claims,
+        ...(user ? { user } : {}),
       };
       return principal;
     } catch (e) {

@@ -10,13 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CommandStartedEvent } from 'mongodb';
-import { issuers, audiences } from '../../server/issuers.ts';
 import { ORG_API_KEY_SCOPE } from '../../server/identity/orgs/org-access-tokens.ts';
 import type { TestGateway } from './gateway.ts';
 import * as zk from './zkimg-client.ts';
 import { codeFor, postForm, REDIRECT, setupTenant } from '../vault/_oidc.ts';
 import { newUser, register, setVaultSettings } from '../vault/auth-helpers.ts';
-import { passkeyLogin, passkeyTenant, registerPasskey, SoftwareAuthenticator, userWithToken } from '../vault/passkeys-helpers.ts';
+import { passkeyLogin, passkeyTenant, registerPasskey, SoftwareAuthenticator, tokenFor, userWithToken } from '../vault/passkeys-helpers.ts';
 import { member, vaultIdToken } from '../token-exchange/_helpers.ts';
 
 /**
@@ -76,15 +75,9 @@ export const OPERATIONS: Operation[] = [
     name: 'bearer read (GET /api/me)',
     budget: 1,
     async prepare(gw) {
-      const user = await gw.createUser('default');
-      const { token } = await gw.services.identity.tokens.issue({
-        issuer: issuers.vault(gw.config.publicUrl, 'default'),
-        audience: [audiences.vaultApi(gw.config.publicUrl)],
-        subject: user.id,
-        ttlSeconds: 3600,
-        typ: 'at+jwt',
-        claims: { tid: 'default', scope: 'openid', client_id: 'bench' },
-      });
+      // an access token bound to a login session, as the code exchange issues it
+      const tenantId = await gw.createTenant();
+      const { token } = await tokenFor(gw, tenantId, await gw.createUser(tenantId));
       return () => ok(fetch(`${gw.url}/api/me`, { headers: { authorization: `Bearer ${token}` } }), 'GET /api/me');
     },
   },
@@ -95,6 +88,36 @@ export const OPERATIONS: Operation[] = [
       const user = await gw.createUser('default');
       const { value } = await gw.createApiKey('default', [], user.id);
       return () => ok(fetch(`${gw.url}/api/me`, { headers: { 'x-api-key': value } }), 'GET /api/me');
+    },
+  },
+  {
+    name: 'discovery document',
+    budget: 0,
+    async prepare(gw) {
+      const s = await setupTenant(gw);
+      return () => ok(fetch(`${s.issuer}/.well-known/openid-configuration`), 'discovery');
+    },
+  },
+  {
+    name: 'JWKS',
+    budget: 1,
+    async prepare(gw) {
+      const s = await setupTenant(gw);
+      return () => ok(fetch(`${s.issuer}/.well-known/jwks`), 'JWKS');
+    },
+  },
+  {
+    name: 'userinfo (bearer access token)',
+    budget: 1,
+    async prepare(gw) {
+      const s = await setupTenant(gw);
+      const secret = 's'.repeat(40);
+      const { client } = await s.client({ type: 'confidential', secret });
+      const basic = { authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` };
+      const { code, verifier } = await codeFor(gw, s.issuer, s.tenantId, s.user.id, { clientId: client.clientId, scope: 'openid email' });
+      const tokens = await postForm(`${s.issuer}/token/standard`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier! }, basic);
+      if (tokens.status !== 200) throw new Error(`code exchange answered ${tokens.status}: ${JSON.stringify(tokens.body)}`);
+      return () => ok(fetch(`${s.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } }), 'userinfo');
     },
   },
   {

@@ -7,7 +7,7 @@ import { headerApiKey } from '../../security/api-key.ts';
 import { bearerJwt } from '../../security/bearer-jwt.ts';
 import { audiences, issuers, vaultTenantOf } from '../../issuers.ts';
 import { handlers } from './handlers.ts';
-import { findActiveSession } from '../../identity/sessions.ts';
+import { findActiveSessionWithUser } from '../../identity/sessions.ts';
 import { vaultScopes } from './scopes.ts';
 
 export function vaultApi(spec: object): ApiDefinition<GatewayServices> {
@@ -29,7 +29,7 @@ export function vaultApi(spec: object): ApiDefinition<GatewayServices> {
           return tenant ? issuers.vault(s.config.publicUrl, tenant) : null;
         },
         audience: (s) => audiences.vaultApi(s.config.publicUrl),
-        sessionActive: async (s, tenantId, sid) => (await findActiveSession(s.store, tenantId, sid)) !== null,
+        sessionActive: async (s, tenantId, sid) => (await findActiveSessionWithUser(s.store, tenantId, sid)) ?? false,
       }),
       // client_secret_basic is checked by the token endpoint itself (RFC 6749 §2.3.1), which
       // needs the client record; here the scheme only has to be recognised.

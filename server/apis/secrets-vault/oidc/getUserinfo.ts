@@ -8,8 +8,9 @@
 import { forbidden, unauthorized } from '../../../http/errors.ts';
 import { issuers } from '../../../issuers.ts';
 import { epochSeconds } from '../../../identity/clock.ts';
-import { findActiveSession } from '../../../identity/sessions.ts';
+import { findActiveSessionWithUser } from '../../../identity/sessions.ts';
 import type { VaultHandlers } from '../handler-types.ts';
+import type { UserDoc } from '../../../store/collections.ts';
 
 export const getUserinfo: VaultHandlers<'getUserinfo'>['getUserinfo'] = async ({ params, principal, context }) => {
   const { services } = context;
@@ -21,10 +22,15 @@ export const getUserinfo: VaultHandlers<'getUserinfo'>['getUserinfo'] = async ({
   }
   if (!principal.scopes.includes('openid')) throw forbidden('The openid scope is required');
   const sessionId = typeof claims.sid === 'string' ? claims.sid : null;
-  if (sessionId === null || (await findActiveSession(services.store, tenantId, sessionId)) === null) {
-    throw unauthorized('Invalid token: the session has ended');
+  if (sessionId === null) throw unauthorized('Invalid token: the session has ended');
+  // The bearer scheme (secrets-vault/index.ts) found this session open and read its user with it;
+  // without that record in hand, both are read here.
+  let user: Readonly<UserDoc> | null | undefined = principal.user?._id === principal.subject && principal.user.tenantId === tenantId ? principal.user : undefined;
+  if (user === undefined) {
+    const found = await findActiveSessionWithUser(services.store, tenantId, sessionId);
+    if (found === null) throw unauthorized('Invalid token: the session has ended');
+    user = found.user?._id === principal.subject ? found.user : null;
   }
-  const user = await services.identity.users.get(tenantId, principal.subject);
   if (user === null || user.disabled) throw unauthorized('Invalid token: unknown user');
 
   const body: Record<string, unknown> = { sub: user._id };
