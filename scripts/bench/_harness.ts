@@ -40,13 +40,16 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** A JSON body, sent by POST. */
   json?: object;
+  /** An application/x-www-form-urlencoded body, sent by POST. */
+  form?: string;
 }
 
 export async function autocannon(name: string, url: string, o: LoadOptions): Promise<Row> {
   const args = ['--json', '-c', String(o.connections), '-d', String(o.seconds), '-w', '1'];
-  const headers = { ...(o.headers ?? {}), ...(o.json ? { 'content-type': 'application/json' } : {}) };
+  const headers = { ...(o.headers ?? {}), ...(o.json ? { 'content-type': 'application/json' } : {}), ...(o.form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) };
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
   if (o.json) args.push('-m', 'POST', '-b', JSON.stringify(o.json));
+  if (o.form !== undefined) args.push('-m', 'POST', '-b', o.form);
   args.push(url);
   const { stdout } = await run('node_modules/.bin/autocannon', args, { maxBuffer: 64 << 20 });
   const r = JSON.parse(stdout);

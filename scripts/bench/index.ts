@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
-const BENCHES = ['command-counts.ts', 'crypto.ts', 'http.ts', 'vault-zkimg.ts', 'passkeys.ts', 'vault-refresh.ts', 'scim-patch.ts', 'token-exchange.ts', 'directory-wait.ts'];
+const BENCHES = ['command-counts.ts', 'peer.ts', 'crypto.ts', 'http.ts', 'vault-zkimg.ts', 'passkeys.ts', 'vault-refresh.ts', 'scim-patch.ts', 'token-exchange.ts', 'directory-wait.ts'];
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 let failed = 0;
