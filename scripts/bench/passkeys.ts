@@ -4,64 +4,31 @@
  * ES256 and EdDSA credentials, on the WASM crypto core and on the @noble reference core, in one
  * run.
  *
- * As in vault-zkimg.ts, each core gets its own gateway in a child process (this file in serve
- * mode), one after the other; the reference-core gateway is started with CORE_WASM_PATH on a
- * missing file so the holder falls back to @noble, which the child confirms. The load generator
+ * As in vault-zkimg.ts, each core gets its own gateway in a child process (_core-child.ts), one
+ * after the other. The load generator
  * here plays the browser and the authenticator (test/helpers/software-authenticator.ts, signing
  * with node:crypto), so its own cost is small next to the gateway's; the column `client ms` says
  * how much of each ceremony it took. Embedded store, response validation off.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { percentile, serveOnCore, servingCore, startOnCore, type Core } from './_core-child.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 8);
-type Core = 'wasm' | 'reference';
 type Alg = 'ES256' | 'EdDSA';
 
 // ------------------------------------------------------------------ serve mode (child)
 
 async function serve(core: Core): Promise<void> {
-  const { loadConfig } = await import('../../server/config.ts');
-  const { startGateway } = await import('../../server/app.ts');
-  const { freePort } = await import('../../test/helpers/gateway.ts');
   const { vaultSettingsOf } = await import('../../server/identity/vault/tenant-settings.ts');
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    GATEWAY_MASTER_KEY: randomBytes(32).toString('base64'),
-    GATEWAY_BOOTSTRAP_KEY: `bench-${randomUUID()}`,
-    ...(core === 'reference' ? { CORE_WASM_PATH: '/nonexistent/bench-forces-the-reference-core.wasm' } : {}),
+  await serveOnCore(core, async (gw) => {
+    const tenant = (await gw.services.identity.tenants.get('default'))!;
+    await gw.services.identity.tenants.update('default', { settings: { vault: { ...vaultSettingsOf(tenant), passkey_enabled: true } } });
   });
-  const gw = await startGateway(config, { log: pino({ level: 'silent' }) });
-  const tenant = (await gw.services.identity.tenants.get('default'))!;
-  await gw.services.identity.tenants.update('default', { settings: { vault: { ...vaultSettingsOf(tenant), passkey_enabled: true } } });
-  process.stdout.write(`${JSON.stringify({ url: gw.url, core: gw.services.crypto.current().name })}\n`);
-  process.on('SIGTERM', () => void gw.stop().then(() => process.exit(0)));
 }
 
 // ------------------------------------------------------------------ load (parent)
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-async function startChild(core: Core): Promise<{ child: ChildProcess; url: string; active: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_PASSKEYS_SERVE: core },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`gateway (${core}) exited with ${code}`)));
-  });
-  const { url, core: active } = JSON.parse(line) as { url: string; core: string };
-  return { child, url, active };
-}
 
 interface Row {
   core: string;
@@ -101,9 +68,8 @@ async function measure(core: string, ceremony: string, once: (worker: number) =>
 async function load(core: Core): Promise<Row[]> {
   const { SoftwareAuthenticator } = await import('../../test/helpers/software-authenticator.ts');
   const { createPasskeysClient } = await import('../../clients/passkeys.ts');
-  const { child, url, active } = await startChild(core);
+  const { url, stop } = await startOnCore(fileURLToPath(import.meta.url), core);
   try {
-    if (active !== core) throw new Error(`asked for the ${core} core, the gateway runs ${active}`);
     const api = createPasskeysClient({ baseUrl: url });
     const origin = new URL(url).origin;
     const device = { clientType: 'browser', clientName: 'Chrome', clientVersion: '131.0', osName: 'Linux' } as never;
@@ -151,13 +117,12 @@ async function load(core: Core): Promise<Row[]> {
         if ((await register(authenticators[w]!, usernames[w]!)) === null) throw new Error('warm-up registration failed');
         if ((await authenticate(authenticators[w]!, usernames[w]!)) === null) throw new Error('warm-up authentication failed');
       }
-      rows.push(await measure(active, `register ${alg}`, (w) => register(authenticators[w]!, `bench-${randomUUID()}@example.test`)));
-      rows.push(await measure(active, `authenticate ${alg}`, (w) => authenticate(authenticators[w]!, usernames[w]!)));
+      rows.push(await measure(core, `register ${alg}`, (w) => register(authenticators[w]!, `bench-${randomUUID()}@example.test`)));
+      rows.push(await measure(core, `authenticate ${alg}`, (w) => authenticate(authenticators[w]!, usernames[w]!)));
     }
     return rows;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stop();
   }
 }
 
@@ -175,8 +140,8 @@ async function main(): Promise<void> {
   }
 }
 
-const mode = process.env.BENCH_PASSKEYS_SERVE as Core | undefined;
-if (mode) void serve(mode);
+const mode = servingCore();
+if (mode !== null) void serve(mode);
 else
   main().catch((error: unknown) => {
     console.error(error);

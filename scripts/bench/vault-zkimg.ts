@@ -3,22 +3,18 @@
  * noise) with p50/p99 latency, on the WASM crypto core and on the @noble reference core, in one
  * run.
  *
- * Each core gets its own gateway in a child process (this same file, in serve mode), one after the
- * other, so that the load generator here (which builds every proof with the reference client, as
- * a browser would) does not share the gateway's event loop, and the two gateways never compete.
- * The reference-core gateway is started with CORE_WASM_PATH on a missing file: the holder falls
- * back to @noble, which the child confirms before the run. Embedded store, response validation off.
+ * Each core gets its own gateway in a child process (_core-child.ts), one after the other, so that
+ * the load generator here (which builds every proof with the reference client, as a browser
+ * would) does not share the gateway's event loop, and the two gateways never compete.
  *
  * Columns: logins/s over the run; p50/p99 of a whole login as the user waits for it (challenge,
  * client proof, authenticate); p50/p99 of the Authenticate request alone (the server's
  * verification path, where the core's zkimgVerify runs).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { percentile, serveOnCore, servingCore, startOnCore, type Core } from './_core-child.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 8);
@@ -27,44 +23,15 @@ const NOISE_PERCENT = 5;
 
 // ------------------------------------------------------------------ serve mode (child)
 
-async function serve(core: 'wasm' | 'reference'): Promise<void> {
-  const { loadConfig } = await import('../../server/config.ts');
-  const { startGateway } = await import('../../server/app.ts');
-  const { freePort } = await import('../../test/helpers/gateway.ts');
+async function serve(core: Core): Promise<void> {
   const { vaultSettingsOf } = await import('../../server/identity/vault/tenant-settings.ts');
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    GATEWAY_MASTER_KEY: randomBytes(32).toString('base64'),
-    GATEWAY_BOOTSTRAP_KEY: `bench-${randomUUID()}`,
-    ...(core === 'reference' ? { CORE_WASM_PATH: '/nonexistent/bench-forces-the-reference-core.wasm' } : {}),
+  await serveOnCore(core, async (gw) => {
+    const tenant = (await gw.services.identity.tenants.get('default'))!;
+    await gw.services.identity.tenants.update('default', { settings: { vault: { ...vaultSettingsOf(tenant), register_enable: true } } });
   });
-  const gw = await startGateway(config, { log: pino({ level: 'silent' }) });
-  const tenant = (await gw.services.identity.tenants.get('default'))!;
-  await gw.services.identity.tenants.update('default', { settings: { vault: { ...vaultSettingsOf(tenant), register_enable: true } } });
-  process.stdout.write(`${JSON.stringify({ url: gw.url, core: gw.services.crypto.current().name })}\n`);
-  process.on('SIGTERM', () => void gw.stop().then(() => process.exit(0)));
 }
 
 // ------------------------------------------------------------------ load (parent)
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-async function startChild(core: 'wasm' | 'reference'): Promise<{ child: ChildProcess; url: string; active: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_ZKIMG_SERVE: core },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`gateway (${core}) exited with ${code}`)));
-  });
-  const { url, core: active } = JSON.parse(line) as { url: string; core: string };
-  return { child, url, active };
-}
 
 interface Row {
   core: string;
@@ -79,9 +46,8 @@ interface Row {
 
 async function load(core: 'wasm' | 'reference'): Promise<Row> {
   const zk = await import('../../test/helpers/zkimg-client.ts');
-  const { child, url, active } = await startChild(core);
+  const { url, stop } = await startOnCore(fileURLToPath(import.meta.url), core);
   try {
-    if (active !== core) throw new Error(`asked for the ${core} core, the gateway runs ${active}`);
     const post = async (path: string, body: unknown) => {
       const res = await fetch(`${url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -128,7 +94,7 @@ async function load(core: 'wasm' | 'reference'): Promise<Row> {
     logins.sort((a, b) => a - b);
     auths.sort((a, b) => a - b);
     return {
-      core: active,
+      core,
       logins: logins.length,
       perSecond: logins.length / elapsed,
       loginP50: percentile(logins, 50),
@@ -138,8 +104,7 @@ async function load(core: 'wasm' | 'reference'): Promise<Row> {
       failures,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stop();
   }
 }
 
@@ -155,6 +120,6 @@ async function main(): Promise<void> {
   if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
 }
 
-const serveAs = process.env.BENCH_ZKIMG_SERVE;
-if (serveAs === 'wasm' || serveAs === 'reference') await serve(serveAs);
+const serveAs = servingCore();
+if (serveAs !== null) await serve(serveAs);
 else await main();
