@@ -132,7 +132,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'refresh grant',
-    budget: 6,
+    budget: 5,
     goal: 3,
     async prepare(gw) {
       const s = await setupTenant(gw);
@@ -152,7 +152,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'zkimg-1 login (challenge + authenticate)',
-    budget: 18,
+    budget: 17,
     goal: 6,
     async prepare(gw) {
       // the default tenant: a login without an auth request acts in it

@@ -248,10 +248,11 @@ export async function reserveAttempt(
   return { subject, config, slots, settled: false };
 }
 
+/** One command for every slot: each record is still updated on its own guard (its window, its level), atomically. */
 async function giveBack(store: Store, slots: readonly Slot[]): Promise<void> {
-  for (const s of slots) {
-    await store.loginLockouts.updateOne({ _id: s._id, windowStart: s.windowStart, level: s.level, reserved: { $gt: 0 } }, { $inc: { reserved: -1 } });
-  }
+  if (slots.length === 0) return;
+  const guards = slots.map((s) => ({ _id: s._id, windowStart: s.windowStart, level: s.level, reserved: { $gt: 0 } }));
+  await store.loginLockouts.updateMany(guards.length === 1 ? guards[0]! : { $or: guards }, { $inc: { reserved: -1 } });
 }
 
 /**

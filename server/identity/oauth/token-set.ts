@@ -11,7 +11,7 @@
  */
 import type { ClientDoc } from '../../store/collections.ts';
 import { amrOfMethod } from '../amr.ts';
-import { findActiveSession, recordTokenIssue } from '../sessions.ts';
+import { findActiveSessionWithUser, recordTokenIssue } from '../sessions.ts';
 import { issueAccessToken } from './access-tokens.ts';
 import { invalidGrant } from './errors.ts';
 import type { GrantContext, TokenSet } from './grant.ts';
@@ -30,8 +30,11 @@ export interface UserGrant {
 export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant: UserGrant): Promise<TokenSet> {
   const { services, tenantId, profile } = ctx;
   const { issuer } = profile;
-  const [session, user] = await Promise.all([findActiveSession(services.store, tenantId, grant.sessionId), services.identity.users.get(tenantId, grant.userId)]);
-  if (session === null) throw invalidGrant('the session of this grant has ended');
+  // The session and its user in one command; the grant's user is the session's.
+  const found = await findActiveSessionWithUser(services.store, tenantId, grant.sessionId);
+  if (found === null) throw invalidGrant('the session of this grant has ended');
+  const { session } = found;
+  const user = found.user?._id === grant.userId ? found.user : await services.identity.users.get(tenantId, grant.userId);
   if (user === null || user.disabled) throw invalidGrant('the user of this grant is gone or disabled');
 
   const grantable = profile.scopes.userGrantable(tenantId, client.allowedScopes);
