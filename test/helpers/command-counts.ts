@@ -70,6 +70,18 @@ const form = (url: string, body: Record<string, string>, headers: Record<string,
 
 const json = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+/** A tenant, a confidential client and the tokens of a code exchange (login through the continuation) for `scope`. */
+async function codeExchange(gw: TestGateway, scope: string) {
+  const s = await setupTenant(gw);
+  const secret = 's'.repeat(40);
+  const { client } = await s.client({ type: 'confidential', secret });
+  const basic = { authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` };
+  const { code, verifier } = await codeFor(gw, s.issuer, s.tenantId, s.user.id, { clientId: client.clientId, scope });
+  const res = await postForm(`${s.issuer}/token/standard`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier! }, basic);
+  if (res.status !== 200) throw new Error(`code exchange answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { issuer: s.issuer, basic, tokens: res.body as { access_token: string; refresh_token: string } };
+}
+
 export const OPERATIONS: Operation[] = [
   {
     name: 'bearer read (GET /api/me)',
@@ -110,14 +122,8 @@ export const OPERATIONS: Operation[] = [
     name: 'userinfo (bearer access token)',
     budget: 1,
     async prepare(gw) {
-      const s = await setupTenant(gw);
-      const secret = 's'.repeat(40);
-      const { client } = await s.client({ type: 'confidential', secret });
-      const basic = { authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` };
-      const { code, verifier } = await codeFor(gw, s.issuer, s.tenantId, s.user.id, { clientId: client.clientId, scope: 'openid email' });
-      const tokens = await postForm(`${s.issuer}/token/standard`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier! }, basic);
-      if (tokens.status !== 200) throw new Error(`code exchange answered ${tokens.status}: ${JSON.stringify(tokens.body)}`);
-      return () => ok(fetch(`${s.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } }), 'userinfo');
+      const { issuer, tokens } = await codeExchange(gw, 'openid email');
+      return () => ok(fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } }), 'userinfo');
     },
   },
   {
@@ -135,16 +141,10 @@ export const OPERATIONS: Operation[] = [
     budget: 5,
     goal: 3,
     async prepare(gw) {
-      const s = await setupTenant(gw);
-      const secret = 's'.repeat(40);
-      const { client } = await s.client({ type: 'confidential', secret });
-      const basic = { authorization: `Basic ${Buffer.from(`${client.clientId}:${secret}`).toString('base64')}` };
-      const { code, verifier } = await codeFor(gw, s.issuer, s.tenantId, s.user.id, { clientId: client.clientId, scope: 'openid offline_access' });
-      const first = await postForm(`${s.issuer}/token/standard`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier! }, basic);
-      if (first.status !== 200) throw new Error(`code exchange answered ${first.status}: ${JSON.stringify(first.body)}`);
-      let refresh: string = first.body.refresh_token;
+      const { issuer, basic, tokens } = await codeExchange(gw, 'openid offline_access');
+      let refresh: string = tokens.refresh_token;
       return async () => {
-        const r = await postForm(`${s.issuer}/token/standard`, { grant_type: 'refresh_token', refresh_token: refresh }, basic);
+        const r = await postForm(`${issuer}/token/standard`, { grant_type: 'refresh_token', refresh_token: refresh }, basic);
         if (r.status !== 200) throw new Error(`refresh answered ${r.status}: ${JSON.stringify(r.body)}`);
         refresh = r.body.refresh_token;
       };
