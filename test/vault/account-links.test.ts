@@ -160,6 +160,20 @@ test('self-registration sends a verification link; email_verified follows it; th
   t.true((await dbUser()).emailVerified);
   t.is((await gw.clients.anonymous.vault.POST('/auth/email/verify', { body: { tenant_id: 'default', token } })).response.status, 401, 'single use');
 
+  // An e-mail change on the account page (Update Email, with the user's proof) sends a new link.
+  const proof = await prepareLogin(gw, user);
+  const me = await dbUser();
+  const key = (await gw.createApiKey('default', ['account'], me._id)).value;
+  const changed = await vaultWithKey(gw, key).PUT('/users/{tenant_id}/{user_id}/email', {
+    params: { path: { tenant_id: 'default', user_id: me._id } },
+    body: { email: `moved-${user.email}`, challenge_id: proof.body.challenge_id, challenge_data: proof.body.challenge_data },
+  });
+  t.is(changed.response.status, 200, JSON.stringify(changed.error));
+  t.false((await dbUser()).emailVerified);
+  const moved = await mailedToken(`moved-${user.email}`, 'email_verification');
+  t.is((await gw.clients.anonymous.vault.POST('/auth/email/verify', { body: { tenant_id: 'default', token: moved.token } })).response.status, 200);
+  t.true((await dbUser()).emailVerified);
+
   // A link to an address the user has since replaced confirms nothing.
   const second = await registered(gw);
   const stale = await mailedToken(second.email, 'email_verification');

@@ -114,6 +114,20 @@ browserTest('a new person registers with an image and PIN, adds a passkey on the
   t.regex(await statusText(page), /Passkey added/);
   t.is(await page.$$eval('#sessions tbody tr', (rows) => rows.length), 2, 'the demo sign-in and this one');
   await screenshot(page, '08-account-passkey-added');
+  // An API key: created (its value shown once), then regenerated; the demo's session ended.
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.fill('#key-form [name=name]', 'backup script');
+  await page.check('#key-form [name=scope][value=profile]');
+  await page.click('#key-form button[type=submit]');
+  await page.waitForSelector('#keys tbody tr');
+  const firstValue = await page.textContent('#new-key-value');
+  t.truthy(firstValue);
+  await page.click('#keys tbody tr button:has-text("Regenerate")');
+  await page.waitForFunction((before) => document.querySelector('#new-key-value')?.textContent !== before, firstValue);
+  await page.click('#sessions tbody tr button:has-text("End")');
+  await page.waitForFunction(() => document.querySelectorAll('#sessions tbody tr').length === 1);
+  t.regex(await statusText(page), /That session has ended/);
+  await screenshot(page, '08b-account-key-and-session');
 
   // Sign out of the account page (RP-initiated logout), then sign in to the demo with the passkey.
   await page.click('#logout');
