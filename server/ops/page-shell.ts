@@ -44,8 +44,17 @@ export function dataAttributes(data: Record<string, string | number | boolean>):
     .join(' ');
 }
 
-export function pageShell(input: { title: string; mainId: string; data?: Record<string, string | number | boolean>; script?: string; body: string }): string {
-  const script = input.script === undefined ? '' : `<script type="importmap">${IMPORT_MAP}</script>\n<script type="module" src="${LOGIN_ASSETS_PREFIX}/${input.script}"></script>\n`;
+/**
+ * `script`: an entry module among the assets (with the import map); `moduleSrc`: a module at
+ * another path of this origin that imports nothing from npm packages (no import map).
+ */
+export function pageShell(input: { title: string; mainId: string; data?: Record<string, string | number | boolean>; script?: string; moduleSrc?: string; body: string }): string {
+  const script =
+    input.script !== undefined
+      ? `<script type="importmap">${IMPORT_MAP}</script>\n<script type="module" src="${LOGIN_ASSETS_PREFIX}/${input.script}"></script>\n`
+      : input.moduleSrc !== undefined
+        ? `<script type="module" src="${escapeHtml(input.moduleSrc)}"></script>\n`
+        : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -60,7 +69,7 @@ ${script}</head>
 <main id="${input.mainId}" ${dataAttributes(input.data ?? {})}>
 ${input.body}
 <p id="status" role="status" aria-live="polite"></p>
-${input.script === undefined ? '' : '<noscript>This page needs JavaScript.</noscript>\n'}</main>
+${script === '' ? '' : '<noscript>This page needs JavaScript.</noscript>\n'}</main>
 </body>
 </html>
 `;
