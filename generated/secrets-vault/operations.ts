@@ -64,6 +64,8 @@ export const operationTable = [
   {"operationId":"regenerateApiKey","method":"post","path":"/keys/{key_id}/regenerate","expressPath":"/keys/:key_id/regenerate","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"register","method":"post","path":"/auth/register","expressPath":"/auth/register","security":[],"requestContentTypes":["application/json"]},
   {"operationId":"registerOptions","method":"post","path":"/passkeys/register/options","expressPath":"/passkeys/register/options","security":[["HTTPBearer"]],"requestContentTypes":[]},
+  {"operationId":"registerPasskeyOptions","method":"post","path":"/auth/register/passkey/options","expressPath":"/auth/register/passkey/options","security":[],"requestContentTypes":["application/json"]},
+  {"operationId":"registerWithPasskey","method":"post","path":"/auth/register/passkey","expressPath":"/auth/register/passkey","security":[],"requestContentTypes":["application/json"]},
   {"operationId":"replaceScimGroup","method":"put","path":"/scim/v2/{tenant_id}/Groups/{group_id}","expressPath":"/scim/v2/:tenant_id/Groups/:group_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/scim+json","application/json"]},
   {"operationId":"replaceScimUser","method":"put","path":"/scim/v2/{tenant_id}/Users/{user_id}","expressPath":"/scim/v2/:tenant_id/Users/:user_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/scim+json","application/json"]},
   {"operationId":"requestResetPassword","method":"post","path":"/auth/password/reset-request","expressPath":"/auth/password/reset-request","security":[],"requestContentTypes":["application/json"]},
@@ -914,6 +916,36 @@ export type RegisterOptionsReply =
   | Reply<401, operations["registerOptions"]['responses'][401]>
   | Reply<Exclude<ErrorStatus, 200 | 401>, operations["registerOptions"]['responses']['default']>;
 
+/** POST /api/auth/register/passkey/options */
+export interface RegisterPasskeyOptionsRequest<Principal, Context> {
+  params: ParamsOf<operations["registerPasskeyOptions"], 'path'>;
+  query: ParamsOf<operations["registerPasskeyOptions"], 'query'>;
+  headers: ParamsOf<operations["registerPasskeyOptions"], 'header'>;
+  cookies: ParamsOf<operations["registerPasskeyOptions"], 'cookie'>;
+  body: BodyOf<operations["registerPasskeyOptions"]>;
+  principal: Principal | null;
+  context: Context;
+}
+export type RegisterPasskeyOptionsReply =
+  | Reply<200, operations["registerPasskeyOptions"]['responses'][200]>
+  | Reply<422, operations["registerPasskeyOptions"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 200 | 422>, operations["registerPasskeyOptions"]['responses']['default']>;
+
+/** POST /api/auth/register/passkey */
+export interface RegisterWithPasskeyRequest<Principal, Context> {
+  params: ParamsOf<operations["registerWithPasskey"], 'path'>;
+  query: ParamsOf<operations["registerWithPasskey"], 'query'>;
+  headers: ParamsOf<operations["registerWithPasskey"], 'header'>;
+  cookies: ParamsOf<operations["registerWithPasskey"], 'cookie'>;
+  body: BodyOf<operations["registerWithPasskey"]>;
+  principal: Principal | null;
+  context: Context;
+}
+export type RegisterWithPasskeyReply =
+  | Reply<201, operations["registerWithPasskey"]['responses'][201]>
+  | Reply<422, operations["registerWithPasskey"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 201 | 422>, operations["registerWithPasskey"]['responses']['default']>;
+
 /** PUT /api/scim/v2/{tenant_id}/Groups/{group_id} */
 export interface ReplaceScimGroupRequest<Principal, Context> {
   params: ParamsOf<operations["replaceScimGroup"], 'path'>;
@@ -1206,6 +1238,8 @@ export interface Handlers<Principal, Context> {
   regenerateApiKey: (req: RegenerateApiKeyRequest<Principal, Context>) => Promise<RegenerateApiKeyReply>;
   register: (req: RegisterRequest<Principal, Context>) => Promise<RegisterReply>;
   registerOptions: (req: RegisterOptionsRequest<Principal, Context>) => Promise<RegisterOptionsReply>;
+  registerPasskeyOptions: (req: RegisterPasskeyOptionsRequest<Principal, Context>) => Promise<RegisterPasskeyOptionsReply>;
+  registerWithPasskey: (req: RegisterWithPasskeyRequest<Principal, Context>) => Promise<RegisterWithPasskeyReply>;
   replaceScimGroup: (req: ReplaceScimGroupRequest<Principal, Context>) => Promise<ReplaceScimGroupReply>;
   replaceScimUser: (req: ReplaceScimUserRequest<Principal, Context>) => Promise<ReplaceScimUserReply>;
   requestResetPassword: (req: RequestResetPasswordRequest<Principal, Context>) => Promise<RequestResetPasswordReply>;

@@ -160,6 +160,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/register/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register With A Passkey, Options
+         * @description WebAuthn registration options for a new user `username` of the login tenant (the pending auth request's, else `default`), which must have `register_enable` and `passkey_enabled`. No user exists until Register With A Passkey verifies the new credential. A taken username is 409.
+         */
+        post: operations["registerPasskeyOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/register/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register With A Passkey
+         * @description Verifies the new credential made with the options of Register With A Passkey, Options, creates the user (its `email` unverified: a verification link goes to it) with the passkey as its only credential, and logs the user in: the answer is Authenticate's (`nonce` for `/oidc/{tenant_id}/authorize/complete`). Status 201.
+         */
+        post: operations["registerWithPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/enrolment": {
         parameters: {
             query?: never;
@@ -2169,6 +2209,16 @@ export interface components {
             /** @example platform */
             authenticator_attachment?: components["schemas"]["AuthenticatorAttachment"] | null;
         };
+        RegisterPasskeyOptionsRequest: {
+            username: string;
+        };
+        RegisterWithPasskeyRequest: {
+            /** Format: email */
+            email: string;
+            /** @description A name for the passkey; default "Passkey 1". */
+            name?: string;
+            credential: components["schemas"]["RegistrationResponseJSON"];
+        };
         EnrolRequest: {
             /** @description The tenant of the enrolment link. */
             tenant_id: string;
@@ -2859,6 +2909,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": null;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    registerPasskeyOptions: {
+        parameters: {
+            query?: {
+                /** @description Pending authorization request created by `/oidc/{tenant_id}/authorize`. */
+                auth_req_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterPasskeyOptionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKeyCredentialCreationOptionsJSON"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    registerWithPasskey: {
+        parameters: {
+            query?: {
+                /** @description Pending authorization request created by `/oidc/{tenant_id}/authorize`. */
+                auth_req_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterWithPasskeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResult"];
                 };
             };
             /** @description Validation Error */

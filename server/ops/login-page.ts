@@ -76,7 +76,11 @@ ${pin('pin', `Choose a PIN (at least ${pinSize} digits)`, 'new-password')}
 ${pin('pin2', 'The same PIN again', 'new-password')}
 <label>Choose an image <input name="image" type="file" accept="image/*" required></label>
 <p class="note">Choose a picture you keep on this device: you sign in with this same file and your PIN.</p>
-<button type="submit">Create account</button>
+<button type="submit">Create account with image and PIN</button>
+<div id="register-passkey-row" hidden>
+<button type="button" id="register-passkey">Create account with a passkey instead</button>
+<p class="note">With a passkey you need only your username and e-mail above: this device’s screen lock or your security key signs you in.</p>
+</div>
 </form>
 <p>Already have an account? <button type="button" id="show-signin" class="link">Sign in</button></p>
 </section>

@@ -1,13 +1,14 @@
 // Invitations and e-mail verification (identity/vault/account-links.ts, link-flows.ts) over HTTP:
 // an administrator-created user gets an enrolment link through the outbox; the link sets an image
 // and PIN or a passkey, once, before it expires, only in its tenant; self-registration sends a
-// verification link, and `email_verified` in ID tokens follows it. Plus the account operations
+// verification link, and `email_verified` in ID tokens follows it; registration with a passkey. Plus the account operations
 // added for the account page (end a session, delete a passkey), which need the user's own session.
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import * as zk from '../helpers/zkimg-client.ts';
-import { newUser, prepareLogin, registered, setVaultSettings, authenticateBody, type TestUser } from './auth-helpers.ts';
+import { authRequestFor, newUser, prepareLogin, registered, setVaultSettings, authenticateBody, type TestUser } from './auth-helpers.ts';
+import { completeLogin } from '../../server/identity/vault/login-continuation.ts';
 import { originOf, passkeyTenant, registerPasskey, SoftwareAuthenticator, tokenFor, userWithToken } from './passkeys-helpers.ts';
 import { vaultWithKey } from './admin-helpers.ts';
 import type { components } from '../../generated/secrets-vault/schema.ts';
@@ -212,4 +213,37 @@ test("account operations need the user's own session: end a session, delete a pa
   t.is((await gw.clients.anonymous.vault.DELETE('/passkeys/{key_id}', { params: { path: { key_id: bobKey!.id } } })).response.status, 401);
   t.is((await bob.vault.DELETE('/passkeys/{key_id}', { params: { path: { key_id: bobKey!.id } } })).response.status, 200);
   t.deepEqual((await bob.vault.GET('/passkeys', {})).data!.passkeys, []);
+});
+
+test('registration with a passkey: the user exists only once the passkey verifies; closed tenants, taken names and replays are refused', async (t) => {
+  const closed = await passkeyTenant(gw);
+  const closedReq = await authRequestFor(gw, closed);
+  const refused = await gw.clients.anonymous.vault.POST('/auth/register/passkey/options', { params: { query: { auth_req_id: closedReq } }, body: { username: 'nobody' } });
+  t.is(refused.response.status, 403);
+
+  const tenantId = await passkeyTenant(gw, { register_enable: true });
+  const authReqId = await authRequestFor(gw, tenantId);
+  const taken = await gw.createUser(tenantId);
+  t.is((await gw.clients.anonymous.vault.POST('/auth/register/passkey/options', { params: { query: { auth_req_id: authReqId } }, body: { username: taken.username.toUpperCase() } })).response.status, 409);
+
+  const username = `pk-new-${randomUUID().slice(0, 6)}`;
+  const options = await gw.clients.anonymous.vault.POST('/auth/register/passkey/options', { params: { query: { auth_req_id: authReqId } }, body: { username } });
+  t.is(options.response.status, 200, JSON.stringify(options.error));
+  t.is(await gw.services.identity.users.getByUsername(tenantId, username), null, 'no user before the passkey verifies');
+  const credential = new SoftwareAuthenticator().register(options.data!, { origin: originOf(gw) }) as Schemas['RegistrationResponseJSON'];
+  const body = { email: `${username}@example.test`, credential };
+  const done = await gw.clients.anonymous.vault.POST('/auth/register/passkey', { params: { query: { auth_req_id: authReqId } }, body });
+  t.is(done.response.status, 201, JSON.stringify(done.error));
+  t.true(done.data!.nonce.length >= 32);
+  const user = (await gw.services.identity.users.getByUsername(tenantId, username))!;
+  t.false(user.emailVerified);
+  t.is((await gw.services.store.passkeyCredentials.countDocuments({ tenantId, userId: user._id })), 1);
+  t.truthy(await mailedToken(`${username}@example.test`, 'email_verification'));
+  // The ceremony answers once.
+  t.is((await gw.clients.anonymous.vault.POST('/auth/register/passkey', { params: { query: { auth_req_id: authReqId } }, body })).response.status, 401);
+  // A ceremony made for an existing user (the offer after a login) creates no user.
+  const login = await completeLogin(gw.services, { tenantId, userId: taken.id, method: 'zkimg', needVerify: false, ip: '127.0.0.1', userAgent: 'ava' });
+  const forExisting = await gw.clients.anonymous.vault.POST('/auth/passkey/options', { body: { tenant_id: tenantId, login_nonce: login.nonce } });
+  const misused = new SoftwareAuthenticator().register(forExisting.data!, { origin: originOf(gw) }) as Schemas['RegistrationResponseJSON'];
+  t.is((await gw.clients.anonymous.vault.POST('/auth/register/passkey', { params: { query: { auth_req_id: authReqId } }, body: { email: 'x@example.test', credential: misused } })).response.status, 400);
 });

@@ -1,7 +1,8 @@
 // The first hour of a person in headless Chromium against a real gateway (one browser for the
 // file): a new person registers with an image and a PIN from the sign-in page of the demo
 // application, adds a passkey from the account page, signs out, signs in with the passkey without
-// typing a username and lands on the demo page; an invited user enrols from the e-mailed link.
+// typing a username and lands on the demo page; another registers with a passkey only; an invited
+// user enrols from the e-mailed link.
 // A CDP virtual authenticator plays the device's passkey store. Screenshots of each page go to
 // .tmp/screenshots/ (test/helpers/browser.ts).
 import { randomUUID } from 'node:crypto';
@@ -203,6 +204,25 @@ browserTest('an invited user enrols from the e-mailed link, then signs in; a wro
   const claims = await demoClaims(page);
   t.is(claims.preferred_username, person.username);
   t.is(claims.email_verified, 'true', 'the enrolment link went to the address and came back');
+  await page.context().close();
+});
+
+browserTest('a person creates an account with a passkey only and lands on the demo page', async (t) => {
+  const page = await pageWithAuthenticator(browser);
+  const username = `lin-${randomUUID().slice(0, 6)}`;
+  await page.goto(`${base}/demo/`);
+  await page.click('#sign-in');
+  await page.waitForURL(/\/login\?auth_req_id=/);
+  await page.click('#show-register');
+  await page.fill('#register-form [name=username]', username);
+  await page.fill('#register-form [name=email]', `${username}@example.test`);
+  await page.click('#register-passkey');
+  await page.waitForURL(/\/demo\/callback/);
+  const claims = await demoClaims(page);
+  t.is(claims.preferred_username, username);
+  t.regex(claims.amr ?? '', /hwk/);
+  t.is(claims.email_verified, 'false');
+  await screenshot(page, '16-demo-registered-with-passkey');
   await page.context().close();
 });
 

@@ -30,7 +30,7 @@ import { findResetCode, issueResetCode, redeemResetCode, RESET_CODE_TTL_SECONDS 
 import { lockoutPolicyOf, toVaultTenant } from './tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
 import { rateLimited } from '../lockout/errors.ts';
-import type { UserDoc } from '../../store/collections.ts';
+import type { TenantDoc, UserDoc } from '../../store/collections.ts';
 import { sendVerification } from './account-links.ts';
 
 /** Registrations per IP and tenant per hour: enough for a family behind one NAT, not for a bot. */
@@ -52,19 +52,23 @@ function checkCommitmentInput(encryptedCommitment: string, protoVersion: string)
   checkEncryptedCommitmentShape(encryptedCommitment);
 }
 
-export async function register(
-  services: GatewayServices,
-  info: LoginRequestInfo,
-  input: { authReqId?: string | null; username: string; email: string; encryptedCommitment: string; protoVersion: string },
-): Promise<void> {
-  checkCommitmentInput(input.encryptedCommitment, input.protoVersion);
-  const tenant = await loginTenant(services, input.authReqId);
+/** The login tenant of a registration, once it is open there to this address (Register, Register With A Passkey). */
+export async function openRegistration(services: GatewayServices, info: LoginRequestInfo, authReqId: string | null | undefined): Promise<TenantDoc> {
+  const tenant = await loginTenant(services, authReqId);
   if (!(toVaultTenant(tenant).register_enable ?? false)) throw forbidden('Registration is not open in this tenant');
   await assertNotBlocked(services.store, { tenantId: tenant._id, ip: info.ip, usernameKey: null });
-  await limit(services, `vault:register:${tenant._id}:${info.ip}`, REGISTRATIONS_PER_IP_PER_HOUR, 3600);
-  let user: UserDoc;
+  return tenant;
+}
+
+/** Counts one registration of the address (each one stores a user, or a ceremony that may). */
+export function limitRegistrations(services: GatewayServices, info: LoginRequestInfo, tenant: TenantDoc): Promise<void> {
+  return limit(services, `vault:register:${tenant._id}:${info.ip}`, REGISTRATIONS_PER_IP_PER_HOUR, 3600);
+}
+
+/** A new user of the tenant: a taken username is 409, an invalid one 422. */
+export async function createRegisteredUser(services: GatewayServices, tenant: TenantDoc, input: { id?: string; username: string; email: string }): Promise<UserDoc> {
   try {
-    user = await services.identity.users.create(tenant._id, { username: input.username, email: input.email });
+    return await services.identity.users.create(tenant._id, input);
   } catch (error) {
     if (error instanceof IdentityError && error.code === 'resource.conflict') throw conflict('Username already registered');
     if (error instanceof IdentityError && error.code === 'request.invalid') {
@@ -72,6 +76,33 @@ export async function register(
     }
     throw error;
   }
+}
+
+/** The audit record of a registration, and the verification link to the address it gave. */
+export async function registered(services: GatewayServices, info: LoginRequestInfo, tenant: TenantDoc, user: UserDoc, details: Record<string, unknown>): Promise<void> {
+  await services.identity.audit.record({
+    tenantId: tenant._id,
+    actor: { type: 'user', id: user._id },
+    action: 'user.register',
+    outcome: 'success',
+    target: user._id,
+    ip: info.ip,
+    requestId: info.requestId,
+    details,
+  });
+  // The address is the person's word until the link sent to it comes back (account-links.ts).
+  await sendVerification(services, tenant, user);
+}
+
+export async function register(
+  services: GatewayServices,
+  info: LoginRequestInfo,
+  input: { authReqId?: string | null; username: string; email: string; encryptedCommitment: string; protoVersion: string },
+): Promise<void> {
+  checkCommitmentInput(input.encryptedCommitment, input.protoVersion);
+  const tenant = await openRegistration(services, info, input.authReqId);
+  await limitRegistrations(services, info, tenant);
+  const user = await createRegisteredUser(services, tenant, { username: input.username, email: input.email });
   const userId = user._id;
   try {
     await saveCommitment(services.store, services.identity.sealer, { tenantId: tenant._id, userId, encryptedCommitment: input.encryptedCommitment });
@@ -81,18 +112,7 @@ export async function register(
     await deleteCommitment(services.store, tenant._id, userId).catch(() => undefined);
     throw error;
   }
-  await services.identity.audit.record({
-    tenantId: tenant._id,
-    actor: { type: 'user', id: userId },
-    action: 'user.register',
-    outcome: 'success',
-    target: userId,
-    ip: info.ip,
-    requestId: info.requestId,
-    details: { protoVersion: input.protoVersion, authReqId: input.authReqId ?? null },
-  });
-  // The address is the person's word until the link sent to it comes back (account-links.ts).
-  await sendVerification(services, tenant, user);
+  await registered(services, info, tenant, user, { protoVersion: input.protoVersion, authReqId: input.authReqId ?? null });
 }
 
 export async function requestPasswordReset(

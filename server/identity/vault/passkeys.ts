@@ -24,9 +24,9 @@ import type { GatewayServices } from '../../services.ts';
 import type { PasskeyCredentialDoc, TenantDoc, UserDoc } from '../../store/collections.ts';
 import { usernameKey } from '../users.ts';
 import { authenticationOptions, verifyAssertion } from '../webauthn/authentication.ts';
-import { challengeOf, pendingCeremonyTenant } from '../webauthn/ceremonies.ts';
+import { challengeOf, pendingCeremonyTenant, pendingRegistrationUser } from '../webauthn/ceremonies.ts';
 import { PASSKEY_NAME_MAX, deleteCredential, findByCredentialId, listUserCredentials, renameCredential } from '../webauthn/credentials.ts';
-import { completeRegistration, registrationOptions, type RegistrationFailure, type UserVerification } from '../webauthn/registration.ts';
+import { completeRegistration, registrationOptions, saveRegisteredCredential, verifyRegistration, type RegistrationFailure, type UserVerification } from '../webauthn/registration.ts';
 import { relyingPartyOf } from '../webauthn/relying-party.ts';
 import type { LoginSubject } from '../lockout/attempts.ts';
 import { underLockout, type CredentialCheck } from '../lockout/guard.ts';
@@ -35,6 +35,9 @@ import { normaliseAuthentication, normaliseRegistration, type AuthenticationBody
 import { lockoutPolicyOf, toVaultTenant, vaultSettingsOf } from './tenant-settings.ts';
 import { loginTenant, type LoginRequestInfo } from './zkimg-login.ts';
 import { passkeyAmr } from '../amr.ts';
+import { randomUUID } from 'node:crypto';
+import { createRegisteredUser, limitRegistrations, openRegistration, registered } from './enrolment.ts';
+import { normaliseEmail } from './email-change.ts';
 import { rateLimited } from '../lockout/errors.ts';
 
 /** Auth options per IP and tenant per minute: each one stores a challenge. */
@@ -158,6 +161,65 @@ export async function vaultAuthOptions(
     userVerification: userVerificationOf(tenant),
   });
   return toRequestOptions(options);
+}
+
+/**
+ * Register With A Passkey, options: a ceremony for a user who does not exist yet (the core's
+ * `exists: false`), in the login tenant, which must allow registration and passkeys. The user id
+ * is drawn now; the user is created only when the credential verifies.
+ */
+export async function vaultNewUserRegistrationOptions(services: Services, info: LoginRequestInfo, input: { authReqId: string | null; username: string }): Promise<CreationOptions> {
+  const tenant = await openRegistration(services, info, input.authReqId);
+  if (!toVaultTenant(tenant).passkey_enabled) throw forbidden('Passkeys are not enabled for this tenant');
+  if ((await services.identity.users.getByUsername(tenant._id, input.username)) !== null) throw conflict('Username already registered');
+  await limitRegistrations(services, info, tenant);
+  const { options } = await registrationOptions(services.store, {
+    rp: relyingPartyOf(services.config.publicUrl),
+    rpName: rpNameOf(tenant),
+    tenantId: tenant._id,
+    user: { id: randomUUID(), name: input.username, displayName: input.username, exists: false },
+    userVerification: userVerificationOf(tenant),
+  });
+  return toCreationOptions(options);
+}
+
+/**
+ * Register With A Passkey: the credential verifies against a pending new-user ceremony (found by
+ * its challenge), the user is created with the ceremony's username and the given address (a
+ * verification link goes to it), the passkey stored, and the user logged in as by Verify Auth.
+ */
+export async function vaultRegisterWithPasskey(
+  services: Services,
+  info: LoginRequestInfo,
+  input: { authReqId: string | null; email: string; name: string | null; body: RegistrationBody },
+): Promise<PasskeyLoginResult> {
+  const tenant = await openRegistration(services, info, input.authReqId);
+  if (!toVaultTenant(tenant).passkey_enabled) throw forbidden('Passkeys are not enabled for this tenant');
+  const email = normaliseEmail(input.email);
+  const { response } = normaliseRegistration(input.body);
+  const challenge = challengeOf(response.response.clientDataJSON);
+  if (challenge === null) throw badRequest('clientDataJSON must be the JSON client data with a challenge');
+  const userId = await pendingRegistrationUser(services.store, { challenge, tenantId: tenant._id });
+  if (userId === null) throw unauthorized('Unknown, expired or already used challenge');
+  const rp = relyingPartyOf(services.config.publicUrl);
+  const verified = await verifyRegistration(services.store, { rp, tenantId: tenant._id, binding: { userId }, name: input.name }, response);
+  if (!verified.ok) throw registrationRefusal(verified.reason, verified.detail);
+  const newUser = verified.ceremony.newUser;
+  if (newUser === null) throw badRequest('This ceremony registers a passkey for an existing user, not a new one');
+  const user = await createRegisteredUser(services, tenant, { id: userId, username: newUser.name, email });
+  const saved = await saveRegisteredCredential(services.store, verified.credential);
+  if (!saved.ok) {
+    // No transactions: undo the user so a retry with the same username is possible.
+    await services.identity.users.delete(tenant._id, user._id).catch(() => undefined);
+    throw registrationRefusal(saved.reason, saved.detail);
+  }
+  // The ceremony required user verification unless the tenant relaxed it (userVerificationOf).
+  const userVerified = userVerificationOf(tenant) === 'required';
+  const amr = passkeyAmr(userVerified);
+  const needVerify = (toVaultTenant(tenant).is_2fa ?? false) && !userVerified;
+  const login = await completeLogin(services, { tenantId: tenant._id, userId: user._id, method: 'passkey', amr, needVerify, authReqId: input.authReqId, ip: info.ip, userAgent: info.userAgent });
+  await registered(services, info, tenant, user, { method: 'passkey', passkeyId: saved.credential._id, authReqId: input.authReqId });
+  return { nonce: login.nonce, need_verify: needVerify };
 }
 
 export interface PasskeyLoginResult {

@@ -74,6 +74,18 @@ export async function pendingCeremonyTenant(
   return doc?.tenantId ?? null;
 }
 
+/**
+ * The user a pending registration ceremony was made for, found by its challenge (a response that
+ * names no user: a registration that creates its user once it verifies); null when none is pending.
+ */
+export async function pendingRegistrationUser(store: Store, input: { challenge: string; tenantId: string }, now = new Date()): Promise<string | null> {
+  const doc = await store.webauthnChallenges.findOne(
+    { _id: input.challenge, tenantId: input.tenantId, purpose: 'registration', usedAt: null, expiresAt: { $gt: now } },
+    { projection: { userId: 1 } },
+  );
+  return doc?.userId ?? null;
+}
+
 /** The filter a binding adds: the session, or the user (a discoverable login serves any user). */
 function bindingFilter(binding: CeremonyBinding): Filter<WebauthnChallengeDoc> {
   if ('session' in binding) return { session: binding.session };

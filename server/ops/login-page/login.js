@@ -183,6 +183,28 @@ function init(main) {
     });
   });
 
+  /** Registration with a passkey only: the user is created when the new passkey verifies, and signed in. */
+  $('#register-passkey').addEventListener('click', () => {
+    const data = new FormData(registerForm);
+    const username = String(data.get('username') || '').trim();
+    const email = String(data.get('email') || '').trim();
+    busy(async () => {
+      try {
+        if (!username) throw new UserMistake('Choose a username.');
+        if (!email) throw new UserMistake('Enter your e-mail address: we send a link there to confirm it.');
+        await stopConditional();
+        say('Follow your browser’s steps to create the passkey…');
+        const options = await api(`/auth/register/passkey/options${query}`, { body: { username } });
+        const credential = await createPasskey(options);
+        const result = await api(`/auth/register/passkey${query}`, { body: { email, name: deviceName(), credential } });
+        finish(result, 'passkey');
+        if (!authReqId) say(`Your account is ready. We sent a message to ${email}: open its link to confirm your address.`, 'ok');
+      } catch (error) {
+        say(explain(error, REGISTER), 'error');
+      }
+    });
+  });
+
   if (d.registerEnabled === 'true') {
     $('#register-link').hidden = false;
     $('#show-register').addEventListener('click', () => {
@@ -199,6 +221,7 @@ function init(main) {
   }
 
   if (passkeys) {
+    $('#register-passkey-row').hidden = false;
     passkeyButton.hidden = false;
     passkeyButton.addEventListener('click', () =>
       busy(async () => {

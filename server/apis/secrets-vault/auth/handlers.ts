@@ -14,8 +14,10 @@ import { enrol } from './enrol.ts';
 import { verifyEmail } from './verifyEmail.ts';
 import { passkeyGrantOptions } from './passkeyGrantOptions.ts';
 import { passkeyGrantRegister } from './passkeyGrantRegister.ts';
+import { registerPasskeyOptions } from './registerPasskeyOptions.ts';
+import { registerWithPasskey } from './registerWithPasskey.ts';
 
-export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenticate' | 'requestResetPassword' | 'resetPasswordCode' | 'changePassword' | 'getClient' | 'getClientTenant' | 'blockedIps' | 'blockUsers' | 'enrol' | 'verifyEmail' | 'passkeyGrantOptions' | 'passkeyGrantRegister'> = {
+export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenticate' | 'requestResetPassword' | 'resetPasswordCode' | 'changePassword' | 'getClient' | 'getClientTenant' | 'blockedIps' | 'blockUsers' | 'enrol' | 'verifyEmail' | 'passkeyGrantOptions' | 'passkeyGrantRegister' | 'registerPasskeyOptions' | 'registerWithPasskey'> = {
   register,
   getChallenge,
   authenticate,
@@ -30,4 +32,6 @@ export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenti
   verifyEmail,
   passkeyGrantOptions,
   passkeyGrantRegister,
+  registerPasskeyOptions,
+  registerWithPasskey,
 };
