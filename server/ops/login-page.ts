@@ -122,9 +122,20 @@ const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'scope']
  * an HTML page instead of the API's JSON. The checks are the endpoint's own (authorize-checks.ts);
  * every other request, and every caller that prefers JSON, goes on to the Vault API unchanged.
  */
+const AUTHORIZE_PATH = /^\/api\/oidc\/([^/]+)\/authorize$/;
+
 function authorizeErrorPage(services: GatewayServices) {
+  // Matched here rather than by a route pattern: a route would decode the tenant segment first,
+  // and a malformed one (`%`) must reach the Vault API, which answers it in its own error shape.
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.accepts(['json', 'html']) !== 'html') return next();
+    const match = req.method === 'GET' ? AUTHORIZE_PATH.exec(req.path) : null;
+    if (match === null || req.accepts(['json', 'html']) !== 'html') return next();
+    let tenantId: string;
+    try {
+      tenantId = decodeURIComponent(match[1]!);
+    } catch {
+      return next();
+    }
     const page = (detail: string) =>
       sendPage(
         res,
@@ -138,7 +149,7 @@ function authorizeErrorPage(services: GatewayServices) {
     const query = req.query as Record<string, unknown>;
     const missing = AUTHORIZE_PARAMS.filter((name) => typeof query[name] !== 'string' || query[name] === '');
     if (missing.length > 0) return page(`The request lacks ${missing.join(', ')}.`);
-    checkAuthorizeRequest(services, String(req.params.tenant_id), query as unknown as AuthorizeQuery).then(
+    checkAuthorizeRequest(services, tenantId, query as unknown as AuthorizeQuery).then(
       () => next(),
       (error: unknown) => {
         if (error instanceof RedirectableAuthorizeError) return next();
@@ -178,7 +189,7 @@ export function loginPageRouter(services: GatewayServices): Router {
     sendAsset(res, join(ASSET_DIR, file), type);
   });
 
-  router.get('/api/oidc/:tenant_id/authorize', authorizeErrorPage(services));
+  router.use(authorizeErrorPage(services));
 
   router.get('/api/oidc/:tenant_id/login', (req: Request, res: Response, next) => {
     const tenantId = String(req.params.tenant_id);
