@@ -159,15 +159,21 @@ function init(main) {
     });
   });
 
-  registerForm.addEventListener('submit', (event) => {
-    event.preventDefault();
+  /** The registration form's username and address, which both ways of registering need. */
+  function registration() {
     const data = new FormData(registerForm);
     const username = String(data.get('username') || '').trim();
     const email = String(data.get('email') || '').trim();
+    if (!username) throw new UserMistake('Choose a username.');
+    if (!email) throw new UserMistake('Enter your e-mail address: we send a link there to confirm it.');
+    return { data, username, email };
+  }
+
+  registerForm.addEventListener('submit', (event) => {
+    event.preventDefault();
     busy(async () => {
       try {
-        if (!username) throw new UserMistake('Choose a username.');
-        if (!email) throw new UserMistake('Enter your e-mail address: we send a link there to confirm it.');
+        const { data, username, email } = registration();
         const pin = checkedPin(String(data.get('pin') || ''), pinSize, String(data.get('pin2') || ''));
         say('Deriving your key from the PIN…');
         const cipherKey = await deriveCipherKey(pin, tenantId, username);
@@ -185,13 +191,9 @@ function init(main) {
 
   /** Registration with a passkey only: the user is created when the new passkey verifies, and signed in. */
   $('#register-passkey').addEventListener('click', () => {
-    const data = new FormData(registerForm);
-    const username = String(data.get('username') || '').trim();
-    const email = String(data.get('email') || '').trim();
     busy(async () => {
       try {
-        if (!username) throw new UserMistake('Choose a username.');
-        if (!email) throw new UserMistake('Enter your e-mail address: we send a link there to confirm it.');
+        const { username, email } = registration();
         await stopConditional();
         say('Follow your browser’s steps to create the passkey…');
         const options = await api(`/auth/register/passkey/options${query}`, { body: { username } });
