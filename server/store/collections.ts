@@ -298,6 +298,12 @@ export interface RefreshTokenDoc {
   sessionId: string;
   /** Every token rotated from one code exchange shares the family id (the code's hash). */
   familyId: string;
+  /**
+   * The issuer of the token profile the family was issued under (identity/oauth/grant.ts): a token
+   * is redeemed only at a token endpoint of that issuer. Absent on tokens stored by versions before
+   * the Passkeys API issued refresh tokens, which only the Vault issued.
+   */
+  issuer?: string | null;
   scope: string[];
   authTime: Date;
   createdAt: Date;

@@ -58,17 +58,25 @@ test('an authorization code redeemed by 8 concurrent requests is redeemed exactl
   t.is((await h.store.authorizationCodes.findOne({ tenantId: 'race' }))?._id.length, 64, 'stored as its SHA-256');
 });
 
+test('a refresh token stored before families named their issuer (the Vault\'s) still rotates at the endpoint that issued it', async (t) => {
+  const { sessionId } = await completeLogin({ store: h.store }, { tenantId: 'rt', userId: 'u', method: 'zkimg', needVerify: false, ip: '', userAgent: '' });
+  const token = await issueRefreshToken(h.store, { tenantId: 'rt', clientId: 'legacy', userId: 'u', sessionId, familyId: 'legacy-fam', scope: ['openid'], authTime: new Date() }, new Date(Date.now() + 86_400_000));
+  t.is((await useRefreshToken(h.store, 'rt', 'legacy', 'https://gw.example/api/oidc/rt', token)).outcome, 'rotated');
+});
+
 test('a refresh token used by 8 concurrent requests rotates once; the others are reuse, which revokes the family and ends the session', async (t) => {
   const { sessionId } = await completeLogin({ store: h.store }, { tenantId: 'rt', userId: 'u', method: 'zkimg', needVerify: false, ip: '', userAgent: '' });
-  const input = { tenantId: 'rt', clientId: 'c', userId: 'u', sessionId, familyId: 'fam', scope: ['openid'], authTime: new Date() };
+  const ISS = 'https://gw.example/api/oidc/rt';
+  const input = { tenantId: 'rt', clientId: 'c', userId: 'u', sessionId, familyId: 'fam', issuer: ISS, scope: ['openid'], authTime: new Date() };
   const far = new Date(Date.now() + 86_400_000);
   const token = await issueRefreshToken(h.store, input, far);
   const sibling = await issueRefreshToken(h.store, { ...input, familyId: 'other-family' }, far);
-  t.deepEqual(await useRefreshToken(h.store, 'rt', 'another-client', token), { outcome: 'invalid' }, 'another client cannot use nor burn it');
-  const uses = await Promise.all(Array.from({ length: 8 }, () => useRefreshToken(h.store, 'rt', 'c', token)));
+  t.deepEqual(await useRefreshToken(h.store, 'rt', 'another-client', ISS, token), { outcome: 'invalid' }, 'another client cannot use nor burn it');
+  t.deepEqual(await useRefreshToken(h.store, 'rt', 'c', 'https://gw.example/fido2/v2', token), { outcome: 'invalid' }, "another API's token endpoint cannot use nor burn it");
+  const uses = await Promise.all(Array.from({ length: 8 }, () => useRefreshToken(h.store, 'rt', 'c', ISS, token)));
   t.is(uses.filter((u) => u.outcome === 'rotated').length, 1);
   t.is(uses.filter((u) => u.outcome === 'reused').length, 7);
   t.is(await h.store.refreshTokens.countDocuments({ familyId: 'fam', revokedAt: null }), 0);
-  t.deepEqual(await useRefreshToken(h.store, 'rt', 'c', sibling), { outcome: 'invalid' }, 'the session ended, so its other tokens are revoked too');
+  t.deepEqual(await useRefreshToken(h.store, 'rt', 'c', ISS, sibling), { outcome: 'invalid' }, 'the session ended, so its other tokens are revoked too');
   t.truthy((await h.store.sessions.findOne({ _id: sessionId }))?.endedAt);
 });

@@ -51,29 +51,39 @@ function tokenOf(req: Request): string | null {
   return token;
 }
 
-/** The principal of a JWT of this API; refuses (401) a token that does not verify. */
-export async function principalOfToken(services: GatewayServices, scheme: string, token: string): Promise<Principal> {
+/**
+ * A JWT of this API that verifies and is still alive: an MFA access token belongs to a login
+ * session (`sid`, identity/loginid/mfa-tokens.ts) and dies with it (refresh-token reuse, a
+ * deactivated user), not only at its `exp`. Refuses (401) anything else. The one check behind both
+ * the API's bearer scheme and mgmt/token/verify, so a relying party's backend and this API never
+ * disagree about a token.
+ */
+export async function verifyLiveToken(services: GatewayServices, token: string): Promise<Awaited<ReturnType<typeof verifyAccessToken>>['payload']> {
   try {
     const { payload } = await verifyAccessToken(services.identity.tokens, services.config.publicUrl, token);
-    // An MFA access token belongs to a login session (`sid`, identity/loginid/mfa-tokens.ts): it dies
-    // with the session (refresh-token reuse, a deactivated user), not only at its `exp`.
     if (typeof payload.sid === 'string' && (await findActiveSession(services.store, String(payload.tid), payload.sid, services.identity.clock())) === null) {
       throw unauthorized('Invalid token: its session has ended');
     }
-    return {
-      scheme,
-      kind: 'access_token',
-      tenantId: String(payload.tid),
-      userId: String(payload.sub),
-      subject: String(payload.sub),
-      scopes: expandGrants(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
-      credentialId: typeof payload.jti === 'string' ? payload.jti : '',
-      claims: payload,
-    };
+    return payload;
   } catch (e) {
     if (e instanceof TokenError) throw unauthorized(`Invalid token: ${e.reason.replace(/_/g, ' ')}`);
     throw e;
   }
+}
+
+/** The principal of a JWT of this API; refuses (401) a token that does not verify or whose session ended. */
+export async function principalOfToken(services: GatewayServices, scheme: string, token: string): Promise<Principal> {
+  const payload = await verifyLiveToken(services, token);
+  return {
+    scheme,
+    kind: 'access_token',
+    tenantId: String(payload.tid),
+    userId: String(payload.sub),
+    subject: String(payload.sub),
+    scopes: expandGrants(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
+    credentialId: typeof payload.jti === 'string' ? payload.jti : '',
+    claims: payload,
+  };
 }
 
 export function loginidJwt(scheme: string): SchemeAuthenticator<GatewayServices> {

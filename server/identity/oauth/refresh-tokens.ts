@@ -1,7 +1,9 @@
 /**
  * Refresh tokens (RFC 6749 §6, §10.4; OAuth 2.0 Security BCP, RFC 9700 §4.14.2):
  * - opaque random values (256 bits), stored only as their SHA-256;
- * - bound to the client, user, session and scope; never outlive the session;
+ * - bound to the issuer (the API's token profile), client, user, session and scope; never outlive
+ *   the session. The issuer binding keeps one API's refresh token from being redeemed at another
+ *   API's token endpoint for the same tenant and client id;
  * - rotated on every use: the presented token is marked rotated in one guarded update and a
  *   successor in the same family is issued, so of two racing uses exactly one wins;
  * - presenting a rotated token again is reuse, the sign of a stolen token: the whole family is
@@ -36,17 +38,22 @@ export type RefreshUse =
   | { outcome: 'reused'; token: RefreshTokenDoc }
   | { outcome: 'invalid' };
 
-/** Marks the client's token rotated; on reuse, revokes its family and ends its session. */
-export async function useRefreshToken(store: Store, tenantId: string, clientId: string, token: string, now = new Date()): Promise<RefreshUse> {
+/**
+ * Marks the client's token of `issuer` rotated; on reuse, revokes its family and ends its session.
+ * A token stored without an issuer predates the binding and is the Vault's: `null` matches it.
+ */
+export async function useRefreshToken(store: Store, tenantId: string, clientId: string, issuer: string, token: string, now = new Date()): Promise<RefreshUse> {
   const _id = hashSecret(token);
+  const ours = { _id, tenantId, clientId, issuer: { $in: [issuer, null] } };
   const rotated = await store.refreshTokens.findOneAndUpdate(
-    { _id, tenantId, clientId, rotatedAt: null, revokedAt: null, expiresAt: { $gt: now } },
+    { ...ours, rotatedAt: null, revokedAt: null, expiresAt: { $gt: now } },
     { $set: { rotatedAt: now } },
     { returnDocument: 'after' },
   );
   if (rotated !== null) return { outcome: 'rotated', token: rotated };
-  // Another client's token is "invalid", never "reuse": a client cannot revoke someone else's family.
-  const existing = await store.refreshTokens.findOne({ _id, tenantId, clientId });
+  // Another client's or another issuer's token is "invalid", never "reuse": a client cannot revoke
+  // someone else's family.
+  const existing = await store.refreshTokens.findOne(ours);
   if (existing === null || existing.rotatedAt === null) return { outcome: 'invalid' };
   await revokeFamily(store, tenantId, existing.familyId, 'refresh_token_reuse', now);
   await endSession(store, tenantId, existing.sessionId, 'refresh_token_reuse', now);

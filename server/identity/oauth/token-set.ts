@@ -65,7 +65,7 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
     client.grantTypes.includes('refresh_token')
       ? issueRefreshToken(
           services.store,
-          { tenantId, clientId: client.clientId, userId: user._id, sessionId: session._id, familyId: grant.familyId, scope, authTime: grant.authTime },
+          { tenantId, clientId: client.clientId, userId: user._id, sessionId: session._id, familyId: grant.familyId, issuer, scope, authTime: grant.authTime },
           session.expiresAt,
         )
       : undefined,

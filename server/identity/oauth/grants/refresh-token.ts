@@ -1,7 +1,8 @@
 /**
  * `grant_type=refresh_token` (RFC 6749 §6; rotation and reuse detection per RFC 9700 §4.14.2):
  * - the client must still be allowed the refresh_token grant;
- * - the token must be the authenticated client's, unexpired, not rotated and not revoked;
+ * - the token must be the authenticated client's, of this endpoint's issuer (another API's token
+ *   for the same tenant and client id is invalid here), unexpired, not rotated and not revoked;
  * - presenting a rotated token is reuse: the family is revoked, the session ends, the event is
  *   audited and the request refused;
  * - `scope`, when sent, may only narrow the original grant (§6);
@@ -26,7 +27,7 @@ async function handle(ctx: GrantContext, client: ClientDoc): Promise<TokenSet> {
   const { services, tenantId, form } = ctx;
   if (!form.refresh_token) throw invalidRequest('refresh_token is required');
   if (!client.grantTypes.includes('refresh_token')) throw unauthorizedClient('this client may not use the refresh_token grant');
-  const use = await useRefreshToken(services.store, tenantId, client.clientId, form.refresh_token);
+  const use = await useRefreshToken(services.store, tenantId, client.clientId, ctx.profile.issuer, form.refresh_token);
   if (use.outcome === 'reused') {
     await services.identity.audit.record({
       tenantId,

@@ -1,0 +1,59 @@
+// The boundaries of an MFA sign-in's tokens (identity/loginid/mfa-tokens.ts):
+// - its refresh token is redeemed only at POST /fido2/v2/mfa/token: the Vault's token endpoint of
+//   the same tenant refuses it although the MFA client's id is a client of that tenant (refresh
+//   families are bound to the issuer they were issued under, identity/oauth/refresh-tokens.ts),
+//   and the refused attempt leaves the family usable where it belongs;
+// - its access token dies with its session for the application's backend too: mgmt/token/verify
+//   answers as the API's own bearer scheme does (security.ts verifyLiveToken).
+import test from 'ava';
+import { randomUUID } from 'node:crypto';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { done, jwtClient, must, registered, SoftwareAuthenticator } from './_helpers.ts';
+import { begin, hostApp, sessionClient, type HostApp } from './_mfa.ts';
+
+let gw: TestGateway;
+let app: HostApp;
+
+test.before(async () => {
+  gw = await startTestGateway({ GATEWAY_OUTBOX: '1' });
+  app = await hostApp(gw, gw.url);
+});
+test.after.always(() => gw?.stop());
+
+async function finishedMfa() {
+  const reg = await registered(gw, app, new SoftwareAuthenticator(), `mfa-${randomUUID().slice(0, 8)}@example.test`);
+  const next = must(await begin(app, reg.username), 'begin');
+  const ext = must(await app.mgmt.POST('/mgmt/grant/external-auth', { body: { username: reg.username } }), 'external-auth').token;
+  const mfa = must(await sessionClient(app.baseUrl, next.session!).POST('/mfa/third-party/verify', { body: { token: ext } }), 'finish');
+  return { reg, mfa };
+}
+
+test.serial('an MFA refresh token is refused at the Vault token endpoint of the same tenant and still works at /fido2/v2/mfa/token', async (t) => {
+  const { mfa } = await finishedMfa();
+  const res = await fetch(`${gw.url}/api/oidc/${app.id}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: app.id }),
+  });
+  t.is(res.status, 400);
+  t.like(await res.json(), { detail: 'invalid refresh token' }, "the Vault's error shape");
+  const refreshed = must(await app.host.POST('/mfa/token', { body: { grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: app.id } }), 'refresh where it belongs');
+  t.truthy(refreshed.refresh_token);
+});
+
+test.serial('mgmt/token/verify refuses an MFA access token whose session ended by refresh-token reuse', async (t) => {
+  const { mfa } = await finishedMfa();
+  done(await app.mgmt.POST('/mgmt/token/verify', { body: { jwtAccess: mfa.accessToken } }), 'valid while the session is open');
+  must(await app.host.POST('/mfa/token', { body: { grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: app.id } }), 'refresh');
+  const reuse = await app.host.POST('/mfa/token', { body: { grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: app.id } });
+  t.is(reuse.response.status, 400, 'reuse detected: family revoked, session ended');
+  t.is((await jwtClient(gw, mfa.accessToken).GET('/passkeys')).response.status, 401, 'the API refuses the token');
+  t.is((await app.mgmt.POST('/mgmt/token/verify', { body: { jwtAccess: mfa.accessToken } })).response.status, 401, 'and so does mgmt/token/verify');
+});
+
+test.serial('mgmt/token/verify refuses an MFA access token of a deactivated user', async (t) => {
+  const { reg, mfa } = await finishedMfa();
+  done(await app.mgmt.POST('/mgmt/user/{userId}/deactivate', { params: { path: { userId: reg.userId } } }), 'deactivate');
+  t.is((await jwtClient(gw, mfa.accessToken).GET('/passkeys')).response.status, 401, 'the API refuses the token');
+  t.is((await app.mgmt.POST('/mgmt/token/verify', { body: { jwtAccess: mfa.accessToken } })).response.status, 401, 'and so does mgmt/token/verify');
+});
