@@ -22,7 +22,7 @@ import { startGateway, type RunningGateway } from '../../server/app.ts';
 import { startEmbeddedMongo } from '../../server/store/engine/server.ts';
 import { freePort, type TestGateway } from '../../test/helpers/gateway.ts';
 import { loginFor } from '../../test/vault/_oidc.ts';
-import { Browser } from '../../test/directory/_browser.ts';
+import { Browser } from '../../test/helpers/http-browser.ts';
 import { APP_REDIRECT, authenticateUrl, nativeToken, onInstance } from '../../test/directory/_directory.ts';
 
 const WAITERS = Number(process.env.BENCH_WAITERS ?? 1000);

@@ -9,6 +9,7 @@
  * Discovered configurations are cached per process for `CONFIG_TTL_MS`.
  */
 import * as oidc from 'openid-client';
+import { issuers } from '../issuers.ts';
 
 export interface UpstreamProvider {
   issuer: string;
@@ -24,6 +25,25 @@ export interface UpstreamIdentity {
   sub: string;
   /** the ID token's claims, then whatever the userinfo endpoint added */
   claims: Record<string, unknown>;
+}
+
+/** What a provider is asked for when the operator names no scopes. */
+export const DEFAULT_UPSTREAM_SCOPES = ['openid', 'email', 'profile'];
+
+/** The scopes to request: the operator's (deduplicated) or the defaults, always with `openid` (Core §3.1.2.1). */
+export function upstreamScopes(scopes: readonly string[] | undefined): string[] {
+  const out = scopes?.length ? [...new Set(scopes)] : [...DEFAULT_UPSTREAM_SCOPES];
+  if (!out.includes('openid')) out.unshift('openid');
+  return out;
+}
+
+/**
+ * The gateway's own Vault tenant as an upstream provider, through a confidential client the
+ * bootstrap made (bootstrap.ts). The Vault signs ID tokens with the client's `sing_alg`, EdDSA
+ * for the bootstrap clients.
+ */
+export function ownVaultProvider(publicUrl: string, client: { tenantId: string; clientId: string; clientSecret: string }, scopes = DEFAULT_UPSTREAM_SCOPES): UpstreamProvider {
+  return { issuer: issuers.vault(publicUrl, client.tenantId), clientId: client.clientId, clientSecret: client.clientSecret, scopes, idTokenAlg: 'EdDSA' };
 }
 
 const CONFIG_TTL_MS = 5 * 60_000;

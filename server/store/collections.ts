@@ -597,9 +597,26 @@ export interface DirectoryUpstreamDoc {
   updatedAt: Date;
 }
 
-/** A Directory login between `authenticate` and `onauthenticated` (identity/directory/logins.ts); `_id` is the SHA-256 of `state`. */
-export interface DirectoryLoginDoc {
+/**
+ * What every login through an upstream OpenID provider keeps between the redirect to the provider
+ * and its callback (identity/upstream-logins.ts); `_id` is the SHA-256 of `state`.
+ */
+export interface UpstreamLoginFields {
   _id: string;
+  /** SHA-256 of the value of the browser-binding cookie set when the login started. */
+  bindingHash: string;
+  /** The PKCE verifier, sealed (purpose of the API that stored it). */
+  sealedVerifier: string;
+  nonce: string;
+  /** The provider the browser was sent to: the callback's ID token must come from it. */
+  upstreamIssuer: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** A Directory login between `authenticate` and `onauthenticated` (identity/directory/logins.ts). */
+export interface DirectoryLoginDoc extends UpstreamLoginFields {
   tenantId: string;
   claims: string;
   appClaims: string[];
@@ -608,15 +625,6 @@ export interface DirectoryLoginDoc {
   needExtendedBearer: boolean;
   /** SHA-256 of the native token, for a native login. */
   nativeTokenHash: string | null;
-  /** SHA-256 of the value of the browser-binding cookie set by `authenticate`. */
-  bindingHash: string;
-  /** The PKCE verifier and the OpenID nonce, sealed (purpose `directory-login`). */
-  sealedVerifier: string;
-  nonce: string;
-  upstreamIssuer: string;
-  createdAt: Date;
-  expiresAt: Date;
-  usedAt: Date | null;
 }
 
 /** A native client's login (identity/directory/native-logins.ts); `_id` is the SHA-256 of the native token. */

@@ -1,13 +1,15 @@
 // Shared by the Directory tests: the application registry of a tenant (through the operator API),
-// the browser leg of a login against the gateway's own Vault (zkimg-1 or passkey on the Vault's
-// login page), and reading the session from the final redirect's fragment.
+// the browser leg of a login against the gateway's own Vault (test/helpers/vault-login.ts), and
+// reading the session from the final redirect's fragment.
 import { randomUUID } from 'node:crypto';
 import { createDirectorySessionClient } from '../../clients/directory-session.ts';
 import type { components } from '../../generated/directory-session/schema.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
-import { completeUrl } from '../vault/_oidc.ts';
-import { authenticateBody, newUser, prepareLogin, register, setVaultSettings, type TestUser } from '../vault/auth-helpers.ts';
-import type { Browser } from './_browser.ts';
+import { setVaultSettings } from '../vault/auth-helpers.ts';
+import type { Browser } from '../helpers/http-browser.ts';
+import { throughVault, type VaultLogin } from '../helpers/vault-login.ts';
+
+export { zkimgUser, type VaultLogin } from '../helpers/vault-login.ts';
 
 export type DirectorySession = components['schemas']['DirectorySession'];
 export const APP_REDIRECT = 'http://127.0.0.1:9/viewer/callback';
@@ -21,30 +23,6 @@ export async function prepareDefaultTenant(gw: TestGateway): Promise<void> {
     body: { name: 'Viewer', claims: ['access:client', 'access:client-dev'], scopes: ['read:assets'], redirectUrls: [APP_REDIRECT] },
   });
   if (res.response.status !== 200) throw new Error(`put application: ${res.response.status} ${JSON.stringify(res.error)}`);
-}
-
-/** How the user logs in on the Vault's login page; answers the auth request's login nonce. */
-export type VaultLogin = (loginPage: URL) => Promise<{ authReqId: string; nonce: string }>;
-
-/** A zkimg-1 user of the Vault tenant: registers on the first login, then challenge + proof. */
-export function zkimgUser(gw: TestGateway, tenantId = 'default'): { login: VaultLogin; user: TestUser } {
-  const user = newUser({ tenantId });
-  let enrolled = false;
-  const login: VaultLogin = async (page) => {
-    const authReqId = page.searchParams.get('auth_req_id');
-    if (!authReqId) throw new Error(`no auth_req_id in ${page}`);
-    const onPage = { ...user, authReqId };
-    if (!enrolled) {
-      const res = await register(gw, onPage);
-      if (res.response.status !== 201) throw new Error(`register: ${res.response.status} ${JSON.stringify(res.error)}`);
-      enrolled = true;
-    }
-    const { body } = await prepareLogin(gw, onPage);
-    const res = await authenticateBody(gw, onPage, body);
-    if (res.data === undefined) throw new Error(`authenticate: ${res.response.status} ${JSON.stringify(res.error)}`);
-    return { authReqId, nonce: res.data.nonce };
-  };
-  return { login, user };
 }
 
 export interface AuthenticateQuery {
@@ -77,14 +55,9 @@ export const onInstance = (url: URL, baseUrl: string) => new URL(url.pathname + 
 export async function browserLogin(gw: TestGateway, browser: Browser, login: VaultLogin, q: AuthenticateQuery = {}, callbackOn?: TestGateway) {
   const start = await browser.visit(authenticateUrl(gw.url, q));
   if (start.status !== 302 || !start.location) throw new Error(`authenticate answered ${start.status} ${start.body}`);
-  const authorize = await browser.visit(onInstance(start.location, gw.url));
-  if (authorize.status !== 302 || !authorize.location) throw new Error(`authorize answered ${authorize.status} ${authorize.body}`);
-  const done = await login(authorize.location);
-  const issuer = `${gw.url}/api/oidc/default`;
-  const complete = await browser.visit(completeUrl(issuer, done.authReqId, done.nonce));
-  if (complete.status !== 302 || !complete.location) throw new Error(`complete answered ${complete.status} ${complete.body}`);
-  const callback = await browser.visit(onInstance(complete.location, (callbackOn ?? gw).url));
-  return { start, authorize, callback, upstreamUrl: start.location };
+  const back = await throughVault(gw, browser, login, onInstance(start.location, gw.url));
+  const callback = await browser.visit(onInstance(back, (callbackOn ?? gw).url));
+  return { start, callback, upstreamUrl: start.location };
 }
 
 /** The DirectorySession in a final redirect's fragment. */

@@ -3,9 +3,9 @@
 // are not directory session bearers, and one tenant reaching another's registry.
 import test from 'ava';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { Browser } from './_browser.ts';
+import { Browser } from '../helpers/http-browser.ts';
 import { APP_REDIRECT, authenticateUrl, BASE, browserLogin, nativeToken, onInstance, prepareDefaultTenant, sessionClient, sessionFromFragment, zkimgUser } from './_directory.ts';
-import { startFakeOp, type FakeOp } from './_fake-op.ts';
+import { startFakeOp, type FakeOp } from '../helpers/fake-op.ts';
 
 let gw: TestGateway;
 let op: FakeOp;

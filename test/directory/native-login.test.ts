@@ -4,7 +4,7 @@
 import test from 'ava';
 import { createDirectorySessionClient } from '../../clients/directory-session.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { Browser } from './_browser.ts';
+import { Browser } from '../helpers/http-browser.ts';
 import { browserLogin, nativeToken, prepareDefaultTenant, sessionClient, zkimgUser, type DirectorySession } from './_directory.ts';
 
 let gw: TestGateway;

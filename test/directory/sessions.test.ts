@@ -2,7 +2,7 @@
 // without forced consent; SSO reuse through the directory_sso cookie.
 import test from 'ava';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { Browser } from './_browser.ts';
+import { Browser } from '../helpers/http-browser.ts';
 import { APP_REDIRECT, authenticateUrl, browserLogin, prepareDefaultTenant, sessionClient, sessionFromFragment, zkimgUser } from './_directory.ts';
 
 let offsetMs = 0;

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { decodeJwt } from 'jose';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { Browser } from './_browser.ts';
+import { Browser } from '../helpers/http-browser.ts';
 import { APP_REDIRECT, BASE, browserLogin, prepareDefaultTenant, sessionClient, sessionFromFragment, zkimgUser } from './_directory.ts';
 import { setVaultSettings } from '../vault/auth-helpers.ts';
 import { LENIENT_BLOCKS, passkeyLogin, registerPasskey, SoftwareAuthenticator, userWithToken } from '../vault/passkeys-helpers.ts';

@@ -24,7 +24,7 @@ import { DirectoryRefusal } from './refusal.ts';
 import { createSession, sessionView } from './sessions.ts';
 import { createSso, ssoOf, type SsoGrant } from './sso.ts';
 import { upstreamFor } from './upstreams.ts';
-import { directoryUserFor } from './user-mapping.ts';
+import { upstreamUserFor } from '../upstream-users.ts';
 
 export interface LoginInput {
   tenantId: string;
@@ -174,7 +174,9 @@ async function finishConsumedLogin(deps: DirectoryDeps, login: NonNullable<Await
     });
     throw new DirectoryRefusal('upstream', `The upstream login could not be verified: ${safe((error as Error).message)}`, back);
   }
-  const user = await directoryUserFor(deps, login.tenantId, identity);
+  const mapped = await upstreamUserFor(deps, login.tenantId, identity);
+  if (!mapped.ok) throw new DirectoryRefusal('forbidden', mapped.message);
+  const { user } = mapped;
   const c = identity.claims;
   const email = typeof c.email === 'string' ? c.email : undefined;
   const name = typeof c.name === 'string' ? c.name : undefined;

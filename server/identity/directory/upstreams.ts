@@ -4,14 +4,12 @@
  * tenant `default` uses the gateway's own Vault tenant `default` through the confidential client
  * that bootstrap created (bootstrap.ts). Other tenants without one cannot log in.
  */
-import { issuers } from '../../issuers.ts';
 import { DEFAULT_TENANT_ID } from '../bootstrap.ts';
-import type { UpstreamProvider } from '../upstream-oidc.ts';
+import { ownVaultProvider, upstreamScopes, type UpstreamProvider } from '../upstream-oidc.ts';
 import type { DirectoryUpstreamDoc } from '../../store/collections.ts';
 import type { DirectoryDeps } from './context.ts';
 
 const SECRET_PURPOSE = 'directory-upstream-secret';
-const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
 
 export interface UpstreamInput {
   issuer: string;
@@ -40,15 +38,7 @@ export async function upstreamFor(deps: DirectoryDeps, tenantId: string): Promis
   }
   if (tenantId !== DEFAULT_TENANT_ID) return null;
   const creds = await deps.core.bootstrap.directoryClientCredentials();
-  if (creds === null) return null;
-  return {
-    issuer: issuers.vault(deps.core.publicUrl, creds.tenantId),
-    clientId: creds.clientId,
-    clientSecret: creds.clientSecret,
-    scopes: DEFAULT_SCOPES,
-    // the Vault signs ID tokens with the client's `sing_alg`, EdDSA for the bootstrap client
-    idTokenAlg: 'EdDSA',
-  };
+  return creds === null ? null : ownVaultProvider(deps.core.publicUrl, creds);
 }
 
 export async function describeUpstream(deps: DirectoryDeps, tenantId: string): Promise<UpstreamView | null> {
@@ -61,8 +51,7 @@ export async function describeUpstream(deps: DirectoryDeps, tenantId: string): P
 
 export async function putUpstream(deps: DirectoryDeps, tenantId: string, input: UpstreamInput): Promise<UpstreamView> {
   const now = deps.core.clock();
-  const scopes = input.scopes?.length ? [...new Set(input.scopes)] : DEFAULT_SCOPES;
-  if (!scopes.includes('openid')) scopes.unshift('openid');
+  const scopes = upstreamScopes(input.scopes);
   const fields: Omit<DirectoryUpstreamDoc, '_id' | 'createdAt'> = {
     issuer: input.issuer.replace(/\/+$/, ''),
     clientId: input.clientId,

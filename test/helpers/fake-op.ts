@@ -1,6 +1,7 @@
-// A minimal OpenID provider for the upstream-registry tests: discovery, JWKS, a token endpoint that
-// checks the client secret (client_secret_post) and the PKCE verifier, and answers the ID token the
-// test prepared for the code, signed ES256 (its `iss` can be made to lie), and userinfo.
+// A minimal OpenID provider for the tests of sign-ins through an upstream provider (Directory,
+// Passkeys): discovery, JWKS, a token endpoint that checks the client secret (client_secret_post)
+// and the PKCE verifier, and answers the ID token the test prepared for the code, signed ES256 (its
+// `iss` can be made to lie), and userinfo.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

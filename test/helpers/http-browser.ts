@@ -1,6 +1,6 @@
-// A browser for the Directory tests: GET without following redirects, with a cookie jar. Like a
-// real browser, cookies are kept per host name and path, not per port, so a jar follows the user
-// from one gateway instance to another on 127.0.0.1.
+// A browser for the tests of sign-ins through an upstream provider (Directory, Passkeys): GET
+// without following redirects, with a cookie jar. Like a real browser, cookies are kept per path,
+// not per port, so a jar follows the user from one gateway instance to another on 127.0.0.1.
 export interface Visit {
   status: number;
   location: URL | null;
