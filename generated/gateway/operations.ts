@@ -14,6 +14,7 @@ export const operationTable = [
   {"operationId":"createOrgWorkspace","method":"post","path":"/token-exchange/orgs/{tenantId}/workspaces","expressPath":"/token-exchange/orgs/:tenantId/workspaces","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"deleteDirectoryApplication","method":"delete","path":"/directory/tenants/{tenant_id}/applications/{app_id}","expressPath":"/directory/tenants/:tenant_id/applications/:app_id","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"deleteDirectoryUpstream","method":"delete","path":"/directory/tenants/{tenant_id}/upstream","expressPath":"/directory/tenants/:tenant_id/upstream","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"deletePasskeysOidcProvider","method":"delete","path":"/passkeys/apps/{appId}/oidc-providers/{providerId}","expressPath":"/passkeys/apps/:appId/oidc-providers/:providerId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"deleteTrustedIssuer","method":"delete","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getBootstrapStatus","method":"get","path":"/bootstrap","expressPath":"/bootstrap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"getCoreStatus","method":"get","path":"/core","expressPath":"/core","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
@@ -27,11 +28,13 @@ export const operationTable = [
   {"operationId":"listOrgWorkspaces","method":"get","path":"/token-exchange/orgs/{tenantId}/workspaces","expressPath":"/token-exchange/orgs/:tenantId/workspaces","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listOutbox","method":"get","path":"/outbox","expressPath":"/outbox","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listPasskeysClientEvents","method":"get","path":"/passkeys/apps/{appId}/client-events","expressPath":"/passkeys/apps/:appId/client-events","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
+  {"operationId":"listPasskeysOidcProviders","method":"get","path":"/passkeys/apps/{appId}/oidc-providers","expressPath":"/passkeys/apps/:appId/oidc-providers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"listTrustedIssuers","method":"get","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"putDirectoryApplication","method":"put","path":"/directory/tenants/{tenant_id}/applications/{app_id}","expressPath":"/directory/tenants/:tenant_id/applications/:app_id","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putDirectoryUpstream","method":"put","path":"/directory/tenants/{tenant_id}/upstream","expressPath":"/directory/tenants/:tenant_id/upstream","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putOrgEmailRules","method":"put","path":"/token-exchange/orgs/{tenantId}/email-rules","expressPath":"/token-exchange/orgs/:tenantId/email-rules","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putOrgExchangeClients","method":"put","path":"/token-exchange/orgs/{tenantId}/exchange-clients","expressPath":"/token-exchange/orgs/:tenantId/exchange-clients","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
+  {"operationId":"putPasskeysOidcProvider","method":"put","path":"/passkeys/apps/{appId}/oidc-providers/{providerId}","expressPath":"/passkeys/apps/:appId/oidc-providers/:providerId","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"putTrustedIssuer","method":"put","path":"/token-exchange/trusted-issuers","expressPath":"/token-exchange/trusted-issuers","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/json"]},
   {"operationId":"rollbackCore","method":"post","path":"/core/rollback","expressPath":"/core/rollback","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":[]},
   {"operationId":"swapCore","method":"post","path":"/core/swap","expressPath":"/core/swap","security":[["AdminApiKey"]],"securityScopes":[["gateway:admin"]],"requestContentTypes":["application/octet-stream"]},
@@ -93,6 +96,24 @@ export type DeleteDirectoryUpstreamReply =
   | Reply<403, operations["deleteDirectoryUpstream"]['responses'][403]>
   | Reply<404, operations["deleteDirectoryUpstream"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 204 | 400 | 401 | 403 | 404>, operations["deleteDirectoryUpstream"]['responses']['default']>;
+
+/** DELETE /gateway/v1/passkeys/apps/{appId}/oidc-providers/{providerId} */
+export interface DeletePasskeysOidcProviderRequest<Principal, Context> {
+  params: ParamsOf<operations["deletePasskeysOidcProvider"], 'path'>;
+  query: ParamsOf<operations["deletePasskeysOidcProvider"], 'query'>;
+  headers: ParamsOf<operations["deletePasskeysOidcProvider"], 'header'>;
+  cookies: ParamsOf<operations["deletePasskeysOidcProvider"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type DeletePasskeysOidcProviderReply =
+  | Reply<204, operations["deletePasskeysOidcProvider"]['responses'][204]>
+  | Reply<400, operations["deletePasskeysOidcProvider"]['responses'][400]>
+  | Reply<401, operations["deletePasskeysOidcProvider"]['responses'][401]>
+  | Reply<403, operations["deletePasskeysOidcProvider"]['responses'][403]>
+  | Reply<404, operations["deletePasskeysOidcProvider"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 204 | 400 | 401 | 403 | 404>, operations["deletePasskeysOidcProvider"]['responses']['default']>;
 
 /** DELETE /gateway/v1/token-exchange/trusted-issuers */
 export interface DeleteTrustedIssuerRequest<Principal, Context> {
@@ -323,6 +344,24 @@ export type ListPasskeysClientEventsReply =
   | Reply<404, operations["listPasskeysClientEvents"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["listPasskeysClientEvents"]['responses']['default']>;
 
+/** GET /gateway/v1/passkeys/apps/{appId}/oidc-providers */
+export interface ListPasskeysOidcProvidersRequest<Principal, Context> {
+  params: ParamsOf<operations["listPasskeysOidcProviders"], 'path'>;
+  query: ParamsOf<operations["listPasskeysOidcProviders"], 'query'>;
+  headers: ParamsOf<operations["listPasskeysOidcProviders"], 'header'>;
+  cookies: ParamsOf<operations["listPasskeysOidcProviders"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type ListPasskeysOidcProvidersReply =
+  | Reply<200, operations["listPasskeysOidcProviders"]['responses'][200]>
+  | Reply<400, operations["listPasskeysOidcProviders"]['responses'][400]>
+  | Reply<401, operations["listPasskeysOidcProviders"]['responses'][401]>
+  | Reply<403, operations["listPasskeysOidcProviders"]['responses'][403]>
+  | Reply<404, operations["listPasskeysOidcProviders"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["listPasskeysOidcProviders"]['responses']['default']>;
+
 /** GET /gateway/v1/token-exchange/trusted-issuers */
 export interface ListTrustedIssuersRequest<Principal, Context> {
   params: ParamsOf<operations["listTrustedIssuers"], 'path'>;
@@ -411,6 +450,24 @@ export type PutOrgExchangeClientsReply =
   | Reply<404, operations["putOrgExchangeClients"]['responses'][404]>
   | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["putOrgExchangeClients"]['responses']['default']>;
 
+/** PUT /gateway/v1/passkeys/apps/{appId}/oidc-providers/{providerId} */
+export interface PutPasskeysOidcProviderRequest<Principal, Context> {
+  params: ParamsOf<operations["putPasskeysOidcProvider"], 'path'>;
+  query: ParamsOf<operations["putPasskeysOidcProvider"], 'query'>;
+  headers: ParamsOf<operations["putPasskeysOidcProvider"], 'header'>;
+  cookies: ParamsOf<operations["putPasskeysOidcProvider"], 'cookie'>;
+  body: BodyOf<operations["putPasskeysOidcProvider"]>;
+  principal: Principal;
+  context: Context;
+}
+export type PutPasskeysOidcProviderReply =
+  | Reply<200, operations["putPasskeysOidcProvider"]['responses'][200]>
+  | Reply<400, operations["putPasskeysOidcProvider"]['responses'][400]>
+  | Reply<401, operations["putPasskeysOidcProvider"]['responses'][401]>
+  | Reply<403, operations["putPasskeysOidcProvider"]['responses'][403]>
+  | Reply<404, operations["putPasskeysOidcProvider"]['responses'][404]>
+  | Reply<Exclude<ErrorStatus, 200 | 400 | 401 | 403 | 404>, operations["putPasskeysOidcProvider"]['responses']['default']>;
+
 /** PUT /gateway/v1/token-exchange/trusted-issuers */
 export interface PutTrustedIssuerRequest<Principal, Context> {
   params: ParamsOf<operations["putTrustedIssuer"], 'path'>;
@@ -488,6 +545,7 @@ export interface Handlers<Principal, Context> {
   createOrgWorkspace: (req: CreateOrgWorkspaceRequest<Principal, Context>) => Promise<CreateOrgWorkspaceReply>;
   deleteDirectoryApplication: (req: DeleteDirectoryApplicationRequest<Principal, Context>) => Promise<DeleteDirectoryApplicationReply>;
   deleteDirectoryUpstream: (req: DeleteDirectoryUpstreamRequest<Principal, Context>) => Promise<DeleteDirectoryUpstreamReply>;
+  deletePasskeysOidcProvider: (req: DeletePasskeysOidcProviderRequest<Principal, Context>) => Promise<DeletePasskeysOidcProviderReply>;
   deleteTrustedIssuer: (req: DeleteTrustedIssuerRequest<Principal, Context>) => Promise<DeleteTrustedIssuerReply>;
   getBootstrapStatus: (req: GetBootstrapStatusRequest<Principal, Context>) => Promise<GetBootstrapStatusReply>;
   getCoreStatus: (req: GetCoreStatusRequest<Principal, Context>) => Promise<GetCoreStatusReply>;
@@ -501,11 +559,13 @@ export interface Handlers<Principal, Context> {
   listOrgWorkspaces: (req: ListOrgWorkspacesRequest<Principal, Context>) => Promise<ListOrgWorkspacesReply>;
   listOutbox: (req: ListOutboxRequest<Principal, Context>) => Promise<ListOutboxReply>;
   listPasskeysClientEvents: (req: ListPasskeysClientEventsRequest<Principal, Context>) => Promise<ListPasskeysClientEventsReply>;
+  listPasskeysOidcProviders: (req: ListPasskeysOidcProvidersRequest<Principal, Context>) => Promise<ListPasskeysOidcProvidersReply>;
   listTrustedIssuers: (req: ListTrustedIssuersRequest<Principal, Context>) => Promise<ListTrustedIssuersReply>;
   putDirectoryApplication: (req: PutDirectoryApplicationRequest<Principal, Context>) => Promise<PutDirectoryApplicationReply>;
   putDirectoryUpstream: (req: PutDirectoryUpstreamRequest<Principal, Context>) => Promise<PutDirectoryUpstreamReply>;
   putOrgEmailRules: (req: PutOrgEmailRulesRequest<Principal, Context>) => Promise<PutOrgEmailRulesReply>;
   putOrgExchangeClients: (req: PutOrgExchangeClientsRequest<Principal, Context>) => Promise<PutOrgExchangeClientsReply>;
+  putPasskeysOidcProvider: (req: PutPasskeysOidcProviderRequest<Principal, Context>) => Promise<PutPasskeysOidcProviderReply>;
   putTrustedIssuer: (req: PutTrustedIssuerRequest<Principal, Context>) => Promise<PutTrustedIssuerReply>;
   rollbackCore: (req: RollbackCoreRequest<Principal, Context>) => Promise<RollbackCoreReply>;
   swapCore: (req: SwapCoreRequest<Principal, Context>) => Promise<SwapCoreReply>;

@@ -354,6 +354,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/passkeys/apps/{appId}/oidc-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID providers of an application
+         * @description The OpenID providers the application's users may sign in through (the Passkeys API's
+         *     `oidc/{providerId}/login`), never their client secrets. Application `default` always lists
+         *     the built-in provider `default` (`builtIn: true`): the gateway's own Vault tenant `default`,
+         *     through the confidential client created at bootstrap; it signs nobody in until its
+         *     redirect URIs are set.
+         */
+        get: operations["listPasskeysOidcProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/passkeys/apps/{appId}/oidc-providers/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Register or replace an OpenID provider of an application
+         * @description Sets the provider: its issuer, the confidential client registered there (the secret is
+         *     sealed at rest, AES-256-GCM under the master key, and never shown again), the scopes to ask
+         *     for, and the application's pages that may receive the access token (`redirectUris`, matched
+         *     exactly; https, or http on a loopback host; no fragment). Register each of `callbackUris`
+         *     at the provider as a redirect URI.
+         *
+         *     `issuer`, `clientId` and `clientSecret` go together. Without them, only the built-in
+         *     provider `default` of application `default` may be written: its redirect URIs and scopes.
+         */
+        put: operations["putPasskeysOidcProvider"];
+        post?: never;
+        /**
+         * Remove an OpenID provider of an application
+         * @description Removes the provider; sign-ins already at the provider fail at the callback. The built-in provider of application `default` falls back to no redirect URIs.
+         */
+        delete: operations["deletePasskeysOidcProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/directory/tenants/{tenant_id}/applications": {
         parameters: {
             query?: never;
@@ -448,6 +503,88 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An OpenID provider of a Passkeys application and the confidential client registered there. */
+        PasskeysOidcProviderInput: {
+            /**
+             * Format: uri
+             * @description The provider's issuer identifier (discovery at `<issuer>/.well-known/openid-configuration`).
+             * @example https://login.example.com/realms/acme
+             */
+            issuer?: string;
+            /** @example passkeys-app */
+            clientId?: string;
+            /** @example s3cr3t-from-the-provider */
+            clientSecret?: string;
+            /**
+             * @description Scopes to ask for; `openid` is always added. Default `openid email profile`.
+             * @example [
+             *       "openid",
+             *       "email",
+             *       "profile"
+             *     ]
+             */
+            scopes?: string[];
+            /**
+             * @description The client's `id_token_signed_response_alg` at the provider. Default RS256.
+             * @example RS256
+             * @enum {string}
+             */
+            idTokenAlg?: "RS256" | "PS256" | "ES256" | "EdDSA";
+            /**
+             * @description The application's pages that `oidc/{providerId}/callback` may send the access token to.
+             * @example [
+             *       "https://app.example.com/signed-in"
+             *     ]
+             */
+            redirectUris: string[];
+        };
+        /** @description An OpenID provider of a Passkeys application, without its secret. */
+        PasskeysOidcProvider: {
+            /** @example default */
+            appId: string;
+            /** @example acme-sso */
+            providerId: string;
+            /** @example https://login.example.com/realms/acme */
+            issuer: string;
+            /** @example passkeys-app */
+            clientId: string;
+            /**
+             * @example [
+             *       "openid",
+             *       "email",
+             *       "profile"
+             *     ]
+             */
+            scopes: string[];
+            /** @example RS256 */
+            idTokenAlg: string;
+            /**
+             * @example [
+             *       "https://app.example.com/signed-in"
+             *     ]
+             */
+            redirectUris: string[];
+            /**
+             * @description The redirect URIs to register at the provider (under `PUBLIC_URL`, and under each host of the application).
+             * @example [
+             *       "https://id.example.com/fido2/v2/oidc/acme-sso/callback"
+             *     ]
+             */
+            callbackUris: string[];
+            /**
+             * @description true for the gateway's own Vault tenant `default` through the bootstrap client.
+             * @example false
+             */
+            builtIn: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            updatedAt: string | null;
+        };
+        PasskeysOidcProviderList: {
+            items: components["schemas"]["PasskeysOidcProvider"][];
+        };
         /** @description Passkeys API settings of an application. */
         PasskeysApp: {
             /** @description The application (tenant) id. */
@@ -753,11 +890,11 @@ export interface components {
             /** @example Infinite Directory session */
             name: string;
             /**
-             * @description `directory` the Directory API's confidential client; `demo` the public demo client.
+             * @description `directory` the Directory API's confidential client; `passkeys` the Passkeys API's confidential client (its built-in OpenID provider); `demo` the public demo client.
              * @example directory
              * @enum {string}
              */
-            kind: "directory" | "demo";
+            kind: "directory" | "passkeys" | "demo";
         };
         /**
          * @example {
@@ -2218,6 +2355,231 @@ export interface operations {
                 };
             };
             /** @description No such application (tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPasskeysOidcProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The application (tenant) id.
+                 * @example default
+                 */
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application's providers, by id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeysOidcProviderList"];
+                };
+            };
+            /** @description Invalid request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks `gateway:admin` or is not the platform tenant's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application (tenant). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPasskeysOidcProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The application (tenant) id.
+                 * @example default
+                 */
+                appId: string;
+                /**
+                 * @description The provider's id within the application (the `{providerId}` of the Passkeys API's `oidc/{providerId}/login`).
+                 * @example acme-sso
+                 */
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeysOidcProviderInput"];
+            };
+        };
+        responses: {
+            /** @description The provider as stored (without its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeysOidcProvider"];
+                };
+            };
+            /** @description Invalid request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks `gateway:admin` or is not the platform tenant's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application (tenant), or the built-in provider is not available. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePasskeysOidcProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The application (tenant) id.
+                 * @example default
+                 */
+                appId: string;
+                /**
+                 * @description The provider's id within the application (the `{providerId}` of the Passkeys API's `oidc/{providerId}/login`).
+                 * @example acme-sso
+                 */
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks `gateway:admin` or is not the platform tenant's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such application (tenant) or provider record. */
             404: {
                 headers: {
                     [name: string]: unknown;

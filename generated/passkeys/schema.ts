@@ -5512,7 +5512,10 @@ export interface operations {
                  */
                 providerId: string;
             };
-            cookie?: never;
+            cookie?: {
+                /** @description The browser binding that `oidc/{providerId}/login` set (HttpOnly, SameSite=Lax); the callback finishes only a sign-in this browser started (RFC 6749 §10.12). */
+                passkeys_oidc_login?: string;
+            };
         };
         requestBody?: never;
         responses: {

@@ -8,6 +8,9 @@
  *   `${PUBLIC_URL}/directory/api/directorysession/onauthenticated`; its secret is stored hashed on
  *   the client (for the Vault to check) and sealed in the bootstrap record (for the Directory API,
  *   the relying party, to present);
+ * - the Passkeys API's confidential client `passkeys-oidc` for its built-in OpenID provider `default`
+ *   (sign-in through the Vault), redirect URI `${PUBLIC_URL}/fido2/v2/oidc/default/callback`, its
+ *   secret kept the same way;
  * - a public demo client `demo` redirecting to `${PUBLIC_URL}/demo/callback`;
  * - the public client `account` of the gateway's account page (`${PUBLIC_URL}/account/`), the one
  *   client allowed the `account` scope (identity/vault/account-scope.ts): the page manages the
@@ -36,6 +39,9 @@ export const DEFAULT_TENANT_ID = 'default';
 export const DIRECTORY_CLIENT_ID = 'directory-session';
 export const DEMO_CLIENT_ID = 'demo';
 export const ACCOUNT_CLIENT_ID = 'account';
+export const PASSKEYS_OIDC_CLIENT_ID = 'passkeys-oidc';
+/** The Passkeys API's built-in OpenID provider (the Vault tenant `default`), whose callback the bootstrap client registers. */
+export const PASSKEYS_BUILT_IN_PROVIDER_ID = 'default';
 const SECRET_PURPOSE = 'bootstrap-client-secret';
 const STALE_MS = 120_000;
 const WAIT_POLL_MS = 100;
@@ -73,13 +79,23 @@ interface BootstrapMeta extends MetaDoc {
   adminKeySource: 'env' | 'generated' | null;
   clients: BootstrapClientInfo[];
   directoryClientSecret: string | null; // sealed
+  /** absent in a database bootstrapped before the Passkeys client existed */
+  passkeysClientSecret?: string | null; // sealed
+}
+
+export interface BootstrapClientCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 export interface BootstrapService {
   run(options: { bootstrapKey?: string }): Promise<BootstrapResult>;
   status(): Promise<BootstrapStatus>;
   /** What the Directory API presents to the Vault as its upstream client. */
-  directoryClientCredentials(): Promise<{ tenantId: string; clientId: string; clientSecret: string } | null>;
+  directoryClientCredentials(): Promise<BootstrapClientCredentials | null>;
+  /** What the Passkeys API presents to the Vault for its built-in OpenID provider. */
+  passkeysClientCredentials(): Promise<BootstrapClientCredentials | null>;
 }
 
 function statusOf(meta: BootstrapMeta | null): BootstrapStatus {
@@ -114,7 +130,7 @@ export function createBootstrap(deps: {
     try {
       await meta.insertOne({
         _id: BOOTSTRAP_ID, state: 'running', owner, startedAt: now, at: null,
-        adminKeyId: null, adminKeySource: null, clients: [], directoryClientSecret: null,
+        adminKeyId: null, adminKeySource: null, clients: [], directoryClientSecret: null, passkeysClientSecret: null,
       });
       return true;
     } catch (error) {
@@ -160,14 +176,20 @@ export function createBootstrap(deps: {
     return { id: key._id, source: 'generated' as const, value };
   };
 
-  const ensureClients = async (): Promise<{ infos: BootstrapClientInfo[]; directorySecret: string }> => {
+  const ensureClients = async (): Promise<{ infos: BootstrapClientInfo[]; directorySecret: string; passkeysSecret: string }> => {
     const directoryRedirect = `${base}/directory/api/directorysession/onauthenticated`;
+    const passkeysRedirect = `${base}/fido2/v2/oidc/${PASSKEYS_BUILT_IN_PROVIDER_ID}/callback`;
     const demoRedirect = `${base}/demo/callback`;
     const directorySecret = randomSecret(32);
+    const passkeysSecret = randomSecret(32);
     const specs = [
       {
         clientId: DIRECTORY_CLIENT_ID, name: 'Directory session API', type: 'confidential' as const,
         secret: directorySecret, redirectUris: [directoryRedirect], postLogoutRedirectUris: [],
+      },
+      {
+        clientId: PASSKEYS_OIDC_CLIENT_ID, name: 'Passkeys API sign-in', type: 'confidential' as const,
+        secret: passkeysSecret, redirectUris: [passkeysRedirect], postLogoutRedirectUris: [],
       },
       {
         clientId: DEMO_CLIENT_ID, name: 'Demo client', type: 'public' as const,
@@ -185,8 +207,8 @@ export function createBootstrap(deps: {
       } catch (error) {
         if (!(error instanceof IdentityError && error.code === 'resource.conflict')) throw error;
         // Taken over: the client exists from the first attempt; align its secret with the sealed copy.
-        if (spec.type === 'confidential') {
-          await store.clients.updateOne({ tenantId: DEFAULT_TENANT_ID, clientId: spec.clientId }, { $set: { secretHash: hashSecret(directorySecret), updatedAt: clock() }, ...VERSION_BUMP });
+        if (spec.secret !== undefined) {
+          await store.clients.updateOne({ tenantId: DEFAULT_TENANT_ID, clientId: spec.clientId }, { $set: { secretHash: hashSecret(spec.secret), updatedAt: clock() }, ...VERSION_BUMP });
           clientWritten(store, DEFAULT_TENANT_ID, spec.clientId);
         }
       }
@@ -194,7 +216,15 @@ export function createBootstrap(deps: {
     return {
       infos: specs.map(({ clientId, name, type, redirectUris }) => ({ clientId, name, type, redirectUris })),
       directorySecret,
+      passkeysSecret,
     };
+  };
+
+  const credentialsOf = async (clientId: string, sealedOf: (m: BootstrapMeta) => string | null): Promise<BootstrapClientCredentials | null> => {
+    const current = await readMeta();
+    const sealed = current?.state === 'done' ? sealedOf(current) : null;
+    if (sealed === null) return null;
+    return { tenantId: DEFAULT_TENANT_ID, clientId, clientSecret: sealer.openText(SECRET_PURPOSE, sealed) };
   };
 
   const waitForDone = async (): Promise<BootstrapMeta | null> => {
@@ -222,14 +252,20 @@ export function createBootstrap(deps: {
       await ensureTenant();
       const admin = await ensureAdminKey(bootstrapKey, previous?.adminKeyId ?? null);
       await meta.updateOne({ _id: BOOTSTRAP_ID, owner }, { $set: { adminKeyId: admin.id, adminKeySource: admin.source } });
-      const { infos, directorySecret } = await ensureClients();
+      const { infos, directorySecret, passkeysSecret } = await ensureClients();
       const done = await meta.findOneAndUpdate(
         { _id: BOOTSTRAP_ID, owner },
-        { $set: { state: 'done', at: clock(), clients: infos, directoryClientSecret: sealer.seal(SECRET_PURPOSE, directorySecret) } },
+        {
+          $set: {
+            state: 'done', at: clock(), clients: infos,
+            directoryClientSecret: sealer.seal(SECRET_PURPOSE, directorySecret),
+            passkeysClientSecret: sealer.seal(SECRET_PURPOSE, passkeysSecret),
+          },
+        },
         { returnDocument: 'after' },
       );
       if (done === null) throw new Error('bootstrap was taken over by another instance while running');
-      logger?.info({ adminKeyId: admin.id, adminKeySource: admin.source }, 'bootstrap done: tenant default, admin API key, directory, demo and account clients');
+      logger?.info({ adminKeyId: admin.id, adminKeySource: admin.source }, 'bootstrap done: tenant default, admin API key, directory, passkeys, demo and account clients');
       return { ...statusOf(done), performed: true, ...('value' in admin ? { adminKey: admin.value } : {}) };
     },
 
@@ -237,14 +273,7 @@ export function createBootstrap(deps: {
       return statusOf(await readMeta());
     },
 
-    async directoryClientCredentials() {
-      const current = await readMeta();
-      if (current?.state !== 'done' || current.directoryClientSecret === null) return null;
-      return {
-        tenantId: DEFAULT_TENANT_ID,
-        clientId: DIRECTORY_CLIENT_ID,
-        clientSecret: sealer.openText(SECRET_PURPOSE, current.directoryClientSecret),
-      };
-    },
+    directoryClientCredentials: () => credentialsOf(DIRECTORY_CLIENT_ID, (m) => m.directoryClientSecret),
+    passkeysClientCredentials: () => credentialsOf(PASSKEYS_OIDC_CLIENT_ID, (m) => m.passkeysClientSecret ?? null),
   };
 }

@@ -101,5 +101,5 @@ export { hasScope, keyAllows, apiKeyIdOf, ALL_SCOPES, type ApiKeyPrincipal } fro
 export { loadMasterKey, type MasterKey } from './secrets/master-key.ts';
 export { hashSecret, verifySecretHash, constantTimeEqual, randomSecret } from './secrets/hash.ts';
 export { usernameKey } from './users.ts';
-export { DEFAULT_TENANT_ID, DIRECTORY_CLIENT_ID, DEMO_CLIENT_ID, type BootstrapStatus, type BootstrapResult } from './bootstrap.ts';
+export { DEFAULT_TENANT_ID, DIRECTORY_CLIENT_ID, DEMO_CLIENT_ID, PASSKEYS_OIDC_CLIENT_ID, type BootstrapStatus, type BootstrapResult } from './bootstrap.ts';
 export type { Clock } from './clock.ts';

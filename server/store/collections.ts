@@ -627,6 +627,37 @@ export interface DirectoryLoginDoc extends UpstreamLoginFields {
   nativeTokenHash: string | null;
 }
 
+/**
+ * An OpenID provider of a Passkeys application (identity/loginid/oidc-providers.ts). A record
+ * without `issuer` is the built-in provider (the gateway's own Vault) with the operator's redirect
+ * URIs and scopes.
+ */
+export interface LoginidOidcProviderDoc {
+  _id: string; // `${tenantId}/${providerId}`
+  tenantId: string;
+  providerId: string;
+  issuer: string | null;
+  clientId: string | null;
+  /** The client secret, sealed under the master key (purpose `loginid-oidc-provider-secret`). */
+  sealedSecret: string | null;
+  scopes: string[];
+  idTokenAlg: string | null;
+  /** Where `oidc/{providerId}/callback` may send the browser with the access token (exact match). */
+  redirectUris: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A Passkeys sign-in between `oidc/{providerId}/login` and its callback (identity/loginid/oidc-login.ts). */
+export interface LoginidOidcLoginDoc extends UpstreamLoginFields {
+  tenantId: string;
+  providerId: string;
+  /** The application's page that receives the access token. */
+  redirectUri: string;
+  /** The callback URL the provider was given (`redirect_uri` of the code exchange). */
+  callbackUri: string;
+}
+
 /** A native client's login (identity/directory/native-logins.ts); `_id` is the SHA-256 of the native token. */
 export interface DirectoryNativeLoginDoc {
   _id: string;
@@ -756,6 +787,8 @@ export interface Store {
   loginidOtps: Collection<LoginidOtpDoc>;
   loginidClientEvents: Collection<LoginidClientEventDoc>;
   loginidMfaSessions: Collection<LoginidMfaSessionDoc>;
+  loginidOidcProviders: Collection<LoginidOidcProviderDoc>;
+  loginidOidcLogins: Collection<LoginidOidcLoginDoc>;
   signals: Collection<SignalDoc>;
   directoryUpstreams: Collection<DirectoryUpstreamDoc>;
   directoryLogins: Collection<DirectoryLoginDoc>;
@@ -800,6 +833,8 @@ export function openStore(db: Db): Store {
     loginidOtps: db.collection<LoginidOtpDoc>('loginidOtps'),
     loginidClientEvents: db.collection<LoginidClientEventDoc>('loginidClientEvents'),
     loginidMfaSessions: db.collection<LoginidMfaSessionDoc>('loginidMfaSessions'),
+    loginidOidcProviders: db.collection<LoginidOidcProviderDoc>('loginidOidcProviders'),
+    loginidOidcLogins: db.collection<LoginidOidcLoginDoc>('loginidOidcLogins'),
     signals: db.collection<SignalDoc>('signals'),
     directoryUpstreams: db.collection<DirectoryUpstreamDoc>('directoryUpstreams'),
     directoryLogins: db.collection<DirectoryLoginDoc>('directoryLogins'),
@@ -937,6 +972,9 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   loginidClientEvents: [{ key: { tenantId: 1, createdAt: -1 }, name: 'tenant_created' }, TTL],
   // Flows are found by their id (the session string's first part); expired ones go.
   loginidMfaSessions: [TTL],
+  // an application's providers, for the operator's list
+  loginidOidcProviders: [{ key: { tenantId: 1, providerId: 1 }, name: 'tenant_provider' }],
+  loginidOidcLogins: [TTL],
   // The hub's one query per tick: `seq > watermark`, in seq order.
   signals: [{ key: { seq: 1 }, name: 'seq', unique: true }, TTL],
   directoryUpstreams: [],

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { keyAllows } from '../../server/identity/api-keys.ts';
-import { ACCOUNT_CLIENT_ID, DEMO_CLIENT_ID, DIRECTORY_CLIENT_ID } from '../../server/identity/bootstrap.ts';
+import { ACCOUNT_CLIENT_ID, DEMO_CLIENT_ID, DIRECTORY_CLIENT_ID, PASSKEYS_OIDC_CLIENT_ID } from '../../server/identity/bootstrap.ts';
 import { startHarness, type Harness } from './_harness.ts';
 
 // Each test bootstraps its own empty database, so every test gets its own harness.
@@ -34,7 +34,7 @@ test('two instances bootstrapping at once: exactly one does it, both report the 
 
   t.is(await h.store.tenants.countDocuments({}), 1);
   t.is(await h.store.apiKeys.countDocuments({}), 1);
-  t.is(await h.store.clients.countDocuments({}), 3);
+  t.is(await h.store.clients.countDocuments({}), 4);
 
   const again = await a.bootstrap.run({});
   t.false(again.performed);
@@ -59,12 +59,13 @@ test('with GATEWAY_BOOTSTRAP_KEY the operator\'s value is the admin key, stored 
   t.is(await identity.apiKeys.authenticate(chosen.slice(0, -1)), null);
 });
 
-test('the Directory API\'s confidential client and the public demo client are registered with redirect URIs from PUBLIC_URL', async (t) => {
+test('the Directory and Passkeys APIs\' confidential clients and the public demo client are registered with redirect URIs from PUBLIC_URL', async (t) => {
   const h = await fresh();
   const identity = h.identity({ publicUrl: 'https://id.example.org/' });
   const result = await identity.bootstrap.run({});
   t.deepEqual(result.clients, [
     { clientId: DIRECTORY_CLIENT_ID, name: 'Directory session API', type: 'confidential', redirectUris: ['https://id.example.org/directory/api/directorysession/onauthenticated'] },
+    { clientId: PASSKEYS_OIDC_CLIENT_ID, name: 'Passkeys API sign-in', type: 'confidential', redirectUris: ['https://id.example.org/fido2/v2/oidc/default/callback'] },
     { clientId: DEMO_CLIENT_ID, name: 'Demo client', type: 'public', redirectUris: ['https://id.example.org/demo/callback'] },
     { clientId: ACCOUNT_CLIENT_ID, name: 'Your account', type: 'public', redirectUris: ['https://id.example.org/account/callback'] },
   ]);
@@ -77,6 +78,10 @@ test('the Directory API\'s confidential client and the public demo client are re
   t.truthy(await identity.clients.authenticate('default', DIRECTORY_CLIENT_ID, credentials!.clientSecret));
   t.is(await identity.clients.authenticate('default', DIRECTORY_CLIENT_ID, credentials!.clientSecret + 'x'), null);
   t.is(await identity.clients.authenticate('default', DEMO_CLIENT_ID, ''), null);
+  const passkeys = await identity.bootstrap.passkeysClientCredentials();
+  t.is(passkeys?.clientId, PASSKEYS_OIDC_CLIENT_ID);
+  t.truthy(await identity.clients.authenticate('default', PASSKEYS_OIDC_CLIENT_ID, passkeys!.clientSecret));
+  t.not(passkeys!.clientSecret, credentials!.clientSecret, 'each relying party has its own secret');
 });
 
 test('status before any bootstrap says so', async (t) => {
@@ -85,4 +90,5 @@ test('status before any bootstrap says so', async (t) => {
     bootstrapped: false, at: null, defaultTenantId: 'default', adminKeyId: null, adminKeySource: null, clients: [],
   });
   t.is(await h.identity().bootstrap.directoryClientCredentials(), null);
+  t.is(await h.identity().bootstrap.passkeysClientCredentials(), null);
 });

@@ -7,16 +7,19 @@
 import type { Handlers } from '../../../generated/gateway/operations.ts';
 import type { OutboxDoc } from '../../store/collections.ts';
 import { GatewayError } from '../../http/errors.ts';
-import { DIRECTORY_CLIENT_ID } from '../../identity/index.ts';
+import { DIRECTORY_CLIENT_ID, PASSKEYS_OIDC_CLIENT_ID } from '../../identity/index.ts';
 import type { ApiContext, ApiPrincipal } from '../types.ts';
 import { tokenExchangeHandlers } from './token-exchange.ts';
 import { getPasskeysApp, listPasskeysClientEvents, updatePasskeysApp } from './passkeys-apps.ts';
+import { deletePasskeysOidcProvider, listPasskeysOidcProviders, putPasskeysOidcProvider } from './passkeys-oidc-providers.ts';
 import { listDirectoryApplications } from './directory/listDirectoryApplications.ts';
 import { putDirectoryApplication } from './directory/putDirectoryApplication.ts';
 import { deleteDirectoryApplication } from './directory/deleteDirectoryApplication.ts';
 import { getDirectoryUpstream } from './directory/getDirectoryUpstream.ts';
 import { putDirectoryUpstream } from './directory/putDirectoryUpstream.ts';
 import { deleteDirectoryUpstream } from './directory/deleteDirectoryUpstream.ts';
+
+const CLIENT_KINDS: Record<string, 'directory' | 'passkeys'> = { [DIRECTORY_CLIENT_ID]: 'directory', [PASSKEYS_OIDC_CLIENT_ID]: 'passkeys' };
 
 const actorOf = (p: ApiPrincipal) => `key:${p.credentialId}`;
 
@@ -27,6 +30,9 @@ export const handlers: Handlers<ApiPrincipal, ApiContext> = {
   getPasskeysApp,
   updatePasskeysApp,
   listPasskeysClientEvents,
+  listPasskeysOidcProviders,
+  putPasskeysOidcProvider,
+  deletePasskeysOidcProvider,
   listDirectoryApplications,
   putDirectoryApplication,
   deleteDirectoryApplication,
@@ -64,7 +70,7 @@ export const handlers: Handlers<ApiPrincipal, ApiContext> = {
       body: {
         ...s,
         at: s.at ? s.at.toISOString() : null,
-        clients: s.clients.map((c) => ({ client_id: c.clientId, name: c.name, kind: c.clientId === DIRECTORY_CLIENT_ID ? ('directory' as const) : ('demo' as const) })),
+        clients: s.clients.map((c) => ({ client_id: c.clientId, name: c.name, kind: CLIENT_KINDS[c.clientId] ?? ('demo' as const) })),
       },
     };
   },

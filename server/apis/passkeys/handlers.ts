@@ -38,6 +38,8 @@ import { mgmtUserActivate } from './mgmt/mgmtUserActivate.ts';
 import { mgmtUserDeactivate } from './mgmt/mgmtUserDeactivate.ts';
 import { mgmtUserDelete } from './mgmt/mgmtUserDelete.ts';
 import { mgmtUserGetByUsername } from './mgmt/mgmtUserGetByUsername.ts';
+import { oidcCallback } from './oidc/oidcCallback.ts';
+import { oidcLogin } from './oidc/oidcLogin.ts';
 import { passkeyDelete } from './passkeys/passkeyDelete.ts';
 import { passkeyRename } from './passkeys/passkeyRename.ts';
 import { passkeysAaguidGet } from './passkeys/passkeysAaguidGet.ts';
@@ -89,8 +91,8 @@ export const handlers: Handlers<ApiPrincipal, ApiContext> = {
   mgmtUserDeactivate,
   mgmtUserDelete,
   mgmtUserGetByUsername,
-  oidcCallback: notImplemented,
-  oidcLogin: notImplemented,
+  oidcCallback,
+  oidcLogin,
   passkeyDelete,
   passkeyRename,
   passkeysAaguidGet,

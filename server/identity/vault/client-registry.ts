@@ -11,16 +11,16 @@
  * - Update Client: a null `client_secret` keeps the secret; a public client becoming confidential
  *   must bring its secret in the same request (Update answers `null`, so a generated one could
  *   never be shown); a confidential client becoming public loses its secret.
- * - The bootstrap's `directory-session` client keeps its type and secret: the Directory API
- *   presents the secret sealed in the bootstrap record, so changing it here would cut the
- *   Directory API off from its upstream.
+ * - The bootstrap's `directory-session` and `passkeys-oidc` clients keep their type and secret: the
+ *   Directory and Passkeys APIs present the secrets sealed in the bootstrap record, so changing
+ *   them here would cut those APIs off from their upstream.
  * - `allowed_scopes` (the OpenID scopes when absent) is granting scopes, so who may list which
  *   is client-scopes.ts's rule, checked by Create and Update Client with `allowedScopesOf`.
  */
 import type { components } from '../../../generated/secrets-vault/schema.ts';
 import { conflict, validationError, type ValidationIssue } from '../../http/errors.ts';
 import type { ClientDoc } from '../../store/collections.ts';
-import { DEFAULT_TENANT_ID, DIRECTORY_CLIENT_ID } from '../bootstrap.ts';
+import { DEFAULT_TENANT_ID, DIRECTORY_CLIENT_ID, PASSKEYS_OIDC_CLIENT_ID } from '../bootstrap.ts';
 import { DEFAULT_CLIENT_SCOPES, type ClientInput, type ClientPatch } from '../clients.ts';
 import { grantTypesFor } from '../oauth/grants/index.ts';
 
@@ -115,9 +115,10 @@ export function clientInputFromVault(body: VaultClient): ClientInput {
 /** The patch for Update Client, applying the type and secret rules above to the current record. */
 export function clientPatchFromVault(current: ClientDoc, body: VaultClient): ClientPatch {
   const type = body.client_type ?? 'confidential';
-  const bootstrapDirectory = current.tenantId === DEFAULT_TENANT_ID && current.clientId === DIRECTORY_CLIENT_ID;
-  if (bootstrapDirectory && (type !== current.type || body.client_secret != null)) {
-    throw conflict(`The type and secret of ${DIRECTORY_CLIENT_ID} are managed by the gateway's bootstrap`);
+  // the gateway's own relying parties present the secret the bootstrap sealed for them
+  const bootstrapClient = current.tenantId === DEFAULT_TENANT_ID && [DIRECTORY_CLIENT_ID, PASSKEYS_OIDC_CLIENT_ID].includes(current.clientId);
+  if (bootstrapClient && (type !== current.type || body.client_secret != null)) {
+    throw conflict(`The type and secret of ${current.clientId} are managed by the gateway's bootstrap`);
   }
   if (type === 'confidential' && current.type === 'public' && body.client_secret == null) {
     throw validationError([{ location: 'body', path: ['client_secret'], message: 'a client becoming confidential needs its client_secret in the same request', type: 'value_error.missing' }]);
