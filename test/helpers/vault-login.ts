@@ -26,6 +26,7 @@ export function zkimgUser(gw: TestGateway, tenantId = 'default'): { login: Vault
     const { body } = await prepareLogin(gw, onPage);
     const res = await authenticateBody(gw, onPage, body);
     if (res.data === undefined) throw new Error(`authenticate: ${res.response.status} ${JSON.stringify(res.error)}`);
+    if (res.data.need_verify) throw new Error('this login unexpectedly needs a step-up');
     return { authReqId, nonce: res.data.nonce };
   };
   return { login, user };

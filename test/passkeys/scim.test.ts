@@ -2,8 +2,8 @@
  * The Passkeys API's SCIM service (/fido2/v2/scim) beyond the RFC examples table
  * (test/scim/rfc-http.test.ts): an application's key reaches only its own users and groups on every
  * route, scopes profile:read / profile:write, errors in the RFC 7644 §3.12 shape with `status`,
- * ETags, discovery that advertises exactly what is kept, and SCIM `active: false` closing the Vault's
- * zkimg-1 login.
+ * ETags, discovery that advertises exactly what is kept, a user provisioned here registering a
+ * passkey, and SCIM `active: false` closing the Passkeys sign-in and the Vault's logins.
  */
 import test from 'ava';
 import { createPasskeysClient } from '../../clients/passkeys.ts';
@@ -11,6 +11,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { uniqueId } from '../vault/admin-helpers.ts';
 import { authenticateBody, authRequestFor, challenge, newUser, prepareLogin, register, setVaultSettings } from '../vault/auth-helpers.ts';
 import { ERROR_SCHEMA, PATCH_OP } from '../vault/scim-helpers.ts';
+import { passkeyLogin } from '../vault/passkeys-helpers.ts';
+import { authInit, must, newApp, regInit, register as registerPasskey, signIn, SoftwareAuthenticator } from './_helpers.ts';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -184,4 +186,62 @@ test('a Vault user deactivated through SCIM (active: false) cannot complete a zk
   t.true(refused >= 400 && refused < 500, `a deactivated user's login is refused (${refused})`);
   t.is((await setActive(true)).response.status, 200);
   t.is(await login('again'), 200);
+});
+
+test('a user provisioned through /fido2/v2/scim registers a passkey (reg/init + reg/complete) with a grant for that user, and signs in with it', async (t) => {
+  const app = await newApp(gw);
+  const username = `${uniqueId('scim-pk')}@example.test`;
+  const made = await app.mgmt.POST('/scim/Users', { body: { schemas: [USER], userName: username, displayName: 'Provisioned', emails: [{ value: username, primary: true }] } });
+  t.is(made.response.status, 201, JSON.stringify(made.error));
+  const id = made.data!.id;
+  // The user exists, so a stranger knowing the username cannot put a passkey on the account.
+  t.is((await regInit(gw, app, username)).response.status, 403);
+  // The application's backend grants the registration (mgmt/grant), as LoginID's web SDK expects.
+  const grant = must(await app.mgmt.POST('/mgmt/grant', { body: { grants: ['reg:write'], username } }), 'grant');
+  const authenticator = new SoftwareAuthenticator();
+  const reg = await registerPasskey(gw, app, authenticator, username, { jwt: grant.token });
+  t.is(reg.response.status, 200, JSON.stringify(reg.error));
+  t.is(reg.data!.userId, id, 'the passkey is the provisioned user\'s, no second user');
+  t.is(await gw.services.store.users.countDocuments({ tenantId: app.id, usernameKey: username.toLowerCase() }), 1);
+  const signedIn = await signIn(gw, app, authenticator, username);
+  t.is(signedIn.response.status, 200, JSON.stringify(signedIn.error));
+  t.is(signedIn.data!.userId, id);
+  const scimView = must(await app.mgmt.GET('/scim/Users/{id}', { params: { path: { id } } }), 'scim get');
+  t.like(scimView, { userName: username, displayName: 'Provisioned', active: true });
+});
+
+test('a user deactivated through /fido2/v2/scim (active: false) is refused at the Passkeys sign-in (auth/complete) and at the Vault\'s passkey login; active again, both work', async (t) => {
+  const app = await newApp(gw);
+  const authenticator = new SoftwareAuthenticator();
+  const username = `${uniqueId('scim-off')}@example.test`;
+  const made = must(await app.mgmt.POST('/scim/Users', { body: { schemas: [USER], userName: username } }), 'scim create');
+  const grant = must(await app.mgmt.POST('/mgmt/grant', { body: { grants: ['reg:write'], username } }), 'grant');
+  t.is((await registerPasskey(gw, app, authenticator, username, { jwt: grant.token })).response.status, 200);
+  const setActive = (active: boolean) =>
+    app.mgmt.PATCH('/scim/Users/{id}', { params: { path: { id: made.id } }, body: { schemas: PATCH_OP, Operations: [{ op: 'replace', path: 'active', value: active }] } as never });
+  const vaultLogin = async () => {
+    try {
+      return (await passkeyLogin(gw, app.id, username, authenticator)).response.status;
+    } catch (error) {
+      // auth/options refused: the helper throws with the status first
+      return Number(/: (\d{3}) /.exec((error as Error).message)?.[1] ?? 0);
+    }
+  };
+  t.is((await signIn(gw, app, authenticator, username)).response.status, 200, 'before');
+  t.is(await vaultLogin(), 200, 'the Vault login before');
+
+  t.is((await setActive(false)).response.status, 200);
+  // auth/init tells nobody the account is off (its options name no passkey), auth/complete refuses
+  const init = must(await authInit(app, username), 'auth/init');
+  t.deepEqual(init.assertionOptions.allowCredentials ?? [], []);
+  const refused = await signIn(gw, app, authenticator, username);
+  t.is(refused.response.status, 403, `auth/complete of a deactivated user: ${JSON.stringify(refused.error)}`);
+  t.like(refused.error as object, { msgCode: 'forbidden' });
+  t.is(refused.data, undefined);
+  const vault = await vaultLogin();
+  t.true(vault >= 400 && vault < 500, `the Vault's passkey login of a deactivated user is refused (${vault})`);
+
+  t.is((await setActive(true)).response.status, 200);
+  t.is((await signIn(gw, app, authenticator, username)).response.status, 200, 'active again');
+  t.is(await vaultLogin(), 200, 'the Vault login again');
 });

@@ -6,7 +6,8 @@ import test from 'ava';
 import * as client from 'openid-client';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { completeUrl, loginFor, POST_LOGOUT, REDIRECT, setupTenant, visit } from './_oidc.ts';
-import { authenticateBody, newUser, prepareLogin, register, setVaultSettings, type TestUser } from './auth-helpers.ts';
+import { setVaultSettings } from './auth-helpers.ts';
+import { zkimgUser, type VaultLogin } from '../helpers/vault-login.ts';
 
 let gw: TestGateway;
 test.before(async () => {
@@ -18,34 +19,11 @@ async function relyingParty(issuer: string, clientId: string, auth: client.Clien
   return client.discovery(new URL(issuer), clientId, { id_token_signed_response_alg: alg }, auth, { execute: [client.allowInsecureRequests] });
 }
 
+/** How the user logs in on the login page: a real zkimg-1 login (test/helpers/vault-login.ts), or the continuation directly. */
+const shortcutLogin = (tenantId: string, userId: string): VaultLogin => (page) => loginFor(gw, tenantId, userId, page);
+
 /** The browser leg: authorize → login page → (login) → authorize/complete → redirect_uri?code. */
-/** How the user logs in on the login page: a real zkimg-1 login through the API, or the continuation directly. */
-type Login = (loginPage: URL) => Promise<{ authReqId: string; nonce: string }>;
-
-const shortcutLogin = (tenantId: string, userId: string): Login => (page) => loginFor(gw, tenantId, userId, page);
-
-/** zkimg-1 through the Vault API (test/helpers/zkimg-client.ts): registers on the first use, then challenge + authenticate. */
-function zkimgLogin(tenantId: string): { login: Login; user: TestUser } {
-  const user = newUser({ tenantId });
-  let enrolled = false;
-  const login: Login = async (page) => {
-    const authReqId = page.searchParams.get('auth_req_id')!;
-    const onPage = { ...user, authReqId };
-    if (!enrolled) {
-      const res = await register(gw, onPage);
-      if (res.response.status !== 201) throw new Error(`register: ${res.response.status} ${JSON.stringify(res.error)}`);
-      enrolled = true;
-    }
-    const { body } = await prepareLogin(gw, onPage);
-    const res = await authenticateBody(gw, onPage, body);
-    if (res.data === undefined) throw new Error(`authenticate: ${res.response.status} ${JSON.stringify(res.error)}`);
-    if (res.data.need_verify) throw new Error('this login unexpectedly needs a step-up');
-    return { authReqId, nonce: res.data.nonce };
-  };
-  return { login, user };
-}
-
-async function browserLeg(config: client.Configuration, issuer: string, logIn: Login) {
+async function browserLeg(config: client.Configuration, issuer: string, logIn: VaultLogin) {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
@@ -72,7 +50,7 @@ test('openid-client: discovery, code flow with PKCE and a zkimg-1 login, userinf
   const { tenantId, client: makeClient, issuer } = await setupTenant(gw);
   await setVaultSettings(gw, tenantId, { register_enable: true });
   const { client: rp } = await makeClient({ type: 'public' });
-  const zk = zkimgLogin(tenantId);
+  const zk = zkimgUser(gw, tenantId);
   const config = await relyingParty(issuer, rp.clientId, client.None(), 'EdDSA');
   t.is(config.serverMetadata().issuer, issuer);
   t.deepEqual(config.serverMetadata().code_challenge_methods_supported, ['S256']);
