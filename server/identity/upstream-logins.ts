@@ -35,6 +35,19 @@ export interface StartedLogin {
   binding: string;
 }
 
+/** What a relying party's callback received: the state, the browser's binding cookie, the provider's query, and who called (for the audit). */
+export interface UpstreamCallback {
+  state: string;
+  binding: string | undefined;
+  /** every query parameter the provider sent (code or error, state, iss ...) */
+  query: URLSearchParams;
+  ip: string;
+  requestId: string;
+}
+
+/** A provider's (or the RP library's) message, safe to log and to show: printable ASCII, at most 200 characters. */
+export const printable = (s: string | null) => (s ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+
 /** The API's own fields of a login, and the issuer of the provider the browser goes to. */
 export type LoginRequestOf<D extends UpstreamLoginFields> = Omit<D, Exclude<keyof UpstreamLoginFields, 'upstreamIssuer'>>;
 

@@ -12,6 +12,7 @@
  * A web client's browser then goes to the redirect URL with the session in the fragment; a native
  * client's login completes (its poll wakes on any instance) and the browser goes to the done page.
  */
+import { printable as safe, type UpstreamCallback } from '../upstream-logins.ts';
 import { authorizationUrl, exchangeCode, newPkceVerifier, type UpstreamIdentity } from '../upstream-oidc.ts';
 import type { DirectorySessionDoc } from '../../store/collections.ts';
 import { ungrantedAppClaims } from './applications.ts';
@@ -127,16 +128,7 @@ export async function startLogin(deps: DirectoryDeps, input: LoginInput): Promis
   return { kind: 'upstream', location: url.href, binding: started.binding };
 }
 
-export interface CallbackInput {
-  state: string;
-  binding: string | undefined;
-  /** every query parameter the provider sent (code or error, state, iss ...) */
-  query: URLSearchParams;
-  ip: string;
-  requestId: string;
-}
-
-const safe = (s: string | null) => (s ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+export type CallbackInput = UpstreamCallback;
 
 export async function finishLogin(deps: DirectoryDeps, input: CallbackInput): Promise<LoginStep> {
   const login = await consumeLogin(deps, input.state, input.binding);

@@ -15,7 +15,7 @@
  * so the token never reaches a server log or a Referer.
  */
 import type { LoginidOidcLoginDoc } from '../../store/collections.ts';
-import { consumeUpstreamLogin, storeUpstreamLogin, type UpstreamLoginStore } from '../upstream-logins.ts';
+import { consumeUpstreamLogin, printable as safe, storeUpstreamLogin, type UpstreamCallback, type UpstreamLoginStore } from '../upstream-logins.ts';
 import { authorizationUrl, exchangeCode, newPkceVerifier, type UpstreamIdentity } from '../upstream-oidc.ts';
 import { upstreamUserFor } from '../upstream-users.ts';
 import { oidcProviderOf, type OidcDeps } from './oidc-providers.ts';
@@ -79,17 +79,9 @@ export async function startOidcLogin(deps: OidcDeps, input: StartInput): Promise
   }
 }
 
-export interface FinishInput {
+export interface FinishInput extends UpstreamCallback {
   providerId: string;
-  state: string;
-  binding: string | undefined;
-  /** every query parameter the provider sent (code, state, iss ...) */
-  query: URLSearchParams;
-  ip: string;
-  requestId: string;
 }
-
-const safe = (s: string | null) => (s ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 
 export async function finishOidcLogin(deps: OidcDeps, input: FinishInput): Promise<{ location: string }> {
   const login = await consumeUpstreamLogin(loginStore(deps), input.state, input.binding);
