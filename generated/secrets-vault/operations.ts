@@ -73,6 +73,8 @@ export const operationTable = [
   {"operationId":"tokenExchange","method":"post","path":"/oidc/token","expressPath":"/oidc/token","security":[],"requestContentTypes":["application/x-www-form-urlencoded"]},
   {"operationId":"tokenExchangeStandard","method":"post","path":"/oidc/{tenant_id}/token/standard","expressPath":"/oidc/:tenant_id/token/standard","security":[[],["ClientSecretBasic"]],"requestContentTypes":["application/x-www-form-urlencoded"]},
   {"operationId":"tokenExchangeTenant","method":"post","path":"/oidc/{tenant_id}/token","expressPath":"/oidc/:tenant_id/token","security":[],"requestContentTypes":["application/x-www-form-urlencoded"]},
+  {"operationId":"unblockIp","method":"delete","path":"/tenants/{tenant_id}/blocked-ips/{ip}","expressPath":"/tenants/:tenant_id/blocked-ips/:ip","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
+  {"operationId":"unblockUser","method":"delete","path":"/tenants/{tenant_id}/blocked-users/{user_id}","expressPath":"/tenants/:tenant_id/blocked-users/:user_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":[]},
   {"operationId":"updateClient","method":"put","path":"/clients/{client_id}","expressPath":"/clients/:client_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
   {"operationId":"updateEmail","method":"put","path":"/users/{tenant_id}/{user_id}/email","expressPath":"/users/:tenant_id/:user_id/email","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
   {"operationId":"updatePasskey","method":"put","path":"/passkeys/{key_id}","expressPath":"/passkeys/:key_id","security":[["APIKeyHeader"],["HTTPBearer"]],"requestContentTypes":["application/json"]},
@@ -1065,6 +1067,38 @@ export type TokenExchangeTenantReply =
   | Reply<422, operations["tokenExchangeTenant"]['responses'][422]>
   | Reply<Exclude<ErrorStatus, 200 | 422>, operations["tokenExchangeTenant"]['responses']['default']>;
 
+/** DELETE /api/tenants/{tenant_id}/blocked-ips/{ip} */
+export interface UnblockIpRequest<Principal, Context> {
+  params: ParamsOf<operations["unblockIp"], 'path'>;
+  query: ParamsOf<operations["unblockIp"], 'query'>;
+  headers: ParamsOf<operations["unblockIp"], 'header'>;
+  cookies: ParamsOf<operations["unblockIp"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type UnblockIpReply =
+  | Reply<204, operations["unblockIp"]['responses'][204]>
+  | Reply<404, operations["unblockIp"]['responses'][404]>
+  | Reply<422, operations["unblockIp"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 204 | 404 | 422>, operations["unblockIp"]['responses']['default']>;
+
+/** DELETE /api/tenants/{tenant_id}/blocked-users/{user_id} */
+export interface UnblockUserRequest<Principal, Context> {
+  params: ParamsOf<operations["unblockUser"], 'path'>;
+  query: ParamsOf<operations["unblockUser"], 'query'>;
+  headers: ParamsOf<operations["unblockUser"], 'header'>;
+  cookies: ParamsOf<operations["unblockUser"], 'cookie'>;
+  body: undefined;
+  principal: Principal;
+  context: Context;
+}
+export type UnblockUserReply =
+  | Reply<204, operations["unblockUser"]['responses'][204]>
+  | Reply<404, operations["unblockUser"]['responses'][404]>
+  | Reply<422, operations["unblockUser"]['responses'][422]>
+  | Reply<Exclude<ErrorStatus, 204 | 404 | 422>, operations["unblockUser"]['responses']['default']>;
+
 /** PUT /api/clients/{client_id} */
 export interface UpdateClientRequest<Principal, Context> {
   params: ParamsOf<operations["updateClient"], 'path'>;
@@ -1247,6 +1281,8 @@ export interface Handlers<Principal, Context> {
   tokenExchange: (req: TokenExchangeRequest<Principal, Context>) => Promise<TokenExchangeReply>;
   tokenExchangeStandard: (req: TokenExchangeStandardRequest<Principal, Context>) => Promise<TokenExchangeStandardReply>;
   tokenExchangeTenant: (req: TokenExchangeTenantRequest<Principal, Context>) => Promise<TokenExchangeTenantReply>;
+  unblockIp: (req: UnblockIpRequest<Principal, Context>) => Promise<UnblockIpReply>;
+  unblockUser: (req: UnblockUserRequest<Principal, Context>) => Promise<UnblockUserReply>;
   updateClient: (req: UpdateClientRequest<Principal, Context>) => Promise<UpdateClientReply>;
   updateEmail: (req: UpdateEmailRequest<Principal, Context>) => Promise<UpdateEmailReply>;
   updatePasskey: (req: UpdatePasskeyRequest<Principal, Context>) => Promise<UpdatePasskeyReply>;

@@ -24,6 +24,8 @@ export const vaultScopes: Record<string, readonly string[]> = {
   updateTenant: ['tenants:write'],
   blockedIps: ['tenants:read'],
   blockUsers: ['tenants:read'],
+  unblockIp: ['tenants:write'],
+  unblockUser: ['tenants:write'],
   createClient: ['clients:write'],
   readClients: ['clients:read'],
   updateClient: ['clients:write'],

@@ -1,4 +1,4 @@
-/** Vault handlers: zkimg-1 login, password reset and change, enrolment and e-mail links, the login UI's client lookups, lockout lists. */
+/** Vault handlers: zkimg-1 login, password reset and change, enrolment and e-mail links, the login UI's client lookups, lockout lists and unblocking. */
 import type { VaultHandlers } from '../handler-types.ts';
 import { register } from './register.ts';
 import { getChallenge } from './getChallenge.ts';
@@ -16,8 +16,10 @@ import { passkeyGrantOptions } from './passkeyGrantOptions.ts';
 import { passkeyGrantRegister } from './passkeyGrantRegister.ts';
 import { registerPasskeyOptions } from './registerPasskeyOptions.ts';
 import { registerWithPasskey } from './registerWithPasskey.ts';
+import { unblockIp } from './unblockIp.ts';
+import { unblockUser } from './unblockUser.ts';
 
-export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenticate' | 'requestResetPassword' | 'resetPasswordCode' | 'changePassword' | 'getClient' | 'getClientTenant' | 'blockedIps' | 'blockUsers' | 'enrol' | 'verifyEmail' | 'passkeyGrantOptions' | 'passkeyGrantRegister' | 'registerPasskeyOptions' | 'registerWithPasskey'> = {
+export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenticate' | 'requestResetPassword' | 'resetPasswordCode' | 'changePassword' | 'getClient' | 'getClientTenant' | 'blockedIps' | 'blockUsers' | 'enrol' | 'verifyEmail' | 'passkeyGrantOptions' | 'passkeyGrantRegister' | 'registerPasskeyOptions' | 'registerWithPasskey' | 'unblockIp' | 'unblockUser'> = {
   register,
   getChallenge,
   authenticate,
@@ -34,4 +36,6 @@ export const authHandlers: VaultHandlers<'register' | 'getChallenge' | 'authenti
   passkeyGrantRegister,
   registerPasskeyOptions,
   registerWithPasskey,
+  unblockIp,
+  unblockUser,
 };
