@@ -248,10 +248,14 @@ async function measure(kind: Kind): Promise<Record<string, Row>> {
     if (probe.status !== 200) throw new Error(`${kind} client_credentials answered ${probe.status}: ${await probe.text()}`);
     const info = await fetch(f.userinfo, { headers: { authorization: `Bearer ${f.accessToken}` } });
     if (info.status !== 200) throw new Error(`${kind} userinfo answered ${info.status}: ${await info.text()}`);
+    // The bearer read goes first: oidc-provider's in-memory adapter is an LRU of bounded size, and
+    // the thousands of tokens the grant rows store push the read's access token out of it (every
+    // read after the refresh row answered 401).
+    const userinfo = await load('bearer read (userinfo)', f.userinfo, { authorization: `Bearer ${f.accessToken}` });
     return {
+      userinfo,
       cc: await load('client_credentials grant', f.token, { authorization: basic }, cc),
       refresh: await refreshLoad('refresh grant', f),
-      userinfo: await load('bearer read (userinfo)', f.userinfo, { authorization: `Bearer ${f.accessToken}` }),
       discovery: await load('discovery document', f.discovery),
       jwks: await load('JWKS', f.jwks),
     };
