@@ -12,6 +12,7 @@
  * - The wait goes through the core's signal hub (signals.ts): completing publishes a signal for the
  *   token's hash, and a poll on any instance wakes on it, without a query per waiter.
  */
+import type { DirectoryNativeLoginDoc } from '../../store/collections.ts';
 import type { DirectoryDeps } from './context.ts';
 import { DirectoryRefusal, type DirectoryRefusalReason } from './refusal.ts';
 import { isDuplicateKeyError } from '../errors.ts';
@@ -33,25 +34,25 @@ export async function registerNativeLogin(deps: DirectoryDeps, tenantId: string,
   }
 }
 
-export async function completeNativeLogin(deps: DirectoryDeps, tokenHash: string, sessionId: string): Promise<boolean> {
+/** Ends the pending browser leg of `tokenHash` (one guarded update) and wakes its polls on any instance. */
+async function endBrowserLeg(deps: DirectoryDeps, tokenHash: string, outcome: Pick<DirectoryNativeLoginDoc, 'state' | 'sessionId' | 'failure'>): Promise<boolean> {
   const now = deps.core.clock();
   const done = await deps.store.directoryNativeLogins.updateOne(
     { _id: tokenHash, state: 'pending', expiresAt: { $gt: now } },
-    { $set: { state: 'completed', sessionId, completedAt: now } },
+    { $set: { ...outcome, completedAt: now } },
   );
   if (done.modifiedCount !== 1) return false;
   await deps.core.signals.publish(NATIVE_TOPIC, tokenHash);
   return true;
 }
 
-/** Records that the browser leg of `tokenHash` ended in a refusal, and wakes its polls. */
+export function completeNativeLogin(deps: DirectoryDeps, tokenHash: string, sessionId: string): Promise<boolean> {
+  return endBrowserLeg(deps, tokenHash, { state: 'completed', sessionId, failure: null });
+}
+
+/** Records that the browser leg of `tokenHash` ended in a refusal, so its polls answer it at once. */
 export async function failNativeLogin(deps: DirectoryDeps, tokenHash: string, failure: NativeFailure): Promise<void> {
-  const now = deps.core.clock();
-  const done = await deps.store.directoryNativeLogins.updateOne(
-    { _id: tokenHash, state: 'pending', expiresAt: { $gt: now } },
-    { $set: { state: 'failed', failure, completedAt: now } },
-  );
-  if (done.modifiedCount === 1) await deps.core.signals.publish(NATIVE_TOPIC, tokenHash);
+  await endBrowserLeg(deps, tokenHash, { state: 'failed', sessionId: null, failure });
 }
 
 export interface NativeFailure {
