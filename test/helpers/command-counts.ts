@@ -112,7 +112,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'JWKS',
-    budget: 1,
+    budget: 0,
     async prepare(gw) {
       const s = await setupTenant(gw);
       return () => ok(fetch(`${s.issuer}/.well-known/jwks`), 'JWKS');

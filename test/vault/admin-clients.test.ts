@@ -226,3 +226,26 @@ test('the platform admin may manage clients of any tenant; an unknown tenant is 
   const creds = await gw.services.identity.bootstrap.directoryClientCredentials();
   assertNoSecret(t, [boot.data], creds!.clientSecret);
 });
+
+test('an RS256 client publishes its issuer\'s RS256 key before any token, on create and on update; the other tenant\'s set is untouched', async (t) => {
+  const algs = async (tenant: string) => {
+    const r = await fetch(`${gw.url}/api/oidc/${tenant}/.well-known/jwks`);
+    t.is(r.status, 200);
+    return ((await r.json()) as { keys: { alg: string }[] }).keys.map((k) => k.alg).sort();
+  };
+  const tenantC = await gw.createTenant(uniqueId('cc'));
+  const adminC = vaultWithKey(gw, (await gw.createApiKey(tenantC, ['clients:read', 'clients:write'])).value);
+  t.deepEqual(await algs(tenantC), ['EdDSA']);
+  const created = await adminC.POST('/clients', { body: client(tenantC, { sing_alg: 'RS256' }) });
+  t.is(created.response.status, 200);
+  t.deepEqual(await algs(tenantC), ['EdDSA', 'RS256']);
+
+  const tenantD = await gw.createTenant(uniqueId('cd'));
+  const adminD = vaultWithKey(gw, (await gw.createApiKey(tenantD, ['clients:read', 'clients:write'])).value);
+  const body = client(tenantD);
+  t.is((await adminD.POST('/clients', { body })).response.status, 200);
+  t.deepEqual(await algs(tenantD), ['EdDSA']);
+  t.is((await adminD.PUT('/clients/{client_id}', { params: { path: { client_id: body.client_id } }, body: { ...body, client_secret: null, sing_alg: 'RS256' } })).response.status, 200);
+  t.deepEqual(await algs(tenantD), ['EdDSA', 'RS256']);
+  t.deepEqual(await algs(tenantB), ['EdDSA'], 'another tenant publishes no RS256 key for it');
+});
