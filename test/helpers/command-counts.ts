@@ -152,7 +152,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'zkimg-1 login (challenge + authenticate)',
-    budget: 17,
+    budget: 15,
     goal: 6,
     async prepare(gw) {
       // the default tenant: a login without an auth request acts in it

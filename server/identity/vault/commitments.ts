@@ -17,7 +17,7 @@
  */
 import { createDecipheriv, hkdfSync, randomBytes, createCipheriv } from 'node:crypto';
 import { validationError } from '../../http/errors.ts';
-import type { Store, ZkimgCommitmentDoc } from '../../store/collections.ts';
+import type { Store, UserDoc, ZkimgCommitmentDoc } from '../../store/collections.ts';
 import type { Sealer } from '../secrets/seal.ts';
 
 export const ZKIMG_PROTO_VERSION = 'zkimg-1';
@@ -141,8 +141,20 @@ export function openDummyCommitment(sealer: Sealer, cipherKey: string, tenantId:
   return null;
 }
 
-export function getCommitment(store: Store, tenantId: string, userId: string): Promise<ZkimgCommitmentDoc | null> {
-  return store.zkimgCommitments.findOne({ _id: userId, tenantId });
+/**
+ * The user of `usernameKey` and their commitment in one command (a `$lookup` by primary key): what
+ * both zkimg-1 login steps need. A username nobody has costs the same command.
+ */
+export async function findUserWithCommitment(store: Store, tenantId: string, usernameKey: string): Promise<{ user: UserDoc; commitment: ZkimgCommitmentDoc | null } | null> {
+  const [found] = await store.users
+    .aggregate<UserDoc & { commitments: ZkimgCommitmentDoc[] }>([
+      { $match: { tenantId, usernameKey } },
+      { $lookup: { from: store.zkimgCommitments.collectionName, localField: '_id', foreignField: '_id', as: 'commitments' } },
+    ])
+    .toArray();
+  if (found === undefined) return null;
+  const { commitments, ...user } = found;
+  return { user, commitment: commitments.find((c) => c.tenantId === tenantId) ?? null };
 }
 
 /** Stores (or replaces, on reset and change) the user's commitment, sealed under the master key. */

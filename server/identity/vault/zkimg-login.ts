@@ -17,11 +17,11 @@
  */
 import { GatewayError, badRequest, unauthorized } from '../../http/errors.ts';
 import type { GatewayServices } from '../../services.ts';
-import type { TenantDoc, UserDoc } from '../../store/collections.ts';
+import type { TenantDoc, UserDoc, ZkimgCommitmentDoc } from '../../store/collections.ts';
 import { DEFAULT_TENANT_ID } from '../bootstrap.ts';
 import { usernameKey } from '../users.ts';
 import { consumeChallenge, createChallenge, encodeChallengeData } from './challenges.ts';
-import { getCommitment, openCommitment, openDummyCommitment, ZKIMG_PROTO_VERSION, type OpenedCommitment } from './commitments.ts';
+import { findUserWithCommitment, openCommitment, openDummyCommitment, ZKIMG_PROTO_VERSION, type OpenedCommitment } from './commitments.ts';
 import { livenessFailure, type LogData } from './liveness-policy.ts';
 import { underLockout, type CredentialCheck } from '../lockout/guard.ts';
 import { completeLogin } from './login-continuation.ts';
@@ -74,18 +74,22 @@ export function formatBerPercent(errorBits: number, m: number): string {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 }
 
-async function activeUser(services: GatewayServices, tenantId: string, username: string): Promise<UserDoc | null> {
-  const user = await services.identity.users.getByUsername(tenantId, username);
-  return user !== null && !user.disabled ? user : null;
+/** The active user of `username` (null when unknown or disabled) and their stored commitment. */
+async function activeLogin(services: GatewayServices, tenantId: string, username: string): Promise<{ user: UserDoc | null; stored: ZkimgCommitmentDoc | null }> {
+  const found = await findUserWithCommitment(services.store, tenantId, usernameKey(username));
+  return found !== null && !found.user.disabled ? { user: found.user, stored: found.commitment } : { user: null, stored: null };
 }
 
-/** The attempt's lockout (identity/lockout/guard.ts) around `work`, with the active user read alongside. */
+/**
+ * The attempt's lockout (identity/lockout/guard.ts) around `work`, with the active user and their
+ * commitment read alongside (one command, the same for a username nobody has).
+ */
 function withLoginAttempt<T>(
   services: GatewayServices,
   tenant: TenantDoc,
   info: LoginRequestInfo,
   username: string,
-  work: (user: UserDoc | null, attempt: CredentialCheck) => Promise<T>,
+  work: (user: UserDoc | null, stored: ZkimgCommitmentDoc | null, attempt: CredentialCheck) => Promise<T>,
 ): Promise<T> {
   const subject = { tenantId: tenant._id, ip: info.ip, usernameKey: usernameKey(username) };
   const deps = { store: services.store, audit: services.identity.audit };
@@ -94,11 +98,11 @@ function withLoginAttempt<T>(
     lockoutPolicyOf(tenant),
     subject,
     info,
-    (attempt, user) => {
+    (attempt, { user, stored }) => {
       attempt.identify(user?._id ?? null);
-      return work(user, attempt);
+      return work(user, stored, attempt);
     },
-    () => activeUser(services, tenant._id, username),
+    () => activeLogin(services, tenant._id, username),
   );
 }
 
@@ -120,9 +124,7 @@ export async function issueChallenge(
   input: { authReqId?: string | null; username: string; cipherKey: string },
 ): Promise<ChallengeResult> {
   const tenant = await loginTenant(services, input.authReqId);
-  return withLoginAttempt(services, tenant, info, input.username, async (user, attempt) => {
-    // An unknown user costs the same query, under an id no record has.
-    const stored = await getCommitment(services.store, tenant._id, user?._id ?? NO_USER);
+  return withLoginAttempt(services, tenant, info, input.username, async (user, stored, attempt) => {
     const commitment =
       user !== null && stored !== null
         ? openCommitment(services.identity.sealer, stored, input.cipherKey, tenant._id, user.username)
@@ -205,17 +207,12 @@ export function checkBerReport(errors: Uint8Array, c: Pick<OpenedCommitment, 'n'
 /** Authenticate (docs/zkimg-1.md, Verification steps 1-7). */
 export async function authenticate(services: GatewayServices, info: LoginRequestInfo, input: AuthenticateInput): Promise<AuthenticateResult> {
   const tenant = await loginTenant(services, input.authReqId);
-  return withLoginAttempt(services, tenant, info, input.username, async (user, attempt) => {
+  return withLoginAttempt(services, tenant, info, input.username, async (user, stored, attempt) => {
     const fail = async (reason: string, detail: string) => refuse(attempt, 'login.zkimg', reason, detail);
 
-    // Step 1: the challenge answers once, right or wrong (consumed before anything is checked),
-    // read together with the stored commitment for step 2.
-    // An unknown user costs the same two queries, under an id no record has.
-    const owner = user?._id ?? NO_USER;
-    const [challenge, stored] = await Promise.all([
-      consumeChallenge(services.store, { id: input.challengeId, tenantId: tenant._id, userId: owner }),
-      getCommitment(services.store, tenant._id, owner),
-    ]);
+    // Step 1: the challenge answers once, right or wrong (consumed before anything is checked).
+    // An unknown user costs the same query, under an id no record has.
+    const challenge = await consumeChallenge(services.store, { id: input.challengeId, tenantId: tenant._id, userId: user?._id ?? NO_USER });
     // Step 2: the commitment opens with cipherKey (the same work for an unknown user).
     const commitment =
       user !== null && stored !== null
