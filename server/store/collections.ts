@@ -360,6 +360,8 @@ export interface LoginLockoutDoc {
   /** Attempts holding a slot in this window: the failures plus those still being checked (lockout.ts reserveAttempt). */
   reserved: number;
   windowStart: Date;
+  /** The marker of the attempt that took the last slot: how that attempt knows its update took one (identity/lockout/attempts.ts). */
+  reservation?: string | null;
   /** Blocks imposed so far; each one doubles the next (block_config). */
   level: number;
   blockedAt: Date | null;

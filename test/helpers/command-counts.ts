@@ -152,7 +152,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'zkimg-1 login (challenge + authenticate)',
-    budget: 15,
+    budget: 13,
     goal: 6,
     async prepare(gw) {
       // the default tenant: a login without an auth request acts in it
@@ -171,7 +171,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'passkey authentication (options + verify)',
-    budget: 16,
+    budget: 14,
     async prepare(gw) {
       const tenantId = await passkeyTenant(gw);
       const user = await userWithToken(gw, tenantId);

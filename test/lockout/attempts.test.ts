@@ -98,3 +98,21 @@ test('an attempt finding every slot held by checks in progress waits for one to 
   t.deepEqual((await attemptFailed(second.store, next)).map((b) => b.kind), ['ip']);
   await t.throwsAsync(reserveAttempt(h.store, config, subject, undefined, { waitMs: 60_000 }), { message: /from this address/ });
 });
+
+test('usernames and addresses that look like field paths or variables are counted as the strings they are', async (t) => {
+  // The reservation is an aggregation-pipeline update, where a string beginning with `$` would name a field.
+  const config = { ...DEFAULT_POLICY, userAttemptsLimit: 2, ipAttemptsLimit: 100 };
+  const now = new Date(Date.UTC(2030, 0, 3));
+  for (const usernameKey of ['$reserved', '$$NOW', '$windowStart.x']) {
+    const subject = { tenantId: 't-dollar', ip: '$failures', usernameKey, userId: null };
+    const first = await reserveAttempt(h.store, config, subject, now, { waitMs: 0 });
+    await attemptFailed(h.store, first, {}, now);
+    const record = await h.store.loginLockouts.findOne({ _id: `t-dollar|user|${usernameKey}` });
+    t.like(record, { subject: usernameKey, kind: 'user', tenantId: 't-dollar', failures: 1, reserved: 1, userId: null });
+    t.deepEqual(record?.windowStart, now);
+    const second = await reserveAttempt(h.store, config, subject, now, { waitMs: 0 });
+    t.deepEqual(await attemptFailed(h.store, second, {}, now), [{ kind: 'user', subject: usernameKey, seconds: 60 }], `the second failure of ${usernameKey} blocks it`);
+    await t.throwsAsync(reserveAttempt(h.store, config, subject, now, { waitMs: 0 }), { message: /for this username/ });
+  }
+  t.like(await h.store.loginLockouts.findOne({ _id: 't-dollar|ip|$failures' }), { subject: '$failures', failures: 6 });
+});

@@ -41,6 +41,8 @@
  * and a block is imposed by an update guarded on the level read, so concurrent failures impose one
  * block, not several.
  */
+import { randomUUID } from 'node:crypto';
+import type { Document } from 'mongodb';
 import { storeSkip } from '../../store/paging.ts';
 import type { LoginLockoutDoc, Store } from '../../store/collections.ts';
 import type { IdentityError } from '../errors.ts';
@@ -160,61 +162,89 @@ export interface HeldAttempt {
 
 type SlotOutcome = { slot: Slot } | { blocked: NonNullable<LockoutState['blocked']> };
 
+/** Dates before any window: a record reset by a login starts its next window with the next attempt. */
+const NO_WINDOW = new Date(0);
+
+/**
+ * The one guarded update that takes a slot: on a record with no block in force (created if there is
+ * none), either the window is over and a new one starts with this attempt (the level is kept), or
+ * the window has a free slot and this attempt takes it, or the window is full and nothing changes.
+ * The record says which happened: `reservation` is this attempt's marker only if it took a slot.
+ * An aggregation-pipeline update, so that the three cases are one command, not a try of each;
+ * every value from outside is a `$literal` (a username may begin with `$`).
+ */
+function takeSlotUpdate(c: Counter, subject: LoginSubject, marker: string, now: Date, windowFloor: Date, expiresAt: Date): Document[] {
+  const lit = (value: unknown) => ({ $literal: value });
+  const userId = c.kind === 'user' && subject.userId != null ? lit(subject.userId) : { $ifNull: ['$userId', null] };
+  return [
+    { $set: { fresh: { $lte: [{ $ifNull: ['$windowStart', NO_WINDOW] }, lit(windowFloor)] } } },
+    { $set: { take: { $or: ['$fresh', { $lt: [{ $ifNull: ['$reserved', 0] }, c.limit] }] } } },
+    {
+      $set: {
+        tenantId: lit(subject.tenantId),
+        kind: lit(c.kind),
+        subject: lit(c.key),
+        userId,
+        failures: { $cond: ['$fresh', 0, { $ifNull: ['$failures', 0] }] },
+        reserved: { $cond: ['$fresh', 1, { $add: [{ $ifNull: ['$reserved', 0] }, { $cond: ['$take', 1, 0] }] }] },
+        windowStart: { $cond: ['$fresh', lit(now), '$windowStart'] },
+        level: { $ifNull: ['$level', 0] },
+        blockedAt: { $ifNull: ['$blockedAt', null] },
+        blockedUntil: { $ifNull: ['$blockedUntil', null] },
+        blockSeconds: { $ifNull: ['$blockSeconds', 0] },
+        reservation: { $cond: ['$take', lit(marker), { $ifNull: ['$reservation', null] }] },
+        updatedAt: { $cond: ['$take', lit(now), '$updatedAt'] },
+        expiresAt: { $cond: ['$take', lit(expiresAt), '$expiresAt'] },
+      },
+    },
+    { $unset: ['fresh', 'take'] },
+  ];
+}
+
 async function reserveSlot(store: Store, config: LockoutPolicy, subject: LoginSubject, c: Counter, clock: () => Date, waitUntil: number): Promise<SlotOutcome> {
   const _id = lockoutId(subject.tenantId, c.kind, c.key);
-  const identity = c.kind === 'user' && subject.userId != null ? { userId: subject.userId } : {};
-  const slot = (doc: LoginLockoutDoc): SlotOutcome => ({ slot: { ...c, _id, windowStart: doc.windowStart, level: doc.level } });
+  const blockedOutcome = (doc: LoginLockoutDoc, now: Date): SlotOutcome => ({
+    blocked: { kind: c.kind, retryAfterSeconds: Math.max(1, Math.ceil((doc.blockedUntil!.getTime() - now.getTime()) / 1000)) },
+  });
   for (let contention = 0; contention < 4; ) {
     const now = clock();
     const windowFloor = new Date(now.getTime() - c.windowSeconds * 1000);
-    const expiresAt = memoryUntil(config, c.windowSeconds, now);
-    // The current window has a free slot and no block is in force: take it.
-    const taken = await store.loginLockouts.findOneAndUpdate(
-      { _id, windowStart: { $gt: windowFloor }, reserved: { $lt: c.limit }, ...notBlocked(now) },
-      { $inc: { reserved: 1 }, $set: { updatedAt: now, expiresAt, ...identity } },
-      { returnDocument: 'after' },
-    );
-    if (taken !== null) return slot(taken);
-    // No record, or its window is over and no block is in force: a new window starts with this
-    // attempt (the level is kept).
+    const marker = randomUUID();
+    let current: LoginLockoutDoc | null;
     try {
-      const started = await store.loginLockouts.findOneAndUpdate(
-        { _id, windowStart: { $lte: windowFloor }, ...notBlocked(now) },
-        {
-          $set: { failures: 0, reserved: 1, windowStart: now, updatedAt: now, expiresAt, tenantId: subject.tenantId, kind: c.kind, subject: c.key, ...identity },
-          $setOnInsert: { level: 0, blockedAt: null, blockedUntil: null, blockSeconds: 0, ...(c.kind === 'user' && subject.userId != null ? {} : { userId: null }) },
-        },
-        { upsert: true, returnDocument: 'after' },
-      );
-      if (started !== null) return slot(started);
+      current = await store.loginLockouts.findOneAndUpdate({ _id, ...notBlocked(now) }, takeSlotUpdate(c, subject, marker, now, windowFloor, memoryUntil(config, c.windowSeconds, now)), {
+        upsert: true,
+        returnDocument: 'after',
+      });
     } catch (error) {
-      // The record exists and matched neither update: blocked, or its window is full.
+      // The record exists and is blocked (the filter excludes it, so the upsert collides with it).
       if (!isDuplicateKeyError(error)) throw error;
+      current = await store.loginLockouts.findOne({ _id });
+      if (current !== null && current.blockedUntil !== null && current.blockedUntil > now) return blockedOutcome(current, now);
+      contention++; // the block ended between the two commands: again
+      continue;
     }
-    const current = await store.loginLockouts.findOne({ _id });
-    if (current !== null && current.blockedUntil !== null && current.blockedUntil > now) {
-      return { blocked: { kind: c.kind, retryAfterSeconds: Math.max(1, Math.ceil((current.blockedUntil.getTime() - now.getTime()) / 1000)) } };
+    if (current === null) {
+      contention++;
+      continue;
     }
-    if (current !== null && current.windowStart > windowFloor && current.reserved >= c.limit) {
-      const inFlight = current.reserved > current.failures;
-      if (inFlight && now.getTime() - current.updatedAt.getTime() >= STALE_RESERVATION_SECONDS * 1000) {
-        // Slots of requests that never settled: give them back, then try again.
-        await store.loginLockouts.updateOne({ _id, windowStart: current.windowStart, updatedAt: current.updatedAt }, { $set: { reserved: current.failures } });
-        continue;
-      }
-      if (inFlight && Date.now() < waitUntil) {
-        // Every slot is held by an attempt being checked. Each one ends within milliseconds: as a
-        // success it frees its slot (honest users behind one address logging in at once), as a
-        // failure it brings the block nearer. Wait for that instead of refusing at once.
-        await new Promise((resolve) => setTimeout(resolve, SLOT_POLL_MS));
-        continue;
-      }
-      // Every slot is taken by failures, or by checks that did not end in time.
-      return { blocked: { kind: c.kind, retryAfterSeconds: 1 } };
+    if (current.reservation === marker) return { slot: { ...c, _id, windowStart: current.windowStart, level: current.level } };
+    // The window is full.
+    const inFlight = current.reserved > current.failures;
+    if (inFlight && now.getTime() - current.updatedAt.getTime() >= STALE_RESERVATION_SECONDS * 1000) {
+      // Slots of requests that never settled: give them back, then try again.
+      await store.loginLockouts.updateOne({ _id, windowStart: current.windowStart, updatedAt: current.updatedAt }, { $set: { reserved: current.failures } });
+      continue;
     }
-    // The record changed between the updates and the read (cleared by a success, a window or a
-    // block ended): again, a few times.
-    contention++;
+    if (inFlight && Date.now() < waitUntil) {
+      // Every slot is held by an attempt being checked. Each one ends within milliseconds: as a
+      // success it frees its slot (honest users behind one address logging in at once), as a
+      // failure it brings the block nearer. Wait for that instead of refusing at once.
+      await new Promise((resolve) => setTimeout(resolve, SLOT_POLL_MS));
+      continue;
+    }
+    // Every slot is taken by failures, or by checks that did not end in time.
+    return { blocked: { kind: c.kind, retryAfterSeconds: 1 } };
   }
   // Still contended after several rounds: refuse rather than check unreserved.
   return { blocked: { kind: c.kind, retryAfterSeconds: 1 } };
@@ -288,13 +318,38 @@ export async function attemptSucceeded(store: Store, attempt: HeldAttempt, optio
   attempt.settled = true;
   const userSlots = attempt.slots.filter((s) => s.kind === 'user');
   if (options.clearUser && userSlots.length > 0) {
-    await Promise.all([
-      giveBack(store, attempt.slots.filter((s) => s.kind !== 'user')),
-      ...userSlots.map((s) => store.loginLockouts.deleteOne({ _id: s._id })),
-    ]);
+    await giveBackAndClearUser(store, attempt.slots.filter((s) => s.kind !== 'user'), userSlots);
     return;
   }
   await giveBack(store, attempt.slots);
+}
+
+/**
+ * After a login, in one command: the IP's slot goes back (on its guard, as in giveBack) and the
+ * username's record starts afresh whatever its window (no failures, no slots, no block, no
+ * doubling; the next attempt opens a new window). Slots of the username's other attempts still in
+ * progress then settle into nothing, as their window is gone.
+ */
+async function giveBackAndClearUser(store: Store, slots: readonly Slot[], userSlots: readonly Slot[]): Promise<void> {
+  const guards = [
+    ...slots.map((s) => ({ _id: s._id, windowStart: s.windowStart, level: s.level, reserved: { $gt: 0 } })),
+    ...userSlots.map((s) => ({ _id: s._id })),
+  ];
+  const user = { $eq: ['$kind', 'user'] };
+  const cleared = (value: unknown, field: string) => ({ $cond: [user, { $literal: value }, `$${field}`] });
+  await store.loginLockouts.updateMany(guards.length === 1 ? guards[0]! : { $or: guards }, [
+    {
+      $set: {
+        reserved: { $cond: [user, 0, { $subtract: ['$reserved', 1] }] },
+        failures: cleared(0, 'failures'),
+        level: cleared(0, 'level'),
+        windowStart: cleared(NO_WINDOW, 'windowStart'),
+        blockedAt: cleared(null, 'blockedAt'),
+        blockedUntil: cleared(null, 'blockedUntil'),
+        blockSeconds: cleared(0, 'blockSeconds'),
+      },
+    },
+  ]);
 }
 
 /**
