@@ -86,7 +86,7 @@ export function createIdentityCore(options: IdentityCoreOptions): IdentityCore {
     clients,
     signingKeys,
     tokens: createTokenService({ signingKeys, core, clock, cacheSize: options.tokenCacheSize }),
-    federation: createFederationService({ store, clients, signingKeys, core, clock, publicUrl, jwksTimeoutMs: options.jwksTimeoutMs }),
+    federation: createFederationService({ store, tenants, clients, signingKeys, core, clock, publicUrl, jwksTimeoutMs: options.jwksTimeoutMs }),
     audit: createAuditService({ store, clock, logger, retentionDays: options.auditRetentionDays }),
     rateLimiter: createRateLimiter(store, clock),
     outbox: createOutbox({ store, clock, logger, smtpUrl: options.smtpUrl, from: options.smtpFrom, transport: options.mailTransport }),

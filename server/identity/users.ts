@@ -61,8 +61,12 @@ export interface UserService {
   get(tenantId: string, userId: string): Promise<UserDoc | null>;
   getByUsername(tenantId: string, username: string): Promise<UserDoc | null>;
   findByEmail(tenantId: string, email: string): Promise<UserDoc[]>;
-  /** The users of every tenant with this e-mail address (at most `limit`): one person's accounts across tenants. */
-  findByEmailInAllTenants(email: string, limit?: number): Promise<UserDoc[]>;
+  /**
+   * In one query, the user of `account` (when given) and, when `email` is given, every tenant's
+   * users with that address (at most `limit` of those), by tenant then age: one person's accounts
+   * across tenants.
+   */
+  findByAccountOrEmail(account: { tenantId: string; userId: string } | null, email: string | null, limit?: number): Promise<{ account: UserDoc | null; byEmail: UserDoc[] }>;
   list(tenantId: string, options?: UserListOptions): Promise<{ items: UserDoc[]; total: number }>;
   /** Applies `patch`; with `expectedVersion`, only if the record is still at that version (else null). */
   update(tenantId: string, userId: string, patch: UserPatch, options?: { expectedVersion?: number }): Promise<UserDoc | null>;
@@ -118,8 +122,21 @@ export function createUserService(store: Store, clock: Clock): UserService {
 
     findByEmail: (tenantId, email) => store.users.find({ tenantId, emailKey: emailKey(email) }).toArray(),
 
-    findByEmailInAllTenants: (email, limit = 1000) =>
-      store.users.find({ emailKey: emailKey(email) }).sort({ tenantId: 1, createdAt: 1 }).limit(limit).toArray(),
+    async findByAccountOrEmail(account, email, limit = 1000) {
+      const byAccount = account === null ? null : { _id: account.userId, tenantId: account.tenantId };
+      const key = email === null ? null : emailKey(email);
+      if (key === null) return { account: byAccount === null ? null : await store.users.findOne(byAccount), byEmail: [] };
+      const found = await store.users
+        .find(byAccount === null ? { emailKey: key } : { $or: [byAccount, { emailKey: key }] })
+        .sort({ tenantId: 1, createdAt: 1 })
+        .limit(limit + 1)
+        .toArray();
+      const isAccount = (u: UserDoc) => byAccount !== null && u._id === byAccount._id && u.tenantId === byAccount.tenantId;
+      let own = found.find(isAccount) ?? null;
+      // Cut off by the limit behind more than `limit` others with the address: read it by itself.
+      if (own === null && byAccount !== null && found.length > limit) own = await store.users.findOne(byAccount);
+      return { account: own, byEmail: found.filter((u) => u.emailKey === key).slice(0, limit) };
+    },
 
     async list(tenantId, { filter = {}, sort = { createdAt: 1, _id: 1 } as Sort, skip = 0, limit = 100 } = {}) {
       const query = { ...filter, tenantId } as Filter<UserDoc>;

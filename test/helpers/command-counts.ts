@@ -185,7 +185,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'token exchange getAccessToken',
-    budget: 3,
+    budget: 1,
     async prepare(gw) {
       const m = await member(gw);
       const idToken = await vaultIdToken(gw, m);

@@ -6,6 +6,7 @@
 import type { CryptoCore } from '../../../core-wasm/js/index.ts';
 import type { Store } from '../../store/collections.ts';
 import type { ClientService } from '../clients.ts';
+import type { TenantService } from '../tenants.ts';
 import type { Clock } from '../clock.ts';
 import type { SigningKeyService } from '../signing-keys.ts';
 import { createIssuerKeyService } from './issuer-keys.ts';
@@ -19,6 +20,7 @@ export interface FederationService {
 
 export function createFederationService(deps: {
   store: Store;
+  tenants: Pick<TenantService, 'get'>;
   clients: ClientService;
   signingKeys: SigningKeyService;
   core: () => CryptoCore;

@@ -18,7 +18,7 @@
 import type { JWK } from 'jose';
 import type { Store, TrustedIssuerDoc } from '../../store/collections.ts';
 import { audiences, issuers, vaultTenantOf } from '../../issuers.ts';
-import { SETTINGS_SECTION } from '../orgs/org-settings.ts';
+import type { TenantService } from '../tenants.ts';
 import { exchangeClientsOf } from './exchange-clients.ts';
 import type { Clock } from '../clock.ts';
 import type { ClientService } from '../clients.ts';
@@ -85,8 +85,8 @@ function checkUrl(value: string, what: string): string {
 
 const stringClaim = (claims: Record<string, unknown>, name: string) => (typeof claims[name] === 'string' ? (claims[name] as string) : null);
 
-export function createTrustedIssuerService(deps: { store: Store; clients: ClientService; clock: Clock; publicUrl: string }): TrustedIssuerService {
-  const { store, clients, clock, publicUrl } = deps;
+export function createTrustedIssuerService(deps: { store: Store; tenants: Pick<TenantService, 'get'>; clients: ClientService; clock: Clock; publicUrl: string }): TrustedIssuerService {
+  const { store, tenants, clients, clock, publicUrl } = deps;
   const cache = new Map<string, { doc: TrustedIssuerDoc | null; at: number }>();
 
   /** A Vault tenant's OpenID provider: ID tokens name the client, access tokens the Vault API and the client. */
@@ -156,7 +156,8 @@ export function createTrustedIssuerService(deps: { store: Store; clients: Client
       if (typeof issuer !== 'string' || issuer === '' || issuer.length > 2048) return null;
       const tenantId = vaultTenantOf(publicUrl, issuer);
       if (tenantId !== null) {
-        const tenant = await store.tenants.findOne({ _id: tenantId }, { projection: { [`settings.${SETTINGS_SECTION}.exchangeClients`]: 1 } });
+        // The cached record (cached-records.ts): settings change through writes that invalidate it.
+        const tenant = await tenants.get(tenantId);
         return tenant === null ? null : vaultIssuer(issuer, tenantId, exchangeClientsOf(tenant));
       }
       if (issuer === issuers.passkeys(publicUrl)) return passkeysIssuer(issuer);

@@ -43,16 +43,16 @@ export function isOrgAdmin(user: UserDoc): boolean {
 
 export async function membershipsOf(deps: { tenants: TenantService; users: UserService }, who: MemberClaims): Promise<Membership[]> {
   const byTenant = new Map<string, UserDoc>();
+  // One query for the account and the address (an unverified address is not looked up).
+  const found = await deps.users.findByAccountOrEmail(who.account, who.email !== null && who.emailVerified ? who.email : null);
   if (who.account !== null) {
-    const user = await deps.users.get(who.account.tenantId, who.account.userId);
+    const user = found.account;
     if (user === null || user.disabled) return [];
     byTenant.set(user.tenantId, user);
   }
-  if (who.email !== null && who.emailVerified) {
-    // Sorted by tenant, then oldest first: the first enabled user of each tenant is the member.
-    for (const user of await deps.users.findByEmailInAllTenants(who.email)) {
-      if (!user.disabled && !byTenant.has(user.tenantId)) byTenant.set(user.tenantId, user);
-    }
+  // Sorted by tenant, then oldest first: the first enabled user of each tenant is the member.
+  for (const user of found.byEmail) {
+    if (!user.disabled && !byTenant.has(user.tenantId)) byTenant.set(user.tenantId, user);
   }
   const memberships: Membership[] = [];
   for (const [tenantId, user] of byTenant) {
