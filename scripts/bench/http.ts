@@ -44,7 +44,7 @@ try {
   for (const r of rows) {
     console.log(`${r.name.padEnd(42)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.non2xx).padStart(8)}`);
   }
-  console.log(`\nratio bearer read / healthz: ${(rows[1].rps / rows[0].rps).toFixed(2)}`);
+  console.log(`\nratio bearer read / healthz: ${(rows[1].rps / rows[0].rps).toFixed(2)}; API-key read / bearer read: ${(rows[2].rps / rows[1].rps).toFixed(2)}`);
 } finally {
   await gw.stop();
 }
