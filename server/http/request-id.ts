@@ -30,7 +30,10 @@ export function requestIdMiddleware(log: Logger) {
     const given = req.get('x-request-id');
     const requestId = given && ACCEPTABLE.test(given) ? given : randomUUID();
     res.locals.requestId = requestId;
-    res.locals.log = log.child({ requestId });
+    // The child logger is made when something logs through it (an error, a handler's warning),
+    // not for every request: the access line below stamps the id itself.
+    let child: Logger | undefined;
+    Object.defineProperty(res.locals, 'log', { configurable: true, enumerable: true, get: () => (child ??= log.child({ requestId })) });
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -44,9 +47,10 @@ export function requestIdMiddleware(log: Logger) {
         tenant: access.tenant ?? null,
         ...(access.api !== undefined ? { api: access.api, operationId: access.operationId } : {}),
       };
-      const log = res.locals.log as Logger;
-      if (PROBES.has(path)) log.debug(line, 'request');
-      else log.info(line, 'request');
+      const target = child ?? log;
+      const fields = child ? line : { requestId, ...line };
+      if (PROBES.has(path)) target.debug(fields, 'request');
+      else target.info(fields, 'request');
     });
     next();
   };
