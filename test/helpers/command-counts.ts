@@ -171,7 +171,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'passkey authentication (options + verify)',
-    budget: 14,
+    budget: 13,
     async prepare(gw) {
       const tenantId = await passkeyTenant(gw);
       const user = await userWithToken(gw, tenantId);

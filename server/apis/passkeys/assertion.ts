@@ -13,7 +13,7 @@ import { relyingPartyOfApp } from '../../identity/loginid/apps.ts';
 import { addDeviceUser } from '../../identity/loginid/devices.ts';
 import type { CeremonySession } from '../../identity/loginid/tokens.ts';
 import { verifyAssertion } from '../../identity/webauthn/authentication.ts';
-import { findByCredentialId } from '../../identity/webauthn/credentials.ts';
+import { findCredentialWithOwner } from '../../identity/webauthn/credentials.ts';
 import { challengeOf } from '../../identity/webauthn/ceremonies.ts';
 import { underLockout, type CredentialCheck } from '../../identity/lockout/guard.ts';
 import { lockoutPolicyOf } from '../../identity/vault/tenant-settings.ts';
@@ -36,8 +36,7 @@ export async function verifySessionAssertion(
   if (tenant === null) throw badRequest('Invalid or expired session');
   const body = assertionOf(assertion, at);
   if (challengeOf(body.response.clientDataJSON) !== s.challenge) throw badRequest('The assertion does not answer this session\'s challenge');
-  const credential = await findByCredentialId(store, tenant._id, body.id);
-  const owner = credential === null ? null : await identity.users.get(tenant._id, credential.userId);
+  const { credential, owner } = await findCredentialWithOwner(store, tenant._id, body.id);
   if (credential !== null) {
     if (s.userId !== null && credential.userId !== s.userId) throw badRequest('This passkey was not offered for this ceremony');
     if (owner === null || owner.disabled) throw deactivated();

@@ -25,7 +25,7 @@ import type { PasskeyCredentialDoc, TenantDoc, UserDoc } from '../../store/colle
 import { usernameKey } from '../users.ts';
 import { authenticationOptions, verifyAssertion } from '../webauthn/authentication.ts';
 import { challengeOf, pendingCeremonyTenant, pendingRegistrationUser } from '../webauthn/ceremonies.ts';
-import { PASSKEY_NAME_MAX, deleteCredential, findByCredentialId, listUserCredentials, renameCredential } from '../webauthn/credentials.ts';
+import { PASSKEY_NAME_MAX, deleteCredential, findCredentialWithOwner, listUserCredentials, renameCredential } from '../webauthn/credentials.ts';
 import { completeRegistration, registrationOptions, saveRegisteredCredential, verifyRegistration, type RegistrationFailure, type UserVerification } from '../webauthn/registration.ts';
 import { relyingPartyOf } from '../webauthn/relying-party.ts';
 import type { LoginSubject } from '../lockout/attempts.ts';
@@ -255,8 +255,7 @@ export async function vaultVerifyAuth(
   const rp = relyingPartyOf(services.config.publicUrl);
 
   // The passkey's owner, then lockout: for the username given, else for the owner.
-  const credential = await findByCredentialId(services.store, tenant._id, body.response.id);
-  const owner = credential === null ? null : await services.identity.users.get(tenant._id, credential.userId);
+  const { credential, owner } = await findCredentialWithOwner(services.store, tenant._id, body.response.id);
   const named = body.username !== null ? usernameKey(body.username) : null;
   const namedUser = named === null || named === owner?.usernameKey ? owner : await services.identity.users.getByUsername(tenant._id, body.username as string);
   const subject: LoginSubject = { tenantId: tenant._id, ip: info.ip, usernameKey: named ?? owner?.usernameKey ?? null, userId: namedUser?._id ?? null };
@@ -274,7 +273,7 @@ async function verifyUnderLockout(
   held: {
     tenant: TenantDoc;
     rp: ReturnType<typeof relyingPartyOf>;
-    credential: Awaited<ReturnType<typeof findByCredentialId>>;
+    credential: PasskeyCredentialDoc | null;
     owner: UserDoc | null;
     named: string | null;
     attempt: CredentialCheck;

@@ -13,7 +13,7 @@
  *
  * Verification, in this order (each refusal names its reason for the audit log):
  * 1. the response's binary members are base64url, and the caller found the credential by the
- *    response's id in this tenant (§7.2 step 5, `findByCredentialId`; it needs the owner first
+ *    response's id in this tenant (§7.2 step 5, `findCredentialWithOwner`; it needs the owner first
  *    for lockout and its own rules), and the user handle, when the authenticator returns one, is
  *    that credential's (step 6);
  * 2. the ceremony of the client data's challenge (and of the session, when the caller has one) is

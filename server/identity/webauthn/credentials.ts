@@ -12,7 +12,7 @@
  *   cannot both be accepted, on any gateway instance.
  */
 import { randomUUID } from 'node:crypto';
-import type { PasskeyCredentialDoc, Store } from '../../store/collections.ts';
+import type { PasskeyCredentialDoc, Store, UserDoc } from '../../store/collections.ts';
 import { isDuplicateKeyError } from '../errors.ts';
 
 export const PASSKEY_NAME_MAX = 128;
@@ -35,6 +35,27 @@ export async function saveCredential(store: Store, input: NewCredential, now = n
 
 export function findByCredentialId(store: Store, tenantId: string, credentialId: string): Promise<PasskeyCredentialDoc | null> {
   return store.passkeyCredentials.findOne({ tenantId, credentialId });
+}
+
+/**
+ * The credential and its owner's record in one command (a `$lookup` by primary key): what every
+ * assertion needs before the lockout is reserved. The owner is null when gone or of another tenant.
+ */
+export async function findCredentialWithOwner(
+  store: Store,
+  tenantId: string,
+  credentialId: string,
+): Promise<{ credential: PasskeyCredentialDoc; owner: UserDoc | null } | { credential: null; owner: null }> {
+  const [found] = await store.passkeyCredentials
+    .aggregate<PasskeyCredentialDoc & { owners: UserDoc[] }>([
+      { $match: { tenantId, credentialId } },
+      { $limit: 1 },
+      { $lookup: { from: store.users.collectionName, localField: 'userId', foreignField: '_id', as: 'owners' } },
+    ])
+    .toArray();
+  if (found === undefined) return { credential: null, owner: null };
+  const { owners, ...credential } = found;
+  return { credential, owner: owners.find((u) => u.tenantId === tenantId) ?? null };
 }
 
 export function listUserCredentials(store: Store, tenantId: string, userId: string): Promise<PasskeyCredentialDoc[]> {
