@@ -5,8 +5,8 @@
  * autocannon replays one request, but every refresh rotates the token (a replayed one is reuse
  * and revokes its family), so the load is a loop of fetch calls instead: N workers, each rotating
  * its own token chain (one login each), for a fixed time. Each grant is a real rotation: client
- * authentication, one guarded update of the presented token, a new refresh token, an EdDSA access
- * token and an ID token, and the session's token-issue record.
+ * authentication, one guarded update of the token's family (which stores the successor and records
+ * the issue), the session and its user read, an EdDSA access token and an ID token.
  *
  * The gateway runs in this process on the embedded engine with response validation off
  * (production). Swapping cores: `gw.services.crypto.rollback` returns from the built-in WASM core

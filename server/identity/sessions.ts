@@ -5,8 +5,8 @@
  *   an upstream provider ...). Its absolute lifetime bounds every refresh token issued in it.
  * - A session issues tokens only while it has not ended and has not reached `expiresAt`
  *   (`findActiveSession`); `reauthenticate` records a new proof (the ID token's `auth_time`).
- * - Ending a session (logout, refresh-token reuse, code replay) revokes its refresh tokens with one
- *   `updateMany`; access tokens name their session (`sid`) and the bearer scheme refuses a token
+ * - Ending a session (logout, refresh-token reuse, code replay) revokes its refresh-token families
+ *   (and tokens stored one per document by earlier versions) with one `updateMany`; access tokens name their session (`sid`) and the bearer scheme refuses a token
  *   whose session has ended (security/bearer-jwt.ts), so they stop at once, not at their `exp`.
  * - `endUserSessions` cuts a user off (disabling, deletion, a password reset): every open session
  *   of the user ends (Directory sessions and SSO grants included) and every refresh token of the
@@ -15,7 +15,9 @@
  *   disabled or missing one (oauth/token-set.ts). API keys are not revoked by disabling:
  *   authentication refuses a key whose owner is disabled or gone (api-keys.ts); deletion revokes
  *   them (user-removal.ts). users.ts applies this whenever an update disables a user.
- * - Each token issue is recorded on the session (`recordTokenIssue`: time, address, user agent).
+ * - Each token issue is recorded (time, address, user agent): on the refresh-token family it starts
+ *   or rotates, in that same write (oauth/refresh-tokens.ts), else on the session
+ *   (`recordTokenIssue`). `listUserSessions` answers each session with the latest of both.
  * All state changes are single-document guarded updates or one `updateMany`; no transactions.
  */
 import { randomUUID } from 'node:crypto';
@@ -84,7 +86,11 @@ export async function findActiveSessionWithUser(store: Store, tenantId: string, 
   return { session, user: users.find((u) => u.tenantId === tenantId) ?? null };
 }
 
-/** The user's open sessions (not ended, not expired), newest first, at most `limit`, and how many there are. */
+/**
+ * The user's open sessions (not ended, not expired), newest first, at most `limit`, and how many
+ * there are; each with its latest token issue and access, whether recorded on the session or on
+ * one of its refresh-token families (one more read, by the families' `session` index).
+ */
 export async function listUserSessions(
   store: Store,
   tenantId: string,
@@ -97,7 +103,30 @@ export async function listUserSessions(
     store.sessions.find(filter).sort({ createdAt: -1, _id: -1 }).limit(options.limit).toArray(),
     store.sessions.countDocuments(filter),
   ]);
-  return { sessions, total };
+  return { sessions: await withFamilyIssues(store, tenantId, sessions), total };
+}
+
+async function withFamilyIssues(store: Store, tenantId: string, sessions: SessionDoc[]): Promise<SessionDoc[]> {
+  if (sessions.length === 0) return sessions;
+  type Issue = { sessionId: string; issuedAt: Date; issueIp: string | null; issueUserAgent: string | null };
+  const issues = await store.refreshTokens
+    .find<Issue>(
+      { tenantId, sessionId: { $in: sessions.map((s) => s._id) }, issuedAt: { $exists: true } },
+      { projection: { _id: 0, sessionId: 1, issuedAt: 1, issueIp: 1, issueUserAgent: 1 } },
+    )
+    .toArray();
+  const latest = new Map<string, Issue>();
+  for (const f of issues) {
+    const seen = latest.get(f.sessionId);
+    if (seen === undefined || f.issuedAt > seen.issuedAt) latest.set(f.sessionId, f);
+  }
+  return sessions.map((s) => {
+    const f = latest.get(s._id);
+    if (f === undefined) return s;
+    const issue = s.tokenIssuedAt !== null && s.tokenIssuedAt >= f.issuedAt ? null : { tokenIssuedAt: f.issuedAt, tokenIssueIp: f.issueIp, tokenIssueUserAgent: f.issueUserAgent };
+    const seen = s.lastSeenAt >= f.issuedAt ? null : { lastSeenAt: f.issuedAt, lastSeenIp: f.issueIp, lastSeenUserAgent: f.issueUserAgent };
+    return { ...s, ...issue, ...seen };
+  });
 }
 
 /**
@@ -129,7 +158,7 @@ export async function recordTokenIssue(store: Store, sessionId: string, ip: stri
   );
 }
 
-/** Ends the session (idempotent) and revokes every refresh token issued in it; true when it was open. */
+/** Ends the session (idempotent) and revokes every refresh-token family issued in it; true when it was open. */
 export async function endSession(store: Store, tenantId: string, sessionId: string, reason: string, now = new Date()): Promise<boolean> {
   const ended = await store.sessions.updateOne({ _id: sessionId, tenantId, endedAt: null }, { $set: { endedAt: now } });
   await store.refreshTokens.updateMany({ sessionId, tenantId, revokedAt: null }, { $set: { revokedAt: now, revokedReason: reason } });

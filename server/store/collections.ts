@@ -289,14 +289,17 @@ export interface AuthorizationCodeDoc {
   usedAt: Date | null;
 }
 
-/** An opaque refresh token (rotated on every use); `_id` is its SHA-256. */
-export interface RefreshTokenDoc {
-  _id: string; // hex SHA-256 of the token
+/**
+ * What every stored refresh grant carries, whichever its layout: what revocation matches on
+ * (identity/sessions.ts ends a session's or a user's with one `updateMany`; a family is revoked by
+ * `familyId`) and what a rotation issues from.
+ */
+interface RefreshGrantFields {
   tenantId: string;
   clientId: string;
   userId: string;
   sessionId: string;
-  /** Every token rotated from one code exchange shares the family id (the code's hash). */
+  /** The family: every token rotated from one grant (a code exchange: the code's hash; an MFA flow). */
   familyId: string;
   /**
    * The issuer of the token profile the family was issued under (identity/oauth/grant.ts): a token
@@ -308,11 +311,42 @@ export interface RefreshTokenDoc {
   authTime: Date;
   createdAt: Date;
   expiresAt: Date;
-  /** Set when the token was exchanged for its successor; a second use is reuse. */
-  rotatedAt: Date | null;
   revokedAt: Date | null;
   revokedReason: string | null;
 }
+
+/**
+ * A refresh-token family as one document (identity/oauth/refresh-tokens.ts): the family's current
+ * token is `<family key>.<secret>`; `_id` is the SHA-256 of the key and `current` that of the
+ * current secret. A rotation replaces `current` in place.
+ */
+export interface RefreshFamilyDoc extends RefreshGrantFields {
+  _id: string; // hex SHA-256 of the family key
+  /** hex SHA-256 of the current token's secret */
+  current: string;
+  /** the current token's own end (its issue + the refresh-token lifetime); `expiresAt` is the family's (its session's) */
+  currentExpiresAt: Date;
+  /** how many times the family rotated */
+  rotations: number;
+  /** when, from where and by what the current token was issued (the session view shows the latest: identity/sessions.ts) */
+  issuedAt: Date;
+  issueIp: string | null;
+  issueUserAgent: string | null;
+}
+
+/**
+ * A refresh token as earlier versions stored it, one document per token (`_id` its SHA-256): still
+ * honoured, and rotated into a family document on first use (identity/oauth/refresh-tokens.ts).
+ */
+export interface LegacyRefreshTokenDoc extends RefreshGrantFields {
+  _id: string; // hex SHA-256 of the token
+  current?: undefined;
+  /** Set when the token was exchanged for its successor; a second use is reuse. */
+  rotatedAt: Date | null;
+}
+
+/** A document of `refreshTokens`: a family (current layout) or one token of an earlier version. */
+export type RefreshTokenDoc = RefreshFamilyDoc | LegacyRefreshTokenDoc;
 
 /** A user's zkimg-1 enrolment (identity/vault/commitments.ts); `_id` is the user id. */
 export interface ZkimgCommitmentDoc {
@@ -943,7 +977,8 @@ export const INDEXES: Record<CollectionName, IndexDescription[]> = {
   ],
   authorizationCodes: [TTL],
   refreshTokens: [
-    // Reuse revokes a family and a session's tokens with one updateMany each.
+    // A family is found by its key's hash (`_id`). Reuse or a replayed code revokes a family, and
+    // ending a session its families, with one updateMany each (both layouts).
     { key: { familyId: 1 }, name: 'family' },
     { key: { sessionId: 1 }, name: 'session' },
     // Disabling or deleting a user revokes all of the user's tokens with one updateMany (identity/sessions.ts).

@@ -138,8 +138,7 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'refresh grant',
-    budget: 5,
-    goal: 3,
+    budget: 3,
     async prepare(gw) {
       const { issuer, basic, tokens } = await codeExchange(gw, 'openid offline_access');
       let refresh: string = tokens.refresh_token;

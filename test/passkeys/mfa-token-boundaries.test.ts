@@ -51,6 +51,18 @@ test.serial('mgmt/token/verify refuses an MFA access token whose session ended b
   t.is((await app.mgmt.POST('/mgmt/token/verify', { body: { jwtAccess: mfa.accessToken } })).response.status, 401, 'and so does mgmt/token/verify');
 });
 
+test.serial('an MFA refresh token used by three racing requests rotates once; the others are reuse, which ends the session for the winner too', async (t) => {
+  const { mfa } = await finishedMfa();
+  const body = { grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: app.id };
+  const results = await Promise.all([1, 2, 3].map(() => app.host.POST('/mfa/token', { body })));
+  t.deepEqual(results.map((r) => r.response.status).sort(), [200, 400, 400]);
+  const winner = results.find((r) => r.response.status === 200)!.data!;
+  t.truthy(winner.access_token && winner.refresh_token);
+  t.is((await jwtClient(gw, winner.access_token).GET('/passkeys')).response.status, 401, "the winner's access token dies with the session");
+  const next = await app.host.POST('/mfa/token', { body: { ...body, refresh_token: winner.refresh_token! } });
+  t.is(next.response.status, 400, "and its refresh token with the revoked family");
+});
+
 test.serial('mgmt/token/verify refuses an MFA access token of a deactivated user', async (t) => {
   const { reg, mfa } = await finishedMfa();
   done(await app.mgmt.POST('/mgmt/user/{userId}/deactivate', { params: { path: { userId: reg.userId } } }), 'deactivate');

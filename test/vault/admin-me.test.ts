@@ -8,6 +8,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { audiences, issuers } from '../../server/issuers.ts';
 import { completeLogin } from '../../server/identity/vault/login-continuation.ts';
 import { uniqueId, vaultWithKey, vaultWithToken } from './admin-helpers.ts';
+import { codeFor, postForm, REDIRECT, setupTenant } from './_oidc.ts';
 
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -189,4 +190,29 @@ test('a user\'s access token lists the user\'s keys and creates keys owned by th
   t.is(mine.data!.api_keys[0]!.username, grace.username);
   t.is((await gw.clients.anonymous.vault.GET('/keys')).response.status, 401);
   t.is((await gw.clients.anonymous.vault.GET('/me/sessions')).response.status, 401);
+});
+
+test('/me/sessions shows the token issue of a code exchange and of each refresh (recorded on the refresh-token family)', async (t) => {
+  const s = await setupTenant(gw);
+  const { client } = await s.client({ type: 'public' });
+  const { code, verifier, sessionId } = await codeFor(gw, s.issuer, s.tenantId, s.user.id, { clientId: client.clientId });
+  const token = (form: Record<string, string>, userAgent: string) => postForm(`${s.issuer}/token/standard`, { client_id: client.clientId, ...form }, { 'user-agent': userAgent });
+  const issued = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier! }, FIREFOX_LINUX);
+  t.is(issued.status, 200, JSON.stringify(issued.body));
+  const listed = async (accessToken: string) => {
+    const r = await vaultWithToken(gw, accessToken).GET('/me/sessions');
+    t.is(r.response.status, 200);
+    return r.data!.sessions.find((x) => x.session_id === sessionId)!;
+  };
+  const afterExchange = await listed(issued.body.access_token);
+  t.is(afterExchange.token_issue?.user_agent, FIREFOX_LINUX);
+  t.is(afterExchange.last_access?.user_agent, FIREFOX_LINUX);
+
+  const refreshed = await token({ grant_type: 'refresh_token', refresh_token: issued.body.refresh_token }, SAFARI_IPAD);
+  t.is(refreshed.status, 200, JSON.stringify(refreshed.body));
+  const afterRefresh = await listed(refreshed.body.access_token);
+  t.is(afterRefresh.token_issue?.user_agent, SAFARI_IPAD);
+  t.true(afterRefresh.token_issue!.user_agent_parsed!.is_tablet);
+  t.true(Date.parse(afterRefresh.token_issue!.at) >= Date.parse(afterExchange.token_issue!.at));
+  t.is(afterRefresh.last_access?.user_agent, SAFARI_IPAD);
 });

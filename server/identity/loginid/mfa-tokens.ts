@@ -104,7 +104,7 @@ export async function issueMfaTokens(
     // The first token set of a flow is issued by the flow, not by a token request: no form.
     { services, tenantId: input.tenant._id, profile: passkeysTokenProfile(publicUrl), form: { grant_type: '' }, ip: input.ip, userAgent: input.userAgent },
     client,
-    { userId: input.user._id, sessionId: session._id, scope: [...MFA_SCOPES], authTime: session.authTime, nonce: null, familyId: randomUUID() },
+    { userId: input.user._id, sessionId: session._id, scope: [...MFA_SCOPES], authTime: session.authTime, nonce: null, refresh: { newFamily: randomUUID() } },
   );
   return { ...tokens, sessionId: session._id };
 }

@@ -5,9 +5,13 @@
  *   `ScopePolicy.userGrantable`): a scope removed from its `allowed_scopes` since, or one the API's
  *   rule no longer lets a client of the tenant hold (RFC 6749 §3.3 lets the server issue less than
  *   requested; the answer's `scope` says what was granted);
- * - an access token always; an ID token when `openid` was granted; a refresh token of the
- *   grant's family when the client may use the refresh_token grant;
- * - the issue is recorded on the session (time, address, user agent).
+ * - an access token always; an ID token when `openid` was granted; a refresh token when the
+ *   client may use the refresh_token grant: the first of a new family (code exchange, MFA flow),
+ *   or the successor the refresh grant's rotation already stored (refresh-tokens.ts), whose family
+ *   is narrowed when less than it grants was issued;
+ * - the issue (time, address, user agent) is recorded once, on the document the issue writes
+ *   anyway: the refresh-token family it starts or rotated, else the session (`recordTokenIssue`).
+ *   The session view reads both (sessions.ts `listUserSessions`).
  */
 import type { ClientDoc } from '../../store/collections.ts';
 import { amrOfMethod } from '../amr.ts';
@@ -16,7 +20,7 @@ import { issueAccessToken } from './access-tokens.ts';
 import { invalidGrant } from './errors.ts';
 import type { GrantContext, TokenSet } from './grant.ts';
 import { issueIdToken } from './id-token.ts';
-import { issueRefreshToken } from './refresh-tokens.ts';
+import { narrowRefreshFamily, startRefreshFamily } from './refresh-tokens.ts';
 
 export interface UserGrant {
   userId: string;
@@ -24,7 +28,8 @@ export interface UserGrant {
   scope: string[];
   authTime: Date;
   nonce: string | null;
-  familyId: string;
+  /** the answer's refresh token: the first of a new family, or the successor a rotation stored (refresh-tokens.ts `useRefreshToken`) */
+  refresh: { newFamily: string } | { rotated: { token: string; ref: string; scope: readonly string[] } };
 }
 
 export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant: UserGrant): Promise<TokenSet> {
@@ -46,7 +51,7 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
     scope,
     sessionId: session._id,
   });
-  // The ID token (it hashes the access token), the refresh token and the session record are
+  // The ID token (it hashes the access token) and the refresh token with the issue's record are
   // independent of one another: issued in parallel.
   const [idToken, refreshToken] = await Promise.all([
     scope.includes('openid')
@@ -62,14 +67,7 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
           ...(profile.signingAlg ? { alg: profile.signingAlg } : {}),
         })
       : undefined,
-    client.grantTypes.includes('refresh_token')
-      ? issueRefreshToken(
-          services.store,
-          { tenantId, clientId: client.clientId, userId: user._id, sessionId: session._id, familyId: grant.familyId, issuer, scope, authTime: grant.authTime },
-          session.expiresAt,
-        )
-      : undefined,
-    recordTokenIssue(services.store, session._id, ctx.ip, ctx.userAgent),
+    refreshTokenOf(ctx, client, grant, { userId: user._id, sessionId: session._id, expiresAt: session.expiresAt }, scope),
   ]);
   return {
     access_token: access.token,
@@ -79,4 +77,35 @@ export async function issueTokenSet(ctx: GrantContext, client: ClientDoc, grant:
     ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
     scope: scope.join(' '),
   };
+}
+
+/**
+ * The answer's refresh token, with the issue recorded on its family; without one (a client not
+ * allowed the refresh_token grant), the issue is recorded on the session.
+ */
+async function refreshTokenOf(
+  ctx: GrantContext,
+  client: ClientDoc,
+  grant: UserGrant,
+  session: { userId: string; sessionId: string; expiresAt: Date },
+  scope: string[],
+): Promise<string | undefined> {
+  const { store } = ctx.services;
+  const issue = { ip: ctx.ip, userAgent: ctx.userAgent };
+  if ('rotated' in grant.refresh) {
+    const { token, ref, scope: granted } = grant.refresh.rotated;
+    await narrowRefreshFamily(store, ref, granted.filter((s) => !scope.includes(s)));
+    return token;
+  }
+  if (!client.grantTypes.includes('refresh_token')) {
+    await recordTokenIssue(store, session.sessionId, issue.ip, issue.userAgent);
+    return undefined;
+  }
+  const { token } = await startRefreshFamily(
+    store,
+    { tenantId: ctx.tenantId, clientId: client.clientId, userId: session.userId, sessionId: session.sessionId, familyId: grant.refresh.newFamily, issuer: ctx.profile.issuer, scope, authTime: grant.authTime },
+    session.expiresAt,
+    issue,
+  );
+  return token;
 }

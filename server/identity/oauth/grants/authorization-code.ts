@@ -63,6 +63,6 @@ async function handle(ctx: GrantContext, client: ClientDoc): Promise<TokenSet> {
     scope: code.scope,
     authTime: code.authTime,
     nonce: code.nonce,
-    familyId: code._id,
+    refresh: { newFamily: code._id },
   });
 }
