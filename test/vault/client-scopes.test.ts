@@ -132,4 +132,10 @@ test('records from before the rule: a non-platform tenant\'s client never yields
   await gw.services.identity.clients.update(s.tenantId, client.clientId, { allowedScopes: ['openid', 'profile'] });
   const narrowed = await postForm(`${s.issuer}/token/standard`, { grant_type: 'refresh_token', client_id: client.clientId, client_secret: SECRET, refresh_token: refreshed.body.refresh_token });
   t.is(narrowed.body.scope, 'openid');
+
+  // The family narrowed with that issue: giving the scope back to the client does not give it back to the grant.
+  await gw.services.identity.clients.update(s.tenantId, client.clientId, { allowedScopes: ['openid', 'profile', 'users:read'] });
+  const again = await postForm(`${s.issuer}/token/standard`, { grant_type: 'refresh_token', client_id: client.clientId, client_secret: SECRET, refresh_token: narrowed.body.refresh_token });
+  t.is(again.status, 200, JSON.stringify(again.body));
+  t.is(again.body.scope, 'openid');
 });

@@ -154,10 +154,10 @@ async function reused(store: Store, doc: RefreshTokenDoc, now: Date): Promise<Re
 /**
  * Drops scopes from a family whose token set was issued with less than it grants (a narrower
  * `scope` asked for, or a scope the client may no longer be granted): its next token grants no
- * more than this one did. Removing values is safe under concurrency (`$pullAll`).
+ * more than this one did. Removing values is safe under concurrency (`$pull`).
  */
 export async function narrowRefreshFamily(store: Store, ref: string, dropped: readonly string[]): Promise<void> {
-  if (dropped.length > 0) await store.refreshTokens.updateOne({ _id: ref }, { $pullAll: { scope: [...dropped] } });
+  if (dropped.length > 0) await store.refreshTokens.updateOne({ _id: ref }, { $pull: { scope: { $in: [...dropped] } } });
 }
 
 /** Revokes every token of the family, in both layouts. */
