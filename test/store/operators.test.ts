@@ -217,10 +217,53 @@ const UPDATE_CASES: Record<string, Case> = {
 };
 
 /** Aggregation stages (the `$lookup` the gateway uses joins an API key to its owner). */
+/** An update pipeline (MongoDB 4.2+) applied to `{ _id: 1, ...doc }`; the document after it. */
+async function piped(c: Collection<Document>, doc: Document, set: Document): Promise<Document | null> {
+  await c.insertOne({ _id: 1, ...doc } as never);
+  await c.updateOne({ _id: 1 } as never, [{ $set: set }]);
+  return after(c);
+}
+
+/** Aggregation expressions in update pipelines (identity/lockout/attempts.ts takes slots with them). */
+const EXPRESSION_CASES: Record<string, Case> = {
+  async $literal(t, c) {
+    t.deepEqual(await piped(c, { n: 1 }, { a: { $literal: '$n' }, b: { $literal: { $add: [1, 2] } }, d: { $literal: '$$NOW' } }), { n: 1, a: '$n', b: { $add: [1, 2] }, d: '$$NOW' }, 'a $-string stays a string');
+    t.deepEqual(await c.findOne({ _id: 1 } as never, { projection: { _id: 0, n: 1 } }), { n: 1 });
+  },
+  async $ifNull(t, c) {
+    t.deepEqual(await piped(c, { x: null, n: 5 }, { p: { $ifNull: ['$missing', 7] }, q: { $ifNull: ['$x', 'default'] }, r: { $ifNull: ['$n', 0] } }), { x: null, n: 5, p: 7, q: 'default', r: 5 });
+    // An upsert runs the pipeline on the new document made of the filter's equalities.
+    await c.updateOne({ _id: 2 } as never, [{ $set: { k: { $ifNull: ['$k', 0] }, at: { $ifNull: ['$at', new Date(0)] } } }], { upsert: true });
+    t.deepEqual(await c.findOne({ _id: 2 } as never), { _id: 2, k: 0, at: new Date(0) });
+  },
+  async $cond(t, c) {
+    const got = await piped(c, { n: 5, at: new Date(1000), kind: 'user', zero: 0 }, {
+      size: { $cond: [{ $lt: ['$n', 10] }, 'small', 'big'] },
+      named: { $cond: { if: { $eq: ['$kind', 'user'] }, then: 'u', else: 'other' } },
+      old: { $cond: [{ $lte: [{ $ifNull: ['$at', new Date(0)] }, new Date(1000)] }, true, false] },
+      either: { $cond: [{ $or: [false, { $lt: ['$n', 1] }] }, 'yes', 'no'] },
+      missing: { $cond: ['$missing', 'truthy', 'falsy'] },
+      nought: { $cond: ['$zero', 'truthy', 'falsy'] },
+    });
+    t.like(got, { size: 'small', named: 'u', old: true, either: 'no', missing: 'falsy', nought: 'falsy' });
+  },
+  async $add(t, c) {
+    t.like(await piped(c, { n: 5, at: new Date(1000), z: null }, { m: { $add: ['$n', 2] }, later: { $add: ['$at', 500] }, none: { $add: ['$z', 1] } }), { m: 7, later: new Date(1500), none: null });
+  },
+  async $subtract(t, c) {
+    t.like(await piped(c, { n: 5, at: new Date(1000) }, { m: { $subtract: ['$n', 1] }, earlier: { $subtract: ['$at', 500] }, span: { $subtract: ['$at', new Date(400)] } }), { m: 4, earlier: new Date(500), span: 600 });
+  },
+};
+
 const STAGE_CASES: Record<string, Case> = {
   async $match(t, c) {
     await mixed(c);
     t.deepEqual(await ids(c.aggregate([{ $match: { v: { $gte: 10 } } }, { $sort: { _id: 1 } }]).toArray()), [2, 4, 9]);
+  },
+  async $limit(t, c) {
+    await mixed(c);
+    t.deepEqual(await ids(c.aggregate([{ $sort: { _id: 1 } }, { $limit: 2 }]).toArray()), [1, 2]);
+    t.deepEqual(await ids(c.aggregate([{ $match: { v: 5 } }, { $limit: 1 }]).toArray()).then((x) => x.length), 1);
   },
   async $lookup(t, c, target) {
     const users = target.db!.collection(`${c.collectionName}_users`);
@@ -313,9 +356,9 @@ const INDEX_CASES: Record<string, Case> = {
 };
 
 test('every operator the gateway uses has a conformance case', (t) => {
-  const covered = new Set([...Object.keys(QUERY_CASES), ...Object.keys(UPDATE_CASES), ...Object.keys(STAGE_CASES)]);
+  const covered = new Set([...Object.keys(QUERY_CASES), ...Object.keys(UPDATE_CASES), ...Object.keys(EXPRESSION_CASES), ...Object.keys(STAGE_CASES)]);
   const missing = [...operatorsUsedByServer()].filter(([op]) => !covered.has(op)).map(([op, files]) => `${op} (${files.join(', ')})`);
-  t.deepEqual(missing, [], 'add a case to QUERY_CASES, UPDATE_CASES or STAGE_CASES in test/store/operators.test.ts');
+  t.deepEqual(missing, [], 'add a case to QUERY_CASES, UPDATE_CASES, EXPRESSION_CASES or STAGE_CASES in test/store/operators.test.ts');
   // The scan itself finds what the gateway is known to use.
   t.true(['$set', '$inc', '$in', '$or', '$type', '$regex'].every((op) => operatorsUsedByServer().has(op)));
 });
@@ -328,7 +371,7 @@ test('every index kind the gateway declares has a conformance case', (t) => {
 
 for (const target of targets) {
   const t$ = (title: string) => `[${target.name}] ${title}`;
-  for (const [group, cases] of [['query', QUERY_CASES], ['update', UPDATE_CASES], ['stage', STAGE_CASES], ['index', INDEX_CASES]] as const) {
+  for (const [group, cases] of [['query', QUERY_CASES], ['update', UPDATE_CASES], ['expression', EXPRESSION_CASES], ['stage', STAGE_CASES], ['index', INDEX_CASES]] as const) {
     for (const [name, run] of Object.entries(cases)) {
       test(t$(`${group} ${name}`), (t) => run(t, fresh(target), target));
     }

@@ -162,6 +162,9 @@ export interface HeldAttempt {
 
 type SlotOutcome = { slot: Slot } | { blocked: NonNullable<LockoutState['blocked']> };
 
+/** A field path in an aggregation expression (`$name`): the value of that field of the record. */
+const field = (name: keyof LoginLockoutDoc | 'fresh' | 'take') => `$${name}`;
+
 /** Dates before any window: a record reset by a login starts its next window with the next attempt. */
 const NO_WINDOW = new Date(0);
 
@@ -175,26 +178,26 @@ const NO_WINDOW = new Date(0);
  */
 function takeSlotUpdate(c: Counter, subject: LoginSubject, marker: string, now: Date, windowFloor: Date, expiresAt: Date): Document[] {
   const lit = (value: unknown) => ({ $literal: value });
-  const userId = c.kind === 'user' && subject.userId != null ? lit(subject.userId) : { $ifNull: ['$userId', null] };
+  const userId = c.kind === 'user' && subject.userId != null ? lit(subject.userId) : { $ifNull: [field('userId'), null] };
   return [
-    { $set: { fresh: { $lte: [{ $ifNull: ['$windowStart', NO_WINDOW] }, lit(windowFloor)] } } },
-    { $set: { take: { $or: ['$fresh', { $lt: [{ $ifNull: ['$reserved', 0] }, c.limit] }] } } },
+    { $set: { fresh: { $lte: [{ $ifNull: [field('windowStart'), NO_WINDOW] }, lit(windowFloor)] } } },
+    { $set: { take: { $or: [field('fresh'), { $lt: [{ $ifNull: [field('reserved'), 0] }, c.limit] }] } } },
     {
       $set: {
         tenantId: lit(subject.tenantId),
         kind: lit(c.kind),
         subject: lit(c.key),
         userId,
-        failures: { $cond: ['$fresh', 0, { $ifNull: ['$failures', 0] }] },
-        reserved: { $cond: ['$fresh', 1, { $add: [{ $ifNull: ['$reserved', 0] }, { $cond: ['$take', 1, 0] }] }] },
-        windowStart: { $cond: ['$fresh', lit(now), '$windowStart'] },
-        level: { $ifNull: ['$level', 0] },
-        blockedAt: { $ifNull: ['$blockedAt', null] },
-        blockedUntil: { $ifNull: ['$blockedUntil', null] },
-        blockSeconds: { $ifNull: ['$blockSeconds', 0] },
-        reservation: { $cond: ['$take', lit(marker), { $ifNull: ['$reservation', null] }] },
-        updatedAt: { $cond: ['$take', lit(now), '$updatedAt'] },
-        expiresAt: { $cond: ['$take', lit(expiresAt), '$expiresAt'] },
+        failures: { $cond: [field('fresh'), 0, { $ifNull: [field('failures'), 0] }] },
+        reserved: { $cond: [field('fresh'), 1, { $add: [{ $ifNull: [field('reserved'), 0] }, { $cond: [field('take'), 1, 0] }] }] },
+        windowStart: { $cond: [field('fresh'), lit(now), field('windowStart')] },
+        level: { $ifNull: [field('level'), 0] },
+        blockedAt: { $ifNull: [field('blockedAt'), null] },
+        blockedUntil: { $ifNull: [field('blockedUntil'), null] },
+        blockSeconds: { $ifNull: [field('blockSeconds'), 0] },
+        reservation: { $cond: [field('take'), lit(marker), { $ifNull: [field('reservation'), null] }] },
+        updatedAt: { $cond: [field('take'), lit(now), field('updatedAt')] },
+        expiresAt: { $cond: [field('take'), lit(expiresAt), field('expiresAt')] },
       },
     },
     { $unset: ['fresh', 'take'] },
@@ -335,12 +338,12 @@ async function giveBackAndClearUser(store: Store, slots: readonly Slot[], userSl
     ...slots.map((s) => ({ _id: s._id, windowStart: s.windowStart, level: s.level, reserved: { $gt: 0 } })),
     ...userSlots.map((s) => ({ _id: s._id })),
   ];
-  const user = { $eq: ['$kind', 'user'] };
-  const cleared = (value: unknown, field: string) => ({ $cond: [user, { $literal: value }, `$${field}`] });
+  const user = { $eq: [field('kind'), 'user'] };
+  const cleared = (value: unknown, name: keyof LoginLockoutDoc) => ({ $cond: [user, { $literal: value }, field(name)] });
   await store.loginLockouts.updateMany(guards.length === 1 ? guards[0]! : { $or: guards }, [
     {
       $set: {
-        reserved: { $cond: [user, 0, { $subtract: ['$reserved', 1] }] },
+        reserved: { $cond: [user, 0, { $subtract: [field('reserved'), 1] }] },
         failures: cleared(0, 'failures'),
         level: cleared(0, 'level'),
         windowStart: cleared(NO_WINDOW, 'windowStart'),
