@@ -97,7 +97,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let crypto: Awaited<ReturnType<typeof startCrypto>> | undefined;
   try {
     storeConn = await connectStoreWithRetry(
-      { mongodbUri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, logger: log, ...(options.monitorCommands ? { clientOptions: { monitorCommands: true } } : {}) },
+      { mongodbUri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, engineThread: config.storeThread, logger: log, ...(options.monitorCommands ? { clientOptions: { monitorCommands: true } } : {}) },
       log,
       options.signal,
       (connection) => ensureIndexes(openStore(connection.db)),

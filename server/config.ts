@@ -10,6 +10,8 @@ export interface GatewayConfig {
   /** database name on MONGODB_URI (default: the URI's, else `gateway`) */
   mongodbDb?: string;
   dataDir?: string;
+  /** the embedded engine's thread: a worker of its own (default) or the gateway's (`inline`) */
+  storeThread: 'worker' | 'inline';
   masterKey?: string;
   bootstrapKey?: string;
   coreWasmPath?: string;
@@ -63,6 +65,12 @@ function bool(name: string, value: string | undefined, fallback: boolean): boole
   throw new Error(`${name} must be a boolean (1/0, true/false), got ${JSON.stringify(value)}`);
 }
 
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
 function url(name: string, value: string): string {
   let parsed: URL;
   try {
@@ -84,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     mongodbUri: env.MONGODB_URI || undefined,
     mongodbDb: env.MONGODB_DB || undefined,
     dataDir: env.DATA_DIR || undefined,
+    storeThread: oneOf('STORE_THREAD', env.STORE_THREAD, ['worker', 'inline'] as const, 'worker'),
     masterKey: env.GATEWAY_MASTER_KEY || undefined,
     bootstrapKey: env.GATEWAY_BOOTSTRAP_KEY || undefined,
     coreWasmPath: env.CORE_WASM_PATH || undefined,

@@ -9,11 +9,18 @@
  * within `socketTimeoutMS`. Against the embedded engine, `directConnection` (one standalone
  * server, no discovery) and `retryWrites: false`: the engine presents itself as a standalone
  * server, which has no retryable writes in MongoDB either.
+ *
+ * The embedded engine runs on a worker thread of its own by default (engine/worker-host.ts), so
+ * the gateway's requests and the engine's work use two cores; `engineThread: 'inline'` keeps it
+ * on the caller's thread (STORE_THREAD=inline), which some benchmarks compare against.
  */
 import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
-import { Engine } from './engine/engine.ts';
-import { startEmbeddedMongo, type EmbeddedMongo } from './engine/server.ts';
+import { startInlineEngine, type EmbeddedStore } from './engine/restartable.ts';
+import { startWorkerEngine } from './engine/worker-host.ts';
 import type { JournalLogger } from './engine/journal.ts';
+
+export type { EmbeddedStore } from './engine/restartable.ts';
+export type EngineThread = 'worker' | 'inline';
 
 export interface ConnectStoreOptions {
   /** A MongoDB connection string; the embedded engine is used when absent. */
@@ -26,19 +33,10 @@ export interface ConnectStoreOptions {
   serverSelectionTimeoutMS?: number;
   /** Embedded engine only: period of the TTL sweep (default 1000 ms). */
   ttlIntervalMs?: number;
+  /** Embedded engine only: on a worker thread of its own (default) or on the caller's thread. */
+  engineThread?: EngineThread;
   /** Extra driver options, applied last. */
   clientOptions?: MongoClientOptions;
-}
-
-/** Control of the embedded engine, for operations and for tests that take the database away. */
-export interface EmbeddedStore {
-  uri: string;
-  port: number;
-  /** Stops the engine (every client socket is closed, the journal flushed). */
-  stop(): Promise<void>;
-  /** Starts it again on the same port (and data directory): the driver reconnects by itself. */
-  start(): Promise<void>;
-  readonly running: boolean;
 }
 
 export interface StoreConnection {
@@ -76,7 +74,10 @@ export async function connectStore(options: ConnectStoreOptions = {}): Promise<S
     return { client, db, close: () => client.close() };
   }
 
-  const { embedded, shutdown } = await startEmbeddedStore(options);
+  const engineOptions = { dataDir: options.dataDir, ttlIntervalMs: options.ttlIntervalMs, logger: options.logger };
+  const engine = options.engineThread === 'inline' ? await startInlineEngine(engineOptions) : await startWorkerEngine(engineOptions);
+  const shutdown = () => engine.close();
+  const embedded: EmbeddedStore = engine;
   const client = new MongoClient(embedded.uri, driverOptions(options, true));
   try {
     await client.connect();
@@ -92,41 +93,6 @@ export async function connectStore(options: ConnectStoreOptions = {}): Promise<S
     async close() {
       await client.close();
       await shutdown();
-    },
-  };
-}
-
-/**
- * Starts the embedded engine behind a stop/start handle. With a data directory each start is a
- * fresh engine that reloads from disk, like a real server restart; in memory, one engine
- * outlives the stops, so a restart keeps the data as a paused server would.
- */
-async function startEmbeddedStore(options: ConnectStoreOptions): Promise<{ embedded: EmbeddedStore; shutdown(): Promise<void> }> {
-  const memoryEngine = options.dataDir ? undefined : await Engine.open({ ttlIntervalMs: options.ttlIntervalMs, logger: options.logger });
-  const launch = (port: number): Promise<EmbeddedMongo> =>
-    startEmbeddedMongo({ port, dataDir: options.dataDir, ttlIntervalMs: options.ttlIntervalMs, logger: options.logger, engine: memoryEngine });
-  let current: EmbeddedMongo | undefined = await launch(0);
-  const { uri, port } = current;
-  const embedded: EmbeddedStore = {
-    uri,
-    port,
-    get running() {
-      return current !== undefined;
-    },
-    async stop() {
-      const server = current;
-      current = undefined;
-      await server?.stop();
-    },
-    async start() {
-      if (!current) current = await launch(port);
-    },
-  };
-  return {
-    embedded,
-    async shutdown() {
-      await embedded.stop();
-      await memoryEngine?.close();
     },
   };
 }

@@ -25,13 +25,14 @@ const HEARTBEAT_MS = 3000;
 /** A foreign holder whose heartbeat is older than this is taken to be gone. */
 const FOREIGN_STALE_MS = 15_000;
 
-interface Holder {
+export interface Holder {
   pid: number;
   host: string;
   startedAt: string;
 }
 
 export class DataDirLockedError extends Error {
+  readonly dir: string;
   readonly holder: Holder | undefined;
   constructor(dir: string, holder: Holder | undefined) {
     super(
@@ -40,6 +41,7 @@ export class DataDirLockedError extends Error {
         : `data directory ${dir} is in use by another process; stop it or choose another DATA_DIR`,
     );
     this.name = 'DataDirLockedError';
+    this.dir = dir;
     this.holder = holder;
   }
 }
