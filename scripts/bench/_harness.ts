@@ -30,6 +30,8 @@ export async function startBenchGateway(): Promise<{ gw: RunningGateway; config:
     GATEWAY_BOOTSTRAP_KEY: `bench-admin-${randomBytes(16).toString('hex')}`,
     GATEWAY_MASTER_KEY: randomBytes(32).toString('base64'),
     VALIDATE_RESPONSES: '0',
+    // STORE_THREAD=inline compares the embedded engine on the gateway's thread with its worker
+    STORE_THREAD: process.env.STORE_THREAD ?? '',
   });
   return { gw: await startGateway(config, { log: pino({ level: 'silent' }) }), config };
 }

@@ -15,7 +15,7 @@
  * on the caller's thread (STORE_THREAD=inline), which some benchmarks compare against.
  */
 import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
-import { startInlineEngine, type EmbeddedStore } from './engine/restartable.ts';
+import type { EmbeddedStore } from './engine/restartable.ts';
 import { startWorkerEngine } from './engine/worker-host.ts';
 import type { JournalLogger } from './engine/journal.ts';
 
@@ -75,7 +75,11 @@ export async function connectStore(options: ConnectStoreOptions = {}): Promise<S
   }
 
   const engineOptions = { dataDir: options.dataDir, ttlIntervalMs: options.ttlIntervalMs, logger: options.logger };
-  const engine = options.engineThread === 'inline' ? await startInlineEngine(engineOptions) : await startWorkerEngine(engineOptions);
+  // Inline only, the engine's modules (mingo, the commands) load on this thread.
+  const engine =
+    options.engineThread === 'inline'
+      ? await (await import('./engine/restartable.ts')).startInlineEngine(engineOptions)
+      : await startWorkerEngine(engineOptions);
   const shutdown = () => engine.close();
   const embedded: EmbeddedStore = engine;
   const client = new MongoClient(embedded.uri, driverOptions(options, true));
