@@ -64,7 +64,7 @@ const lines = [
   `  Token exchange:    ${config.publicUrl}/authorization/v1, ${config.publicUrl}/api-key-internal/v1`,
   `  Operator API:      ${config.publicUrl}/gateway/v1`,
   `  Health:            ${config.publicUrl}/healthz  ${config.publicUrl}/readyz  ${config.publicUrl}/metrics`,
-  `  Store:             ${config.mongodbUri ? 'MongoDB (MONGODB_URI)' : `embedded engine${config.dataDir ? `, data in ${config.dataDir}` : ', in memory'}`}`,
+  `  Store:             ${config.mongodbUri ? 'MongoDB (MONGODB_URI)' : `embedded engine on ${config.storeThread === 'worker' ? 'a worker thread' : "the gateway's thread"}${config.dataDir ? `, data in ${config.dataDir}` : ', in memory'}`}`,
 ];
 if (gateway.generatedAdminKey) {
   lines.push('', `  Bootstrap admin API key (shown once, store it now): ${gateway.generatedAdminKey}`);
