@@ -61,6 +61,8 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     GATEWAY_MASTER_KEY: randomBytes(32).toString('base64'),
     SHUTDOWN_GRACE_MS: '2000',
     ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI, MONGODB_DB: `gw_test_${randomUUID().slice(0, 8)}` } : {}),
+    // `STORE_THREAD=inline npx ava` runs the suite with the embedded engine on the gateway's thread
+    ...(process.env.STORE_THREAD ? { STORE_THREAD: process.env.STORE_THREAD } : {}),
     ...env,
   });
   const log = options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
