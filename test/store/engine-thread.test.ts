@@ -78,6 +78,8 @@ test.serial('a dying engine worker: 503 in the API shape, logged, then back from
     );
 
     t.is(await statusWithin(`${gw.url}/readyz`, {}, 200), 200, 'ready again by itself');
+    // the new worker listens (and the driver reaches it) a moment before its reply to the host lands
+    for (let i = 0; i < 100 && !engine.running; i++) await new Promise((r) => setTimeout(r, 50));
     t.true(engine.running);
     t.not(engine.thread, before, 'a fresh worker thread');
     t.truthy(lines.find((l) => /the engine is back on port/.test(l.msg)));

@@ -118,6 +118,18 @@ class EngineThread {
   }
 }
 
+/**
+ * The worker's word (or its exit) can overtake, on this thread's event loop, the closes of the
+ * driver's sockets that it caused. A socket that has read the end of its stream is closed only
+ * in a later close phase; a command written to it in between fails with EPIPE or waits for a
+ * reply that never comes. Two full turns of the loop (timers run after the close phase) let the
+ * closes land, so the caller's next command sees a closed pool (database-unavailable), as it
+ * does inline, where the closes happen on this thread before stop() returns.
+ */
+async function socketsClosedHere(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** Starts the engine on a worker thread, listening on a free loopback port. */
 export async function startWorkerEngine(options: EmbeddedEngineOptions): Promise<EmbeddedEngineHandle> {
   const logger = options.logger;
@@ -195,10 +207,7 @@ export async function startWorkerEngine(options: EmbeddedEngineOptions): Promise
       wanted = false;
       clearTimeout(restartTimer);
       if (current && !current.exited) await current.request('stop');
-      // The reply can overtake the closes of the driver's sockets on this thread's event loop;
-      // one turn lets them land, so the caller's next command sees a closed pool (503) rather
-      // than a half-closed socket (EPIPE), as it does inline.
-      await new Promise((resolve) => setImmediate(resolve));
+      await socketsClosedHere();
     },
     async start() {
       wanted = true;
@@ -208,6 +217,7 @@ export async function startWorkerEngine(options: EmbeddedEngineOptions): Promise
     },
     async kill() {
       if (current && !current.exited) await current.worker.terminate();
+      await socketsClosedHere();
     },
     async close() {
       if (closed) return;
