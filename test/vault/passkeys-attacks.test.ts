@@ -299,10 +299,14 @@ test('racing assertions: one challenge sent twice at once, or two with the same 
   const racing = await Promise.all([verifyAuth(gw, a1), verifyAuth(gw, a2)]);
   t.deepEqual(racing.map((r) => r.response.status).sort(), [200, 401]);
   const reasons = (await failureReasons(tenantId)) as string[];
-  t.is(reasons.length, 2);
-  t.true(reasons.includes('stale_challenge'));
-  // The loser read the counter after the winner stored it, or before (then its guarded update lost).
-  t.true(reasons.includes('sign_count') || reasons.includes('concurrent_use'));
+  // The first race's loser is audited as a stale challenge when it reached the tenant's lockout
+  // before the winner consumed the challenge; after that, the challenge names no tenant any more
+  // (the body names none), so it is refused as unknown before any tenant's lockout or audit log.
+  const [stale, counted] = [reasons.filter((r) => r === 'stale_challenge'), reasons.filter((r) => r !== 'stale_challenge')];
+  t.true(stale.length <= 1, `at most one stale challenge: ${reasons.join(', ')}`);
+  // The second race's loser read the counter after the winner stored it, or before (then its guarded update lost).
+  t.is(counted.length, 1, `one counted failure of the second race: ${reasons.join(', ')}`);
+  t.true(counted[0] === 'sign_count' || counted[0] === 'concurrent_use');
 });
 
 test('a disabled user\'s passkey reads as unknown', async (t) => {
