@@ -32,9 +32,17 @@ function isDecompressionError(err: unknown): boolean {
   return typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR__|ERR_BROTLI)/.test(code);
 }
 
+/**
+ * A socket that broke under a write or a read (the driver sometimes lets the bare system error of
+ * a server that has just gone away through, unwrapped): every other connection a handler makes
+ * (upstream providers, JWKS, mail) wraps its errors, so under a route this is the store's.
+ */
+const BROKEN_SOCKET = new Set(['EPIPE', 'ECONNRESET']);
+
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = err as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (let e = err as { name?: string; code?: unknown; syscall?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (e.name && DB_UNAVAILABLE.has(e.name)) return true;
+    if (typeof e.code === 'string' && BROKEN_SOCKET.has(e.code) && typeof e.syscall === 'string') return true;
   }
   return false;
 }
