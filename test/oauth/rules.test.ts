@@ -84,7 +84,8 @@ async function storedByEarlierVersion(sessionId: string, familyId: string, issue
   return token;
 }
 
-const use = (token: string, clientId = 'c', issuer = ISS, now?: Date) => useRefreshToken(h.store, 'rt', clientId, issuer, token, ISSUE, now);
+// ISS plays the Vault, whose profile redeems tokens stored without an issuer (TokenProfile.redeemsUnboundRefreshTokens).
+const use = (token: string, clientId = 'c', issuer = ISS, now?: Date) => useRefreshToken(h.store, 'rt', clientId, issuer, token, ISSUE, now, { redeemsUnbound: issuer === ISS });
 
 test('a family is one document: each rotation replaces its current secret in place and records the issue', async (t) => {
   const { token } = await family('one-doc');
@@ -102,6 +103,7 @@ test('a family is one document: each rotation replaces its current secret in pla
 test('a refresh token stored one document per token by an earlier version (without an issuer: the Vault\'s) rotates once more, into a family document', async (t) => {
   const { sessionId } = await family('unrelated');
   const vaults = await storedByEarlierVersion(sessionId, 'legacy-fam');
+  t.deepEqual(await use(vaults, 'c', 'https://gw.example/fido2/v2'), { outcome: 'invalid' }, 'without an issuer it is the Vault\'s only: another API\'s endpoint neither uses nor burns it');
   const migrated = await use(vaults);
   if (migrated.outcome !== 'rotated') return t.fail(migrated.outcome);
   t.deepEqual(await use(migrated.token, 'c', 'https://gw.example/fido2/v2'), { outcome: 'invalid' }, 'its family is bound to the issuer it was redeemed at');

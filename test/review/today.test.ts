@@ -7,7 +7,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { must, registered, SoftwareAuthenticator } from '../passkeys/_helpers.ts';
 import { begin, hostApp, sessionClient, type HostApp } from '../passkeys/_mfa.ts';
 import { hashSecret, randomSecret } from '../../server/identity/secrets/hash.ts';
-import type { RefreshFamilyDoc } from '../../server/store/collections.ts';
+import type { LegacyRefreshTokenDoc, RefreshFamilyDoc } from '../../server/store/collections.ts';
 import { attemptFailed, attemptSucceeded, lockoutId, reserveAttempt } from '../../server/identity/lockout/attempts.ts';
 import type { LockoutPolicy } from '../../server/identity/lockout/policy.ts';
 import { membershipsOf } from '../../server/identity/orgs/membership.ts';
@@ -36,6 +36,56 @@ const vaultRefresh = (refreshToken: string) =>
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.id }),
   });
+
+/**
+ * A Vault refresh token as versions before issuer binding stored it (one document, no issuer), for
+ * the grant of `family` (same tenant, client, user, session).
+ */
+async function storedWithoutIssuer(family: RefreshFamilyDoc): Promise<string> {
+  const token = randomSecret(32);
+  const now = new Date();
+  const doc: LegacyRefreshTokenDoc = {
+    _id: hashSecret(token),
+    tenantId: family.tenantId,
+    clientId: family.clientId,
+    userId: family.userId,
+    sessionId: family.sessionId,
+    familyId: `legacy-${randomUUID()}`,
+    scope: family.scope,
+    authTime: family.authTime,
+    createdAt: now,
+    expiresAt: family.expiresAt,
+    rotatedAt: null,
+    revokedAt: null,
+    revokedReason: null,
+  };
+  await gw.services.store.refreshTokens.insertOne(doc);
+  return token;
+}
+
+async function legacyVaultToken() {
+  const { mfa } = await finishedMfa();
+  const family = (await gw.services.store.refreshTokens.findOne({ _id: hashSecret(mfa.refreshToken.split('.')[0]!) })) as RefreshFamilyDoc | null;
+  if (family === null) throw new Error('the MFA family document');
+  return { family, legacy: await storedWithoutIssuer(family) };
+}
+
+const passkeysRefresh = (refreshToken: string) => app.host.POST('/mfa/token', { body: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.id } });
+
+test.serial("a Vault refresh token stored without an issuer (an earlier version's) is refused at the Passkeys MFA token endpoint, and still rotates at the Vault's", async (t) => {
+  const { legacy } = await legacyVaultToken();
+  const atPasskeys = await passkeysRefresh(legacy);
+  t.is(atPasskeys.response.status, 400, "the Passkeys API's token endpoint must not redeem a token that predates the binding and is the Vault's");
+  t.is(((await gw.services.store.refreshTokens.findOne({ _id: hashSecret(legacy) })) as LegacyRefreshTokenDoc | null)?.rotatedAt, null, 'not spent there');
+  t.is((await vaultRefresh(legacy)).status, 200, 'the Vault still honours it');
+});
+
+test.serial("a spent Vault refresh token stored without an issuer, presented at the Passkeys MFA token endpoint, is not reuse there: the Vault's session goes on", async (t) => {
+  const { family, legacy } = await legacyVaultToken();
+  t.is((await vaultRefresh(legacy)).status, 200, 'spent where it belongs');
+  t.is((await passkeysRefresh(legacy)).response.status, 400);
+  t.falsy((await gw.services.store.sessions.findOne({ _id: family.sessionId }))?.endedAt, 'another API cannot end the session by presenting it');
+});
 
 test.serial('a key with a made-up secret at another client or another API burns nothing; with the right client and API it is reuse (only a holder of one of the family\'s tokens knows the key)', async (t) => {
   const { mfa } = await finishedMfa();

@@ -48,6 +48,12 @@ export interface TokenProfile {
    * access tokens EdDSA, ID tokens the client's `signingAlg`.
    */
   signingAlg?: SigningAlg;
+  /**
+   * Refresh tokens stored without an issuer (before tokens were bound to one) are redeemed at this
+   * profile's token endpoint: only the Vault's, which issued every one of them. Any other profile
+   * refuses them, so they cannot cross to another API's endpoint for the same tenant and client id.
+   */
+  redeemsUnboundRefreshTokens?: boolean;
 }
 
 /**

@@ -108,9 +108,18 @@ export async function startRefreshFamily(store: Store, input: RefreshGrant & { i
  * Rotates the client's token of `issuer`, answering its successor; on reuse, revokes its family
  * and ends its session.
  */
-export async function useRefreshToken(store: Store, tenantId: string, clientId: string, issuer: string, token: string, issue: TokenIssue, now = new Date()): Promise<RefreshUse> {
+export async function useRefreshToken(
+  store: Store,
+  tenantId: string,
+  clientId: string,
+  issuer: string,
+  token: string,
+  issue: TokenIssue,
+  now = new Date(),
+  options: { redeemsUnbound?: boolean } = {},
+): Promise<RefreshUse> {
   const parts = splitToken(token);
-  if (parts === null) return useStoredToken(store, tenantId, clientId, issuer, token, issue, now);
+  if (parts === null) return useStoredToken(store, tenantId, clientId, issuer, options.redeemsUnbound === true, token, issue, now);
   const ours = { _id: hashSecret(parts.key), tenantId, clientId, issuer };
   const presented = hashSecret(parts.secret);
   const secret = randomSecret(SECRET_BYTES);
@@ -127,9 +136,11 @@ export async function useRefreshToken(store: Store, tenantId: string, clientId: 
 }
 
 /** A token stored one document per token by an earlier version: rotated there, its successor starts a family document. */
-async function useStoredToken(store: Store, tenantId: string, clientId: string, issuer: string, token: string, issue: TokenIssue, now: Date): Promise<RefreshUse> {
-  // A token stored without an issuer predates the binding and is the Vault's: `null` matches it.
-  const ours = { _id: hashSecret(token), tenantId, clientId, issuer: { $in: [issuer, null] }, current: { $exists: false } };
+async function useStoredToken(store: Store, tenantId: string, clientId: string, issuer: string, redeemsUnbound: boolean, token: string, issue: TokenIssue, now: Date): Promise<RefreshUse> {
+  // A token stored without an issuer predates the binding and is the Vault's: `null` matches it at
+  // the Vault's endpoint only (TokenProfile.redeemsUnboundRefreshTokens); elsewhere it is unknown,
+  // neither redeemed nor taken for reuse.
+  const ours = { _id: hashSecret(token), tenantId, clientId, issuer: redeemsUnbound ? { $in: [issuer, null] } : issuer, current: { $exists: false } };
   const spent = await store.refreshTokens.findOneAndUpdate(
     { ...ours, rotatedAt: null, revokedAt: null, expiresAt: { $gt: now } },
     { $set: { rotatedAt: now } },

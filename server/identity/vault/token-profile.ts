@@ -10,5 +10,5 @@ import { clientGrantableScopes, userGrantableScopes } from './client-scopes.ts';
 export const VAULT_SCOPE_POLICY: ScopePolicy = { userGrantable: userGrantableScopes, clientGrantable: clientGrantableScopes };
 
 export function vaultTokenProfile(publicUrl: string, tenantId: string): TokenProfile {
-  return { issuer: issuers.vault(publicUrl, tenantId), audience: audiences.vaultApi(publicUrl), scopes: VAULT_SCOPE_POLICY };
+  return { issuer: issuers.vault(publicUrl, tenantId), audience: audiences.vaultApi(publicUrl), scopes: VAULT_SCOPE_POLICY, redeemsUnboundRefreshTokens: true };
 }

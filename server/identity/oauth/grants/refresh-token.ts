@@ -28,7 +28,9 @@ async function handle(ctx: GrantContext, client: ClientDoc): Promise<TokenSet> {
   const { services, tenantId, form } = ctx;
   if (!form.refresh_token) throw invalidRequest('refresh_token is required');
   if (!client.grantTypes.includes('refresh_token')) throw unauthorizedClient('this client may not use the refresh_token grant');
-  const use = await useRefreshToken(services.store, tenantId, client.clientId, ctx.profile.issuer, form.refresh_token, { ip: ctx.ip, userAgent: ctx.userAgent });
+  const use = await useRefreshToken(services.store, tenantId, client.clientId, ctx.profile.issuer, form.refresh_token, { ip: ctx.ip, userAgent: ctx.userAgent }, undefined, {
+    redeemsUnbound: ctx.profile.redeemsUnboundRefreshTokens === true,
+  });
   if (use.outcome === 'reused') {
     await services.identity.audit.record({
       tenantId,
