@@ -1,6 +1,7 @@
-// Adversarial review of the refresh-token families and the lockout's one-command slots, over the
-// running gateway (its HTTP endpoints, and its store where a document of an earlier version or a
-// concurrent attempt has to be set up).
+// Attacks on the paths that became one database command each: refresh-token families (forged,
+// garbled and unbound tokens, at the right and the wrong API's endpoint), the lockout's one-command
+// slots, and token-exchange membership in one query; over the running gateway (its HTTP endpoints,
+// and its store where a document of an earlier version or a concurrent attempt has to be set up).
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
