@@ -6,7 +6,8 @@ import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { createPasskeysClient, type PasskeysClient } from '../../clients/passkeys.ts';
 import type { components } from '../../generated/passkeys/schema.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
-import { DEVICE, must, newApp, type App } from './_helpers.ts';
+import { randomUUID } from 'node:crypto';
+import { DEVICE, must, newApp, registered, SoftwareAuthenticator, type App } from './_helpers.ts';
 
 type S = components['schemas'];
 
@@ -42,6 +43,15 @@ export async function begin(app: HostApp, username: string, body: Partial<S['Mfa
     params: { header: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) mfa-test' } },
     body: { user: { username, usernameType: 'email' }, deviceInfo: DEVICE, ...body },
   });
+}
+
+/** A user with a passkey who has just finished an MFA flow (by the app's third-party token): the flow's tokens. */
+export async function finishedMfa(gw: TestGateway, app: HostApp, prefix = 'mfa') {
+  const reg = await registered(gw, app, new SoftwareAuthenticator(), `${prefix}-${randomUUID().slice(0, 8)}@example.test`);
+  const next = must(await begin(app, reg.username), 'begin');
+  const ext = must(await app.mgmt.POST('/mgmt/grant/external-auth', { body: { username: reg.username } }), 'external-auth').token;
+  const mfa = must(await sessionClient(app.baseUrl, next.session!).POST('/mfa/third-party/verify', { body: { token: ext } }), 'finish');
+  return { reg, mfa };
 }
 
 export function actionOf(next: S['MfaNext'], name: string): S['MfaAction'] {

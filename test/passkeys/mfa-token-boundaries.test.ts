@@ -6,10 +6,9 @@
 // - its access token dies with its session for the application's backend too: mgmt/token/verify
 //   answers as the API's own bearer scheme does (security.ts verifyLiveToken).
 import test from 'ava';
-import { randomUUID } from 'node:crypto';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { done, jwtClient, must, registered, SoftwareAuthenticator } from './_helpers.ts';
-import { begin, hostApp, sessionClient, type HostApp } from './_mfa.ts';
+import { done, jwtClient, must } from './_helpers.ts';
+import { finishedMfa, hostApp, type HostApp } from './_mfa.ts';
 
 let gw: TestGateway;
 let app: HostApp;
@@ -20,16 +19,8 @@ test.before(async () => {
 });
 test.after.always(() => gw?.stop());
 
-async function finishedMfa() {
-  const reg = await registered(gw, app, new SoftwareAuthenticator(), `mfa-${randomUUID().slice(0, 8)}@example.test`);
-  const next = must(await begin(app, reg.username), 'begin');
-  const ext = must(await app.mgmt.POST('/mgmt/grant/external-auth', { body: { username: reg.username } }), 'external-auth').token;
-  const mfa = must(await sessionClient(app.baseUrl, next.session!).POST('/mfa/third-party/verify', { body: { token: ext } }), 'finish');
-  return { reg, mfa };
-}
-
 test.serial('an MFA refresh token is refused at the Vault token endpoint of the same tenant and still works at /fido2/v2/mfa/token', async (t) => {
-  const { mfa } = await finishedMfa();
+  const { mfa } = await finishedMfa(gw, app);
   const res = await fetch(`${gw.url}/api/oidc/${app.id}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -42,7 +33,7 @@ test.serial('an MFA refresh token is refused at the Vault token endpoint of the 
 });
 
 test.serial('mgmt/token/verify refuses an MFA access token whose session ended by refresh-token reuse', async (t) => {
-  const { mfa } = await finishedMfa();
+  const { mfa } = await finishedMfa(gw, app);
   done(await app.mgmt.POST('/mgmt/token/verify', { body: { jwtAccess: mfa.accessToken } }), 'valid while the session is open');
   must(await app.host.POST('/mfa/token', { body: { grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: app.id } }), 'refresh');
   const reuse = await app.host.POST('/mfa/token', { body: { grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: app.id } });
@@ -52,7 +43,7 @@ test.serial('mgmt/token/verify refuses an MFA access token whose session ended b
 });
 
 test.serial('an MFA refresh token used by three racing requests rotates once; the others are reuse, which ends the session for the winner too', async (t) => {
-  const { mfa } = await finishedMfa();
+  const { mfa } = await finishedMfa(gw, app);
   const body = { grant_type: 'refresh_token', refresh_token: mfa.refreshToken, client_id: app.id };
   const results = await Promise.all([1, 2, 3].map(() => app.host.POST('/mfa/token', { body })));
   t.deepEqual(results.map((r) => r.response.status).sort(), [200, 400, 400]);
@@ -64,7 +55,7 @@ test.serial('an MFA refresh token used by three racing requests rotates once; th
 });
 
 test.serial('mgmt/token/verify refuses an MFA access token of a deactivated user', async (t) => {
-  const { reg, mfa } = await finishedMfa();
+  const { reg, mfa } = await finishedMfa(gw, app);
   done(await app.mgmt.POST('/mgmt/user/{userId}/deactivate', { params: { path: { userId: reg.userId } } }), 'deactivate');
   t.is((await jwtClient(gw, mfa.accessToken).GET('/passkeys')).response.status, 401, 'the API refuses the token');
   t.is((await app.mgmt.POST('/mgmt/token/verify', { body: { jwtAccess: mfa.accessToken } })).response.status, 401, 'and so does mgmt/token/verify');

@@ -5,14 +5,13 @@
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { must, registered, SoftwareAuthenticator } from '../passkeys/_helpers.ts';
-import { begin, hostApp, sessionClient, type HostApp } from '../passkeys/_mfa.ts';
+import { must } from '../passkeys/_helpers.ts';
+import { finishedMfa, hostApp, type HostApp } from '../passkeys/_mfa.ts';
 import { hashSecret, randomSecret } from '../../server/identity/secrets/hash.ts';
-import type { LegacyRefreshTokenDoc, RefreshFamilyDoc } from '../../server/store/collections.ts';
+import type { LegacyRefreshTokenDoc, RefreshFamilyDoc, UserDoc } from '../../server/store/collections.ts';
 import { attemptFailed, attemptSucceeded, lockoutId, reserveAttempt } from '../../server/identity/lockout/attempts.ts';
 import type { LockoutPolicy } from '../../server/identity/lockout/policy.ts';
 import { membershipsOf } from '../../server/identity/orgs/membership.ts';
-import type { UserDoc } from '../../server/store/collections.ts';
 
 let gw: TestGateway;
 let app: HostApp;
@@ -22,14 +21,6 @@ test.before(async () => {
   app = await hostApp(gw, gw.url);
 });
 test.after.always(() => gw?.stop());
-
-async function finishedMfa() {
-  const reg = await registered(gw, app, new SoftwareAuthenticator(), `rv-${randomUUID().slice(0, 8)}@example.test`);
-  const next = must(await begin(app, reg.username), 'begin');
-  const ext = must(await app.mgmt.POST('/mgmt/grant/external-auth', { body: { username: reg.username } }), 'external-auth').token;
-  const mfa = must(await sessionClient(app.baseUrl, next.session!).POST('/mfa/third-party/verify', { body: { token: ext } }), 'finish');
-  return { reg, mfa };
-}
 
 const vaultRefresh = (refreshToken: string) =>
   fetch(`${gw.url}/api/oidc/${app.id}/token`, {
@@ -65,7 +56,7 @@ async function storedWithoutIssuer(family: RefreshFamilyDoc): Promise<string> {
 }
 
 async function legacyVaultToken() {
-  const { mfa } = await finishedMfa();
+  const { mfa } = await finishedMfa(gw, app, 'rv');
   const family = (await gw.services.store.refreshTokens.findOne({ _id: hashSecret(mfa.refreshToken.split('.')[0]!) })) as RefreshFamilyDoc | null;
   if (family === null) throw new Error('the MFA family document');
   return { family, legacy: await storedWithoutIssuer(family) };
@@ -89,7 +80,7 @@ test.serial("a spent Vault refresh token stored without an issuer, presented at 
 });
 
 test.serial('a key with a made-up secret at another client or another API burns nothing; with the right client and API it is reuse (only a holder of one of the family\'s tokens knows the key)', async (t) => {
-  const { mfa } = await finishedMfa();
+  const { mfa } = await finishedMfa(gw, app, 'rv');
   const [key] = mfa.refreshToken.split('.') as [string, string];
   const forged = `${key}.${randomSecret(32)}`;
   t.is((await vaultRefresh(forged)).status, 400, 'another issuer: invalid');
