@@ -7,7 +7,8 @@
  *   (`findActiveSession`); `reauthenticate` records a new proof (the ID token's `auth_time`).
  * - Ending a session (logout, refresh-token reuse, code replay) revokes its refresh-token families
  *   (and tokens stored one per document by earlier versions) with one `updateMany`; access tokens
- *   name their session (`sid`) and the bearer scheme refuses a token whose session has ended (security/bearer-jwt.ts), so they stop at once, not at their `exp`.
+ *   name their session (`sid`) and the bearer scheme refuses a token whose session has ended
+ *   (security/bearer-jwt.ts), so they stop at once, not at their `exp`.
  * - `endUserSessions` cuts a user off (disabling, deletion, a password reset): every open session
  *   of the user ends (Directory sessions and SSO grants included) and every refresh token of the
  *   user is revoked, in one `updateMany` each. A
